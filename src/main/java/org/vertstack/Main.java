@@ -1,0 +1,131 @@
+package org.vertstack;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vertstack.common.cluster.Clustering;
+import org.vertstack.common.config.Config;
+import org.vertstack.common.db.DatabaseServer;
+import org.vertstack.common.http.FrontDoorVerticle;
+import org.vertstack.common.module.Modules;
+import org.vertstack.common.module.ServiceModule;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Starts a VertStack node: all-in-one by default, or the roles named by --roles. */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    JsonObject config;
+    try {
+      config = Config.load(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      Node node = start(config).toCompletionStage().toCompletableFuture().join();
+      Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "vertstack-shutdown"));
+      LOG.info("VertStack is up: {}", node.config().getString("public-url"));
+    } catch (Exception e) {
+      LOG.error("VertStack failed to start", e);
+      System.exit(1);
+    }
+  }
+
+  /** A running node: its Vert.x, its database (if it runs one) and its effective config. */
+  public record Node(Vertx vertx, DatabaseServer database, JsonObject config) {
+    public void stop() {
+      try {
+        vertx.close().await();
+      } catch (Exception e) {
+        LOG.warn("closing Vert.x: {}", e.getMessage());
+      }
+      try {
+        if (database != null) {
+          database.close();
+        }
+      } catch (Exception e) {
+        LOG.warn("closing the database: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Starts a node with a loaded configuration; tests call this with a temporary state dir. */
+  public static Future<Node> start(JsonObject loaded) {
+    JsonObject config = loaded.copy();
+    Set<String> roles = new HashSet<>(config.getJsonArray("roles", new JsonArray()).getList());
+    Path stateDir;
+    DatabaseServer database = null;
+    try {
+      stateDir = Path.of(config.getString("state-dir")).toAbsolutePath();
+      Files.createDirectories(stateDir);
+      config.put("state-dir", stateDir.toString());
+      if (roles.contains("controller")) {
+        database = DatabaseServer.start(config.getJsonObject("database").getString("url"), stateDir);
+        config.put("database-connect", database.connectOptions());
+      }
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+    JsonObject http = config.getJsonObject("http");
+    if (config.getString("public-url", "").isBlank()) {
+      String host = http.getString("host");
+      config.put("public-url", "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + http.getInteger("port"));
+    }
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+      .setJvmMetricsEnabled(true)
+      .setEnabled(true));
+    DatabaseServer db = database;
+    Future<Vertx> vertxFuture = config.getJsonObject("cluster").getBoolean("enabled", false)
+      ? Clustering.start(options, config.getJsonObject("cluster"))
+      : Future.succeededFuture(Vertx.vertx(options));
+    return vertxFuture.compose(vertx -> deployAll(vertx, config, roles)
+      .map(v -> new Node(vertx, db, config))
+      .recover(err -> vertx.close().transform(x -> Future.failedFuture(err))))
+      .onFailure(err -> {
+        try {
+          if (db != null) {
+            db.close();
+          }
+        } catch (Exception ignored) {
+          // the start failure is what gets reported
+        }
+      });
+  }
+
+  private static Future<Void> deployAll(Vertx vertx, JsonObject config, Set<String> roles) {
+    List<ServiceModule> modules = Modules.forRoles(roles);
+    Future<?> chain = Future.succeededFuture();
+    for (ServiceModule module : modules) {
+      chain = chain.compose(v -> {
+        LOG.info("starting {}", module.name());
+        return module.deploy(vertx, config);
+      });
+    }
+    if (roles.contains("controller")) {
+      int instances = config.getJsonObject("http").getInteger("instances", 2);
+      chain = chain.compose(v -> vertx.deployVerticle(FrontDoorVerticle.class,
+        new DeploymentOptions().setInstances(instances).setConfig(config)));
+    }
+    return chain.mapEmpty();
+  }
+}

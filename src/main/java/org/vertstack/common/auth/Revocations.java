@@ -1,0 +1,53 @@
+package org.vertstack.common.auth;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The revocation events in force on this node, in memory: by audit id, and "every token of this
+ * user (or project) issued before T". Kept in step by the identity service's published events.
+ */
+final class Revocations {
+
+  private final Map<String, Instant> auditIds = new ConcurrentHashMap<>();
+  private final Map<String, Instant> userIssuedBefore = new ConcurrentHashMap<>();
+  private final Map<String, Instant> projectIssuedBefore = new ConcurrentHashMap<>();
+
+  void add(JsonObject event) {
+    String auditId = event.getString("audit_id");
+    if (auditId != null) {
+      auditIds.put(auditId, Instant.parse(event.getString("expires_at")));
+    }
+    String before = event.getString("issued_before");
+    if (before != null) {
+      Instant t = Instant.parse(before);
+      if (event.getString("user_id") != null) {
+        userIssuedBefore.merge(event.getString("user_id"), t, (a, b) -> a.isAfter(b) ? a : b);
+      }
+      if (event.getString("project_id") != null) {
+        projectIssuedBefore.merge(event.getString("project_id"), t, (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+  }
+
+  boolean isRevoked(AuthContext ctx) {
+    if (ctx.auditId() != null && auditIds.containsKey(ctx.auditId())) {
+      return true;
+    }
+    Instant issued = ctx.issuedAt();
+    Instant userCut = userIssuedBefore.get(ctx.userId());
+    if (userCut != null && !issued.isAfter(userCut)) {
+      return true;
+    }
+    Instant projectCut = ctx.projectId() == null ? null : projectIssuedBefore.get(ctx.projectId());
+    return projectCut != null && !issued.isAfter(projectCut);
+  }
+
+  /** Audit-id entries are only needed until the token they name would have expired anyway. */
+  void prune(Instant now) {
+    auditIds.values().removeIf(expiry -> expiry.isBefore(now));
+  }
+}

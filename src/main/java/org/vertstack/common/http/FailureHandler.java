@@ -1,0 +1,95 @@
+package org.vertstack.common.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.serviceproxy.ServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * Turns any failure into a status and an error body in the API's own format. Expected errors
+ * keep their message; anything else is logged with an id and answered 500 without details.
+ */
+public final class FailureHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+  private final ErrorFormat format;
+
+  public FailureHandler(ErrorFormat format) {
+    this.format = format;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String message = null;
+    if (failure instanceof ServiceException se && se.failureCode() >= 400 && se.failureCode() < 600) {
+      status = se.failureCode();
+      message = se.getMessage();
+    } else if (failure instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT) {
+        status = 503;
+        message = "The service is not available right now, please retry.";
+      } else if (re.failureCode() >= 400 && re.failureCode() < 600) {
+        status = re.failureCode();
+        message = re.getMessage();
+      }
+    } else if (failure instanceof HttpException he) {
+      status = he.getStatusCode();
+      message = he.getPayload() != null ? he.getPayload() : defaultMessage(status);
+    } else if (failure instanceof DecodeException) {
+      status = 400;
+      message = "Malformed JSON in request body.";
+    } else if (failure instanceof IllegalArgumentException) {
+      status = 400;
+      message = failure.getMessage();
+    }
+    if (status >= 500 && message == null) {
+      String id = UUID.randomUUID().toString();
+      LOG.error("{} {} failed (error id {})", ctx.request().method(), ctx.request().path(), id, failure);
+      message = "An unexpected error prevented the server from fulfilling your request (error id " + id + ").";
+    }
+    if (message == null) {
+      message = defaultMessage(status);
+    }
+    send(ctx.response(), format, status, message);
+  }
+
+  public static void send(HttpServerResponse response, ErrorFormat format, int status, String message) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    response.setStatusCode(status)
+      .putHeader("Content-Type", format.contentType());
+    if (status == 401) {
+      response.putHeader("WWW-Authenticate", "Keystone uri=\"/identity/v3\"");
+    }
+    response.end(format.render(status, message));
+  }
+
+  private static String defaultMessage(int status) {
+    return switch (status) {
+      case 400 -> "The request could not be understood.";
+      case 401 -> "The request you have made requires authentication.";
+      case 403 -> "You are not authorized to perform the requested action.";
+      case 404 -> "The resource could not be found.";
+      case 405 -> "The method is not allowed for the requested URL.";
+      case 413 -> "The request entity is too large.";
+      case 415 -> "The media type is not supported.";
+      default -> ErrorFormat.reason(status);
+    };
+  }
+}

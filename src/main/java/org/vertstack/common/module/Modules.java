@@ -1,0 +1,22 @@
+package org.vertstack.common.module;
+
+
+
+import java.util.List;
+import java.util.Set;
+
+/** Every module of the cloud, in start order (identity first: the others need its keys). */
+public final class Modules {
+
+  private Modules() {
+  }
+
+  public static List<ServiceModule> all() {
+    return List.of(
+      );
+  }
+
+  public static List<ServiceModule> forRoles(Set<String> roles) {
+    return all().stream().filter(m -> m.roles().stream().anyMatch(roles::contains)).toList();
+  }
+}
