@@ -52,6 +52,10 @@ public final class DashboardModule implements ServiceModule {
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer")
         .putHeader("X-Frame-Options", "DENY");
+      if (ctx.normalizedPath().endsWith(".mjs")) {
+        // ES modules must be served as JavaScript; Vert.x's MIME table does not know .mjs
+        ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Content-Type", "text/javascript; charset=utf-8"));
+      }
       ctx.next();
     }).handler(files);
   }
