@@ -1,6 +1,6 @@
 package org.vertstack.common.module;
 
-
+import org.vertstack.identity.IdentityModule;
 
 import java.util.List;
 import java.util.Set;
@@ -13,8 +13,8 @@ public final class Modules {
 
   public static List<ServiceModule> all() {
     return List.of(
-      new org.vertstack.dashboard.DashboardModule()
-      );
+      new IdentityModule(),
+      new org.vertstack.dashboard.DashboardModule()); // last: its static files catch what no API took
   }
 
   public static List<ServiceModule> forRoles(Set<String> roles) {
