@@ -1,0 +1,230 @@
+package org.vertstack.dashboard;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in a real headless Chromium against a real node: sign-in, project switch,
+ * admin CRUD, live updates from another client, and what a member does not see. Skipped only
+ * where Debian's chromium is not installed. With -Dvertstack.screenshots=DIR it also saves
+ * screenshots of the main panels there.
+ */
+class DashboardBrowserTest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final String MEMBER_PASSWORD = "dana-password-1";
+
+  private static DashboardNode cloud;
+  private static String adminToken;
+  private static JsonObject alpha;
+  private static JsonObject beta;
+
+  private WebDriver browser;
+  private WebDriverWait wait;
+  private Path profile;
+
+  @BeforeAll
+  static void startCloud() throws Exception {
+    assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed");
+    cloud = DashboardNode.start();
+    adminToken = cloud.adminToken();
+    alpha = cloud.create(adminToken, "projects", "project", new JsonObject().put("name", "alpha").put("description", "Team alpha"));
+    beta = cloud.create(adminToken, "projects", "project", new JsonObject().put("name", "beta").put("description", "Team beta"));
+    JsonObject dana = cloud.create(adminToken, "users", "user", new JsonObject().put("name", "dana").put("password", MEMBER_PASSWORD));
+    cloud.grant(adminToken, alpha.getString("id"), dana.getString("id"), "member");
+    cloud.grant(adminToken, beta.getString("id"), dana.getString("id"), "member");
+  }
+
+  @AfterAll
+  static void stopCloud() throws Exception {
+    if (cloud != null) {
+      cloud.close();
+    }
+  }
+
+  @BeforeEach
+  void openBrowser() throws Exception {
+    profile = Files.createTempDirectory("vertstack-chromium-");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--window-size=1280,800", "--user-data-dir=" + profile);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+      .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+  }
+
+  @AfterEach
+  void closeBrowser() throws Exception {
+    if (browser != null) {
+      browser.quit();
+    }
+    try (var files = Files.walk(profile)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  // ---- helpers -----------------------------------------------------------------------
+
+  private void signIn(String user, String password) {
+    browser.get(cloud.url + "/");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username"))).sendKeys(user);
+    browser.findElement(By.name("password")).sendKeys(password);
+    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+  }
+
+  private void waitForShell(String projectName) {
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".content h1"), projectName));
+  }
+
+  private void waitLive() {
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed-status"), "Live"));
+  }
+
+  private List<String> menu() {
+    return browser.findElements(By.cssSelector(".sidebar a")).stream().map(WebElement::getText).toList();
+  }
+
+  private By row(String collection, String name) {
+    return By.cssSelector(".collection." + collection + " tr[data-name='" + name + "']");
+  }
+
+  private void createInDialog(String button, String... nameValuePairs) {
+    browser.findElement(By.xpath("//button[normalize-space()='" + button + "']")).click();
+    WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".dialog")));
+    for (int i = 0; i < nameValuePairs.length; i += 2) {
+      dialog.findElement(By.name(nameValuePairs[i])).sendKeys(nameValuePairs[i + 1]);
+    }
+    dialog.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".dialog")));
+  }
+
+  private Object js(String script) {
+    return ((JavascriptExecutor) browser).executeScript(script);
+  }
+
+  private void screenshot(String name) throws Exception {
+    String dir = System.getProperty("vertstack.screenshots");
+    if (dir == null || dir.isBlank()) {
+      return;
+    }
+    Files.createDirectories(Path.of(dir));
+    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Files.copy(shot.toPath(), Path.of(dir, name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  // ---- tests -------------------------------------------------------------------------
+
+  @Test
+  void anAdminCreatesAProjectAndAUserAndSeesThemInTheLists() throws Exception {
+    browser.get(cloud.url + "/");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
+    screenshot("login");
+    signIn("admin", DashboardNode.ADMIN_PASSWORD);
+    waitForShell("admin");
+    assertThat(menu()).containsExactly("Overview", "Identity", "Profile");
+    waitLive();
+    screenshot("overview");
+
+    browser.findElement(By.cssSelector("a[data-panel=identity]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", "alpha")));
+    createInDialog("Create project", "name", "web-made", "description", "Made in the browser");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", "web-made")));
+    assertThat(cloud.call("GET", "/identity/v3/projects?name=web-made", adminToken, null).body()
+      .getJsonArray("projects")).hasSize(1);
+    screenshot("identity");
+
+    browser.findElement(By.cssSelector("button[data-tab=users]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("users", "dana")));
+    createInDialog("Create user", "name", "web-user", "password", "web-user-password");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("users", "web-user")));
+    assertThat(cloud.token("web-user", "web-user-password", null == null ? "alpha" : "")).isNotNull().as("sanity");
+  }
+
+  @Test
+  void aChangeMadeByAnotherClientAppearsWithoutReload() throws Exception {
+    signIn("admin", DashboardNode.ADMIN_PASSWORD);
+    waitForShell("admin");
+    browser.findElement(By.cssSelector("a[data-panel=identity]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", "alpha")));
+    waitLive();
+    js("window.__sameDocument = true;");
+
+    long start = System.nanoTime();
+    cloud.create(adminToken, "projects", "project", new JsonObject().put("name", "from-the-cli"));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", "from-the-cli")));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    System.out.println("[dashboard] a project created through the API appeared on the page after " + millis + " ms");
+    assertThat(js("return window.__sameDocument === true;")).isEqualTo(true);
+
+    // and a delete by another client disappears the same way
+    String id = cloud.call("GET", "/identity/v3/projects?name=from-the-cli", adminToken, null).body()
+      .getJsonArray("projects").getJsonObject(0).getString("id");
+    cloud.call("DELETE", "/identity/v3/projects/" + id, adminToken, null);
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(row("projects", "from-the-cli")));
+    assertThat(js("return window.__sameDocument === true;")).isEqualTo(true);
+  }
+
+  @Test
+  void aMemberPicksAProjectSwitchesWithoutSigningInAgainAndSeesNoAdminPanel() throws Exception {
+    signIn("dana", MEMBER_PASSWORD);
+    // two projects and no default one: the member chooses
+    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#project-chooser button[data-project=alpha]"))).click();
+    waitForShell("alpha");
+    assertThat(menu()).containsExactly("Overview", "Profile");
+    assertThat(browser.findElements(By.cssSelector("a[data-panel=identity]"))).isEmpty();
+    String alphaToken = (String) js("return JSON.parse(sessionStorage.getItem('vertstack.session')).scoped.id;");
+
+    new Select(browser.findElement(By.id("project-switcher"))).selectByVisibleText("beta");
+    waitForShell("beta");
+    assertThat(browser.findElements(By.name("password"))).as("no second sign-in").isEmpty();
+    String betaToken = (String) js("return JSON.parse(sessionStorage.getItem('vertstack.session')).scoped.id;");
+    assertThat(betaToken).isNotEqualTo(alphaToken);
+    assertThat(cloud.call("GET", "/identity/v3/auth/tokens", betaToken, null).status()).isIn(200, 404);
+    assertThat((String) js("return document.cookie;")).as("no token in a cookie").isEmpty();
+
+    // the API refuses the admin panels' calls anyway
+    assertThat(cloud.call("GET", "/identity/v3/users", betaToken, null).status()).isEqualTo(403);
+
+    // signing out revokes the token
+    browser.findElement(By.id("sign-out")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
+    assertThat(cloud.call("GET", "/identity/v3/auth/catalog", betaToken, null).status()).isEqualTo(401);
+    assertThat(js("return sessionStorage.getItem('vertstack.session');")).isNull();
+  }
+
+  @Test
+  void aWrongPasswordIsShownAsAReadableMessage() {
+    signIn("admin", "not-the-password");
+    WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#login-form .error")));
+    assertThat(error.getText()).contains("not correct");
+  }
+}
