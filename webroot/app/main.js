@@ -158,4 +158,6 @@ function App() {
   return html`<${ProgressLine} />${view}`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = ''; // the "Loading" placeholder: Preact adds to a container, it does not replace it
+render(html`<${App} />`, root);

@@ -6,12 +6,13 @@ import { Spinner, ErrorNote, UsageBar, Notice } from '../ui.js';
 
 function Overview({ session, api, panels }) {
   const project = session.scoped.project;
-  const services = Object.fromEntries(session.scoped.catalog.map((s) => [s.id, s]));
   const { data, error, loading } = useLiveData(async () => {
-    const [own, registered] = await Promise.all([
+    const [own, registered, catalog] = await Promise.all([
       api.get(`/identity/v3/limits?project_id=${encodeURIComponent(project.id)}`),
       api.get('/identity/v3/registered_limits'),
+      api.get('/identity/v3/services'),
     ]);
+    const services = Object.fromEntries(catalog.services.map((s) => [s.id, s]));
     const usage = {};
     for (const p of panels.filter((p) => p.usage)) {
       for (const u of await p.usage(api, session)) usage[`${u.service_type}/${u.resource_name}`] = u.used;
@@ -28,7 +29,7 @@ function Overview({ session, api, panels }) {
       const type = services[r.service_id]?.type || 'other';
       return { ...r, type, used: usage[`${type}/${r.resource_name}`] ?? null };
     }).sort((a, b) => (a.type + a.resource_name).localeCompare(b.type + b.resource_name));
-  }, [project.id], ['identity.limit', 'identity.registered_limit', 'compute.', 'network.', 'volume.', 'image.', 'object-store.']);
+  }, [project.id], ['identity.limit', 'identity.registered_limit', 'identity.service', 'compute.', 'network.', 'volume.', 'image.', 'object-store.']);
 
   const groups = {};
   for (const r of data || []) (groups[r.type] ||= []).push(r);

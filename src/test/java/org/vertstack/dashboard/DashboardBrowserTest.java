@@ -1,7 +1,7 @@
 package org.vertstack.dashboard;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import org.vertstack.testing.TestCloud;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,11 +39,17 @@ class DashboardBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final String MEMBER_PASSWORD = "dana-password-1";
+  // the node is shared with other tests: names of our own
+  private static final String ALPHA = TestCloud.unique("alpha");
+  private static final String BETA = TestCloud.unique("beta");
+  private static final String DANA = TestCloud.unique("dana");
 
   private static DashboardNode cloud;
   private static String adminToken;
   private static JsonObject alpha;
   private static JsonObject beta;
+  private static String identityServiceId;
+  private static final String WIDGETS = TestCloud.unique("widgets");
 
   private WebDriver browser;
   private WebDriverWait wait;
@@ -52,20 +58,15 @@ class DashboardBrowserTest {
   @BeforeAll
   static void startCloud() throws Exception {
     assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed");
-    cloud = DashboardNode.start();
+    cloud = DashboardNode.shared();
     adminToken = cloud.adminToken();
-    alpha = cloud.create(adminToken, "projects", "project", new JsonObject().put("name", "alpha").put("description", "Team alpha"));
-    beta = cloud.create(adminToken, "projects", "project", new JsonObject().put("name", "beta").put("description", "Team beta"));
-    JsonObject dana = cloud.create(adminToken, "users", "user", new JsonObject().put("name", "dana").put("password", MEMBER_PASSWORD));
+    alpha = cloud.create(adminToken, "projects", "project", new JsonObject().put("name", ALPHA).put("description", "Team alpha"));
+    beta = cloud.create(adminToken, "projects", "project", new JsonObject().put("name", BETA).put("description", "Team beta"));
+    JsonObject dana = cloud.create(adminToken, "users", "user", new JsonObject().put("name", DANA).put("password", MEMBER_PASSWORD));
     cloud.grant(adminToken, alpha.getString("id"), dana.getString("id"), "member");
     cloud.grant(adminToken, beta.getString("id"), dana.getString("id"), "member");
-  }
-
-  @AfterAll
-  static void stopCloud() throws Exception {
-    if (cloud != null) {
-      cloud.close();
-    }
+    identityServiceId = cloud.call("GET", "/identity/v3/services?type=identity", adminToken, null).body()
+      .getJsonArray("services").getJsonObject(0).getString("id");
   }
 
   @BeforeEach
@@ -141,32 +142,43 @@ class DashboardBrowserTest {
     Files.copy(shot.toPath(), Path.of(dir, name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /** A registered limit of our own and alpha's limit for it; returns the limit's id. */
+  private String limitForAlpha(int value) throws Exception {
+    cloud.call("POST", "/identity/v3/registered_limits", adminToken, new JsonObject().put("registered_limits",
+      new io.vertx.core.json.JsonArray().add(new JsonObject().put("service_id", identityServiceId)
+        .put("resource_name", WIDGETS).put("default_limit", 10))));
+    return cloud.call("POST", "/identity/v3/limits", adminToken, new JsonObject().put("limits",
+        new io.vertx.core.json.JsonArray().add(new JsonObject().put("service_id", identityServiceId)
+          .put("project_id", alpha.getString("id")).put("resource_name", WIDGETS).put("resource_limit", value))))
+      .body().getJsonArray("limits").getJsonObject(0).getString("id");
+  }
+
   // ---- tests -------------------------------------------------------------------------
 
   @Test
   void anAdminCreatesAProjectAndAUserAndSeesThemInTheLists() throws Exception {
-    browser.get(cloud.url + "/");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
-    screenshot("login");
     signIn("admin", DashboardNode.ADMIN_PASSWORD);
     waitForShell("admin");
     assertThat(menu()).containsExactly("Overview", "Identity", "Profile");
-    waitLive();
-    screenshot("overview");
+    assertThat(js("return performance.getEntriesByType('resource').map(e => new URL(e.name).origin)"
+      + ".concat([new URL(document.URL).origin]).filter((o, i, all) => o !== all[all.length - 1]);"))
+      .as("requests to other hosts").isEqualTo(List.of());
 
     browser.findElement(By.cssSelector("a[data-panel=identity]")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", "alpha")));
-    createInDialog("Create project", "name", "web-made", "description", "Made in the browser");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", "web-made")));
-    assertThat(cloud.call("GET", "/identity/v3/projects?name=web-made", adminToken, null).body()
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", ALPHA)));
+    String project = TestCloud.unique("web-made");
+    createInDialog("Create project", "name", project, "description", "Made in the browser");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", project)));
+    assertThat(cloud.call("GET", "/identity/v3/projects?name=" + project, adminToken, null).body()
       .getJsonArray("projects")).hasSize(1);
-    screenshot("identity");
 
     browser.findElement(By.cssSelector("button[data-tab=users]")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(row("users", "dana")));
-    createInDialog("Create user", "name", "web-user", "password", "web-user-password");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(row("users", "web-user")));
-    assertThat(cloud.token("web-user", "web-user-password", null == null ? "alpha" : "")).isNotNull().as("sanity");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("users", DANA)));
+    String user = TestCloud.unique("web-user");
+    createInDialog("Create user", "name", user, "password", "web-user-password");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("users", user)));
+    assertThat(cloud.call("GET", "/identity/v3/users?name=" + user, adminToken, null).body()
+      .getJsonArray("users")).hasSize(1);
   }
 
   @Test
@@ -174,41 +186,57 @@ class DashboardBrowserTest {
     signIn("admin", DashboardNode.ADMIN_PASSWORD);
     waitForShell("admin");
     browser.findElement(By.cssSelector("a[data-panel=identity]")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", "alpha")));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", ALPHA)));
     waitLive();
     js("window.__sameDocument = true;");
 
     long start = System.nanoTime();
-    cloud.create(adminToken, "projects", "project", new JsonObject().put("name", "from-the-cli"));
-    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", "from-the-cli")));
+    String name = TestCloud.unique("from-the-cli");
+    cloud.create(adminToken, "projects", "project", new JsonObject().put("name", name));
+    new WebDriverWait(browser, Duration.ofSeconds(15)).pollingEvery(Duration.ofMillis(10))
+      .until(ExpectedConditions.visibilityOfElementLocated(row("projects", name)));
     long millis = (System.nanoTime() - start) / 1_000_000;
     System.out.println("[dashboard] a project created through the API appeared on the page after " + millis + " ms");
     assertThat(js("return window.__sameDocument === true;")).isEqualTo(true);
 
     // and a delete by another client disappears the same way
-    String id = cloud.call("GET", "/identity/v3/projects?name=from-the-cli", adminToken, null).body()
+    String id = cloud.call("GET", "/identity/v3/projects?name=" + name, adminToken, null).body()
       .getJsonArray("projects").getJsonObject(0).getString("id");
     cloud.call("DELETE", "/identity/v3/projects/" + id, adminToken, null);
-    wait.until(ExpectedConditions.invisibilityOfElementLocated(row("projects", "from-the-cli")));
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(row("projects", name)));
     assertThat(js("return window.__sameDocument === true;")).isEqualTo(true);
   }
 
   @Test
   void aMemberPicksAProjectSwitchesWithoutSigningInAgainAndSeesNoAdminPanel() throws Exception {
-    signIn("dana", MEMBER_PASSWORD);
+    signIn(DANA, MEMBER_PASSWORD);
     // two projects and no default one: the member chooses
-    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#project-chooser button[data-project=alpha]"))).click();
-    waitForShell("alpha");
+    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#project-chooser button[data-project='" + ALPHA + "']"))).click();
+    waitForShell(ALPHA);
     assertThat(menu()).containsExactly("Overview", "Profile");
+    String alphaLimit = limitForAlpha(4);
+    browser.navigate().refresh();
+    waitForShell(ALPHA);
+    By widgets = By.cssSelector(".usage[data-resource='" + WIDGETS + "']");
+    assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(widgets)).getText()).contains("limit 4");
+    // the project's limit changed by an admin elsewhere: the member's page follows, live
+    waitLive();
+    cloud.call("PATCH", "/identity/v3/limits/" + alphaLimit, adminToken,
+      new JsonObject().put("limit", new JsonObject().put("resource_limit", 7)));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(widgets, "limit 7"));
     assertThat(browser.findElements(By.cssSelector("a[data-panel=identity]"))).isEmpty();
     String alphaToken = (String) js("return JSON.parse(sessionStorage.getItem('vertstack.session')).scoped.id;");
 
-    new Select(browser.findElement(By.id("project-switcher"))).selectByVisibleText("beta");
-    waitForShell("beta");
+    new Select(browser.findElement(By.id("project-switcher"))).selectByVisibleText(BETA);
+    waitForShell(BETA);
     assertThat(browser.findElements(By.name("password"))).as("no second sign-in").isEmpty();
     String betaToken = (String) js("return JSON.parse(sessionStorage.getItem('vertstack.session')).scoped.id;");
     assertThat(betaToken).isNotEqualTo(alphaToken);
-    assertThat(cloud.call("GET", "/identity/v3/auth/tokens", betaToken, null).status()).isIn(200, 404);
+    assertThat(js("return JSON.parse(sessionStorage.getItem('vertstack.session')).scoped.project.id;"))
+      .isEqualTo(beta.getString("id"));
+    assertThat(cloud.call("GET", "/identity/v3/auth/catalog", betaToken, null).status()).isEqualTo(200);
+    // switching revoked the token of the project left behind
+    assertThat(cloud.call("GET", "/identity/v3/auth/catalog", alphaToken, null).status()).isEqualTo(401);
     assertThat((String) js("return document.cookie;")).as("no token in a cookie").isEmpty();
 
     // the API refuses the admin panels' calls anyway
@@ -219,6 +247,42 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
     assertThat(cloud.call("GET", "/identity/v3/auth/catalog", betaToken, null).status()).isEqualTo(401);
     assertThat(js("return sessionStorage.getItem('vertstack.session');")).isNull();
+  }
+
+  /** Only with -Dvertstack.screenshots=DIR: the main panels with a few limits to show. */
+  @Test
+  void screenshotsOfTheMainPanels() throws Exception {
+    assumeTrue(System.getProperty("vertstack.screenshots") != null, "screenshots not asked for");
+    io.vertx.core.json.JsonArray registered = new io.vertx.core.json.JsonArray();
+    String[][] demo = {{"application_credentials", "20"}, {"groups", "50"}, {"users", "100"}};
+    for (String[] d : demo) {
+      registered.add(new JsonObject().put("service_id", identityServiceId).put("resource_name", d[0])
+        .put("default_limit", Integer.parseInt(d[1])));
+    }
+    cloud.call("POST", "/identity/v3/registered_limits", adminToken, new JsonObject().put("registered_limits", registered));
+    browser.get(cloud.url + "/");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
+    screenshot("login");
+    signIn("admin", DashboardNode.ADMIN_PASSWORD);
+    waitForShell("admin");
+    waitLive();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".usage[data-resource=users]")));
+    screenshot("overview");
+    browser.findElement(By.cssSelector("a[data-panel=identity]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", ALPHA)));
+    screenshot("identity-projects");
+    browser.findElement(By.cssSelector("button[data-tab=assignments]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".collection.role-assignments tr")));
+    screenshot("identity-role-assignments");
+    browser.findElement(By.cssSelector("button[data-tab=users]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("users", DANA)));
+    browser.findElement(By.xpath("//button[normalize-space()='Create user']")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".dialog")));
+    screenshot("identity-create-user");
+    browser.findElement(By.cssSelector(".dialog button.secondary")).click();
+    browser.findElement(By.cssSelector("a[data-panel=profile]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".content h1"), "Profile"));
+    screenshot("profile");
   }
 
   @Test

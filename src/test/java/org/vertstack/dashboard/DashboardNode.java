@@ -2,51 +2,32 @@ package org.vertstack.dashboard;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.vertstack.Main;
-import org.vertstack.common.config.Config;
+import org.vertstack.testing.TestCloud;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A whole node (identity and dashboard) on a free port with a temporary state dir, and a small
- * REST client that acts as "another client" next to the browser. Plain java.net.http on purpose:
- * it is a different client from the page under test.
+ * Blocking REST helpers over the shared {@link TestCloud} node, for tests that drive a browser:
+ * "another client" next to the page under test (plain java.net.http on purpose).
  */
-final class DashboardNode implements AutoCloseable {
+final class DashboardNode {
 
-  static final String ADMIN_PASSWORD = "admin-secret-for-tests";
+  static final String ADMIN_PASSWORD = TestCloud.ADMIN_PASSWORD;
 
-  final Main.Node node;
   final String url;
-  private final Path stateDir;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private DashboardNode(Main.Node node, String url, Path stateDir) {
-    this.node = node;
+  private DashboardNode(String url) {
     this.url = url;
-    this.stateDir = stateDir;
   }
 
-  static DashboardNode start() throws Exception {
-    Path state = Files.createTempDirectory("vertstack-dashboard-");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    JsonObject config = Config.defaults();
-    config.put("state-dir", state.toString());
-    config.getJsonObject("http").put("port", port).put("instances", 1);
-    config.getJsonObject("identity").put("admin-password", ADMIN_PASSWORD).put("password-hash-cost", 4);
-    Main.Node node = Main.start(config).await(120, TimeUnit.SECONDS);
-    return new DashboardNode(node, node.config().getString("public-url"), state);
+  /** The test JVM's shared node (identity and dashboard). */
+  static DashboardNode shared() {
+    return new DashboardNode(TestCloud.shared().baseUrl());
   }
 
   /** A token for a user, scoped to a project by name (domain Default). */
@@ -103,14 +84,6 @@ final class DashboardNode implements AutoCloseable {
     Response r = call("PUT", "/identity/v3/projects/" + projectId + "/users/" + userId + "/roles/" + roleId(token, role), token, null);
     if (r.status() != 204) {
       throw new IllegalStateException("grant: " + r.status() + " " + r.body());
-    }
-  }
-
-  @Override
-  public void close() throws IOException {
-    node.stop();
-    try (var files = Files.walk(stateDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }

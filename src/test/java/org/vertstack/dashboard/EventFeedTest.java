@@ -38,21 +38,7 @@ class EventFeedTest {
     ResourceEvents.publish(vertx, project, "test.thing", name, "created", new JsonObject().put("name", name));
   }
 
-  /** resource ids of the event messages up to (and including) the one named last. */
-  private static List<String> eventsUntil(FeedFixture.Client c, String last) throws InterruptedException {
-    List<String> names = new ArrayList<>();
-    while (true) {
-      JsonObject m = c.next();
-      if ("event".equals(m.getString("type"))) {
-        names.add(m.getString("resource_id"));
-        if (last.equals(m.getString("resource_id"))) {
-          return names;
-        }
-      }
-    }
-  }
-
-  private static long readyAndLive(FeedFixture.Client c) throws InterruptedException {
+  static long readyAndLive(FeedClient c) throws InterruptedException {
     List<JsonObject> start = c.until("live");
     assertThat(start.get(0).getString("type")).isEqualTo("ready");
     return start.get(start.size() - 1).getLong("cursor");
@@ -60,8 +46,8 @@ class EventFeedTest {
 
   @Test
   void subscribersOfTwoProjectsSeeExactlyTheirOwnEventsInOrder() throws Exception {
-    FeedFixture.Client a = cloud.subscribe(cloud.token("proj-a", "member", 600), null, false);
-    FeedFixture.Client b = cloud.subscribe(cloud.token("proj-b", "reader", 600), null, false);
+    FeedClient a = cloud.subscribe(cloud.token("proj-a", "member", 600), null, false);
+    FeedClient b = cloud.subscribe(cloud.token("proj-b", "reader", 600), null, false);
     readyAndLive(a);
     readyAndLive(b);
     for (int i = 1; i <= 5; i++) {
@@ -72,8 +58,8 @@ class EventFeedTest {
     }
     publish("proj-a", "a-end");
     publish("proj-b", "b-end");
-    List<String> seenByA = eventsUntil(a, "a-end");
-    List<String> seenByB = eventsUntil(b, "b-end");
+    List<String> seenByA = a.eventsUntil("a-end");
+    List<String> seenByB = b.eventsUntil("b-end");
     assertThat(seenByA).containsExactly("a1", "a2", "a3", "a4", "a5", "a-end");
     assertThat(seenByB).containsExactly("b1", "b2", "b3", "b4", "b5", "b-end");
     assertThat(a.messages).isEmpty();
@@ -82,7 +68,7 @@ class EventFeedTest {
 
   @Test
   void eventsCarryIncreasingIdsAndTheResource() throws Exception {
-    FeedFixture.Client a = cloud.subscribe(cloud.token("proj-a", "member", 600), null, false);
+    FeedClient a = cloud.subscribe(cloud.token("proj-a", "member", 600), null, false);
     long cursor = readyAndLive(a);
     publish("proj-a", "x");
     publish("proj-a", "y");
@@ -97,21 +83,21 @@ class EventFeedTest {
 
   @Test
   void anAdminMayAskForEveryProjectAndOthersMayNot() throws Exception {
-    FeedFixture.Client admin = cloud.subscribe(cloud.token("admin-proj", "admin", 600), null, true);
+    FeedClient admin = cloud.subscribe(cloud.token("admin-proj", "admin", 600), null, true);
     readyAndLive(admin);
     publish("proj-a", "a1");
     publish(null, "cloud-wide");
     publish("proj-b", "b1");
-    assertThat(eventsUntil(admin, "b1")).containsExactly("a1", "cloud-wide", "b1");
+    assertThat(admin.eventsUntil("b1")).containsExactly("a1", "cloud-wide", "b1");
 
-    FeedFixture.Client member = cloud.subscribe(cloud.token("proj-a", "member", 600), null, true);
+    FeedClient member = cloud.subscribe(cloud.token("proj-a", "member", 600), null, true);
     assertThat(member.awaitClose(5000)).isEqualTo(FeedCloseCodes.FORBIDDEN);
   }
 
   @Test
   void aReconnectWithTheCursorReplaysWhatWasMissedThenGoesLive() throws Exception {
     FeedFixture.Token token = cloud.token("proj-a", "member", 600);
-    FeedFixture.Client first = cloud.subscribe(token, null, false);
+    FeedClient first = cloud.subscribe(token, null, false);
     readyAndLive(first);
     publish("proj-a", "a1");
     long cursor = first.until("event").get(0).getLong("id");
@@ -121,18 +107,18 @@ class EventFeedTest {
     publish("proj-b", "b1");
     publish("proj-a", "a3");
 
-    FeedFixture.Client again = cloud.subscribe(token, cursor, false);
+    FeedClient again = cloud.subscribe(token, cursor, false);
     List<JsonObject> replay = again.until("live");
     assertThat(replay).extracting(m -> m.getString("type")).containsExactly("ready", "event", "event", "live");
     assertThat(replay.subList(1, 3)).extracting(m -> m.getString("resource_id")).containsExactly("a2", "a3");
     publish("proj-a", "a4");
-    assertThat(eventsUntil(again, "a4")).containsExactly("a4");
+    assertThat(again.eventsUntil("a4")).containsExactly("a4");
   }
 
   @Test
   void aReplayLongerThanOnePageArrivesWholeAndInOrder() throws Exception {
     FeedFixture.Token token = cloud.token("proj-a", "member", 600);
-    FeedFixture.Client first = cloud.subscribe(token, null, false);
+    FeedClient first = cloud.subscribe(token, null, false);
     long cursor = readyAndLive(first);
     first.ws.close().await();
     List<String> expected = new ArrayList<>();
@@ -140,47 +126,47 @@ class EventFeedTest {
       publish("proj-a", "a" + i);
       expected.add("a" + i);
     }
-    FeedFixture.Client again = cloud.subscribe(token, cursor, false);
-    assertThat(eventsUntil(again, "a44")).containsExactlyElementsOf(expected);
+    FeedClient again = cloud.subscribe(token, cursor, false);
+    assertThat(again.eventsUntil("a44")).containsExactlyElementsOf(expected);
   }
 
   @Test
   void aCursorOlderThanTheLogGetsAResetNotASilentGap() throws Exception {
     FeedFixture.Token token = cloud.token("proj-a", "member", 600);
-    FeedFixture.Client first = cloud.subscribe(token, null, false);
+    FeedClient first = cloud.subscribe(token, null, false);
     long cursor = readyAndLive(first);
     first.ws.close().await();
     for (int i = 0; i < 60; i++) {     // the log holds 50
       publish("proj-a", "a" + i);
     }
     publish("proj-a", "marker");
-    FeedFixture.Client again = cloud.subscribe(token, cursor, false);
+    FeedClient again = cloud.subscribe(token, cursor, false);
     assertThat(again.next().getString("type")).isEqualTo("ready");
     JsonObject reset = again.next();
     assertThat(reset.getString("type")).isEqualTo("reset");
     assertThat(again.next().getString("type")).isEqualTo("live");
     publish("proj-a", "after");
-    assertThat(eventsUntil(again, "after")).containsExactly("after");
+    assertThat(again.eventsUntil("after")).containsExactly("after");
   }
 
   @Test
   void aRevokedTokenClosesTheSocket() throws Exception {
     FeedFixture.Token token = cloud.token("proj-a", "member", 600);
     FeedFixture.Token other = cloud.token("proj-a", "member", 600);
-    FeedFixture.Client revoked = cloud.subscribe(token, null, false);
-    FeedFixture.Client kept = cloud.subscribe(other, null, false);
+    FeedClient revoked = cloud.subscribe(token, null, false);
+    FeedClient kept = cloud.subscribe(other, null, false);
     readyAndLive(revoked);
     readyAndLive(kept);
     vertx.eventBus().publish(TokenAuthority.REVOCATIONS, new JsonObject().put("audit_id", token.auditId())
       .put("expires_at", Instant.now().plusSeconds(600).toString()));
     assertThat(revoked.awaitClose(3000)).isEqualTo(FeedCloseCodes.UNAUTHORIZED);
     publish("proj-a", "still-here");
-    assertThat(eventsUntil(kept, "still-here")).containsExactly("still-here");
+    assertThat(kept.eventsUntil("still-here")).containsExactly("still-here");
   }
 
   @Test
   void anExpiringTokenClosesTheSocketAtItsExpiry() throws Exception {
-    FeedFixture.Client c = cloud.subscribe(cloud.token("proj-a", "member", 2), null, false);
+    FeedClient c = cloud.subscribe(cloud.token("proj-a", "member", 2), null, false);
     readyAndLive(c);
     long opened = System.currentTimeMillis();
     assertThat(c.awaitClose(5000)).isEqualTo(FeedCloseCodes.UNAUTHORIZED);
@@ -189,19 +175,19 @@ class EventFeedTest {
 
   @Test
   void aBadOrMissingTokenIsRefused() throws Exception {
-    FeedFixture.Client bad = cloud.connect();
+    FeedClient bad = cloud.connect();
     bad.send(new JsonObject().put("token", "not-a-token"));
     assertThat(bad.awaitClose(5000)).isEqualTo(FeedCloseCodes.UNAUTHORIZED);
 
-    FeedFixture.Client missing = cloud.connect();
+    FeedClient missing = cloud.connect();
     missing.send(new JsonObject().put("since", 0));
     assertThat(missing.awaitClose(5000)).isEqualTo(FeedCloseCodes.UNAUTHORIZED);
 
-    FeedFixture.Client garbage = cloud.connect();
+    FeedClient garbage = cloud.connect();
     garbage.ws.writeTextMessage("hello").await();
     assertThat(garbage.awaitClose(5000)).isEqualTo(FeedCloseCodes.BAD_REQUEST);
 
-    FeedFixture.Client unscoped = cloud.subscribe(cloud.token(null, "member", 600), null, false);
+    FeedClient unscoped = cloud.subscribe(cloud.token(null, "member", 600), null, false);
     assertThat(unscoped.awaitClose(5000)).isEqualTo(FeedCloseCodes.FORBIDDEN);
 
     assertThat(bad.messages).isEmpty();
@@ -211,17 +197,17 @@ class EventFeedTest {
   @Test
   void theTokenMayComeInTheWebSocketProtocolHeader() throws Exception {
     FeedFixture.Token token = cloud.token("proj-b", "member", 600);
-    FeedFixture.Client c = cloud.connect(List.of(EventFeedHandler.PROTOCOL, EventFeedHandler.TOKEN_PROTOCOL_PREFIX + token.value()));
+    FeedClient c = cloud.connect(List.of(EventFeedHandler.PROTOCOL, EventFeedHandler.TOKEN_PROTOCOL_PREFIX + token.value()));
     assertThat(c.ws.subProtocol()).isEqualTo(EventFeedHandler.PROTOCOL);
     c.send(new JsonObject());
     readyAndLive(c);
     publish("proj-b", "b1");
-    assertThat(eventsUntil(c, "b1")).containsExactly("b1");
+    assertThat(c.eventsUntil("b1")).containsExactly("b1");
   }
 
   @Test
   void aClientThatDoesNotReadIsClosedInsteadOfBufferedWithoutBound() throws Exception {
-    FeedFixture.Client slow = cloud.subscribe(cloud.token("proj-a", "member", 600), null, false);
+    FeedClient slow = cloud.subscribe(cloud.token("proj-a", "member", 600), null, false);
     readyAndLive(slow);
     slow.ws.pause();
     String big = "x".repeat(64 * 1024);

@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -108,72 +107,22 @@ final class FeedFixture {
   record Token(String value, String auditId) {
   }
 
-  /** A feed connection that records every message and how it closed. */
-  final class Client {
-    final WebSocket ws;
-    final LinkedBlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
-    volatile Short closeCode;
-
-    Client(WebSocket ws) {
-      this.ws = ws;
-      ws.textMessageHandler(text -> messages.add(new JsonObject(text)));
-      ws.closeHandler(v -> closeCode = ws.closeStatusCode() == null ? -1 : ws.closeStatusCode());
-    }
-
-    void send(JsonObject hello) {
-      ws.writeTextMessage(hello.encode()).await();
-    }
-
-    /** The next message, failing after the timeout. */
-    JsonObject next() throws InterruptedException {
-      JsonObject m = messages.poll(5, TimeUnit.SECONDS);
-      if (m == null) {
-        throw new AssertionError("no message within 5 s (closed with " + closeCode + ")");
-      }
-      return m;
-    }
-
-    /** Messages until the next one of the given type (that one included). */
-    List<JsonObject> until(String type) throws InterruptedException {
-      List<JsonObject> seen = new java.util.ArrayList<>();
-      while (true) {
-        JsonObject m = next();
-        seen.add(m);
-        if (type.equals(m.getString("type"))) {
-          return seen;
-        }
-      }
-    }
-
-    /** Waits for the socket to close and returns the close code. */
-    short awaitClose(long millis) throws InterruptedException {
-      long end = System.currentTimeMillis() + millis;
-      while (closeCode == null && System.currentTimeMillis() < end) {
-        Thread.sleep(10);
-      }
-      if (closeCode == null) {
-        throw new AssertionError("socket still open after " + millis + " ms");
-      }
-      return closeCode;
-    }
-  }
-
-  Client connect(List<String> subProtocols) {
+  FeedClient connect(List<String> subProtocols) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port())
       .setURI(DashboardModule.FEED_PATH).setSubProtocols(subProtocols);
     if (client == null) {
       client = vertx.createWebSocketClient();
     }
-    return new Client(client.connect(options).await());
+    return new FeedClient(client.connect(options).await());
   }
 
-  Client connect() {
+  FeedClient connect() {
     return connect(List.of());
   }
 
   /** Connects and authenticates; returns once the feed is live. */
-  Client subscribe(Token token, Long since, boolean allProjects) throws InterruptedException {
-    Client c = connect();
+  FeedClient subscribe(Token token, Long since, boolean allProjects) throws InterruptedException {
+    FeedClient c = connect();
     JsonObject hello = new JsonObject().put("token", token.value()).put("all_projects", allProjects);
     if (since != null) {
       hello.put("since", since);
