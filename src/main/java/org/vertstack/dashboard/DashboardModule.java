@@ -51,7 +51,8 @@ public final class DashboardModule implements ServiceModule {
       ctx.response().putHeader("Cache-Control", "no-cache")
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer")
-        .putHeader("X-Frame-Options", "DENY");
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Content-Security-Policy", ContentSecurityPolicy.HEADER);
       if (ctx.normalizedPath().endsWith(".mjs")) {
         // ES modules must be served as JavaScript; Vert.x's MIME table does not know .mjs
         ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Content-Type", "text/javascript; charset=utf-8"));

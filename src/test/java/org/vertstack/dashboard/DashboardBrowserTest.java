@@ -77,6 +77,7 @@ class DashboardBrowserTest {
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
       "--window-size=1280,800", "--user-data-dir=" + profile);
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
       .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
     browser = new ChromeDriver(service, options);
@@ -86,7 +87,13 @@ class DashboardBrowserTest {
   @AfterEach
   void closeBrowser() throws Exception {
     if (browser != null) {
+      // the page broke no rule of its Content-Security-Policy and threw no uncaught error
+      List<String> problems = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+        .map(org.openqa.selenium.logging.LogEntry::getMessage)
+        .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught"))
+        .toList();
       browser.quit();
+      assertThat(problems).isEmpty();
     }
     try (var files = Files.walk(profile)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
