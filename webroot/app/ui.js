@@ -113,7 +113,8 @@ export function UsageBar({ label, used, limit }) {
   const ratio = known && limit > 0 ? Math.min(1, used / limit) : 0;
   const level = ratio >= 0.9 ? 'high' : ratio >= 0.7 ? 'mid' : 'low';
   const text = limit < 0 ? 'unlimited' : known ? `${used} of ${limit}` : `limit ${limit}`;
-  return html`<div class="usage" data-resource=${label}>
+  const hint = known ? `${used} of ${limit} used` : 'Usage is not reported yet by the service that owns this resource.';
+  return html`<div class="usage" data-resource=${label} title=${hint}>
     <div class="usage-label"><span>${label}</span><span class="muted">${text}</span></div>
     <div class="bar ${known ? '' : 'unknown'}"><div class="fill ${level}" style=${`width:${(ratio * 100).toFixed(1)}%`}></div></div>
   </div>`;

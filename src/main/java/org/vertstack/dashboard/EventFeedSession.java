@@ -115,7 +115,8 @@ final class EventFeedSession {
     state = State.REPLAY;
     String address = allProjects ? EventLogVerticle.FEED_ALL : EventLogVerticle.feedOf(projectFilter);
     feed = vertx.eventBus().localConsumer(address, msg -> onLive(msg.body()));
-    revocations = vertx.eventBus().consumer(TokenAuthority.REVOCATIONS, msg -> {
+    // local: the node's TokenVerifier already receives revocations from the cluster
+    revocations = vertx.eventBus().localConsumer(TokenAuthority.REVOCATIONS, msg -> {
       recheck();
       // the verifier learns of the revocation through its own consumer: check again once it has
       vertx.setTimer(200, id -> recheck());
