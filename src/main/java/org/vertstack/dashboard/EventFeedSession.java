@@ -2,6 +2,7 @@ package org.vertstack.dashboard;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
@@ -49,9 +50,9 @@ final class EventFeedSession {
   private boolean replayStarted;
   private boolean pageWanted;             // a replay page waits for the socket to drain
   private boolean liveOverflow;
-  private final ArrayDeque<JsonObject> heldLive = new ArrayDeque<>();
+  private final ArrayDeque<Message<String>> heldLive = new ArrayDeque<>();
   private final ArrayDeque<String> outbox = new ArrayDeque<>();
-  private MessageConsumer<JsonObject> feed;
+  private MessageConsumer<String> feed;
   private MessageConsumer<JsonObject> revocations;
   private long authTimer = -1;
   private long expiryTimer = -1;
@@ -114,7 +115,7 @@ final class EventFeedSession {
     projectFilter = allProjects ? null : auth.projectId();
     state = State.REPLAY;
     String address = allProjects ? EventLogVerticle.FEED_ALL : EventLogVerticle.feedOf(projectFilter);
-    feed = vertx.eventBus().localConsumer(address, msg -> onLive(msg.body()));
+    feed = vertx.eventBus().localConsumer(address, this::onLive);
     // local: the node's TokenVerifier already receives revocations from the cluster
     revocations = vertx.eventBus().localConsumer(TokenAuthority.REVOCATIONS, msg -> {
       recheck();
@@ -163,7 +164,7 @@ final class EventFeedSession {
       return;
     }
     for (Object e : page.getJsonArray("events")) {
-      send(event((JsonObject) e));
+      sendText(EventLogVerticle.feedMessage((JsonObject) e));
     }
     scannedTo = page.getLong("scanned_to");
     if (page.getBoolean("more")) {
@@ -192,7 +193,7 @@ final class EventFeedSession {
     }
   }
 
-  private void onLive(JsonObject e) {
+  private void onLive(Message<String> e) {
     if (state == State.LIVE) {
       deliver(e);
     } else if (state == State.REPLAY) {
@@ -204,31 +205,31 @@ final class EventFeedSession {
     }
   }
 
-  private void deliver(JsonObject e) {
-    long id = e.getLong("id");
+  private void deliver(Message<String> e) {
+    long id = Long.parseLong(e.headers().get(EventLogVerticle.ID_HEADER));
     if (id > scannedTo) {
       scannedTo = id;
-      send(event(e));
+      sendText(e.body());
     }
   }
 
-  private static JsonObject event(JsonObject e) {
-    return new JsonObject().put("type", "event").mergeIn(e);
+  private void send(JsonObject message) {
+    sendText(message.encode());
   }
 
-  private void send(JsonObject message) {
+  private void sendText(String text) {
     if (state == State.CLOSED) {
       return;
     }
     if (outbox.isEmpty() && !ws.writeQueueFull()) {
-      ws.writeTextMessage(message.encode());
+      ws.writeTextMessage(text);
       return;
     }
     if (outbox.size() >= options.maxQueued()) {
       close(FeedCloseCodes.TOO_SLOW, "client too slow: reconnect with since to catch up");
       return;
     }
-    outbox.add(message.encode());
+    outbox.add(text);
   }
 
   private void flush() {

@@ -7,8 +7,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Numbers every resource event of {@link ResourceEvents#ADDRESS}, keeps the last N in an
- * {@link EventLog}, and republishes each on this node only: on {@link #FEED_ALL} and on its
- * project's own address ({@link #feedOf}). Per-project addresses make feed isolation structural:
+ * {@link EventLog}, and republishes each on this node only, encoded once as the feed message
+ * text with its id in a header: on {@link #FEED_ALL} and on its project's own address ({@link #feedOf}). Per-project addresses make feed isolation structural:
  * a project-scoped subscriber never even receives another project's event.
  *
  * <p>Replays are served on {@link #REPLAY}: {"after": id, "project_id": id|null, "max": n}
@@ -18,12 +18,19 @@ public class EventLogVerticle extends VerticleBase {
 
   public static final String FEED_ALL = "vertstack.events.feed.all";
   public static final String REPLAY = "vertstack.events.replay";
+  /** Header of a feed message: the event's id. */
+  public static final String ID_HEADER = "id";
   private static final String FEED_PROJECT = "vertstack.events.feed.project.";
   private static final int MAX_PAGE = 1000;
 
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private EventLog log;
+
+  /** The feed message of an event, as subscribers receive it: {"type": "event", "id", ...}. */
+  public static String feedMessage(JsonObject event) {
+    return new JsonObject().put("type", "event").mergeIn(event).encode();
+  }
 
   public static String feedOf(String projectId) {
     return FEED_PROJECT + projectId;
@@ -36,10 +43,13 @@ public class EventLogVerticle extends VerticleBase {
     log = new EventLog(capacity, System.currentTimeMillis() * 1000);
     var events = vertx.eventBus().<JsonObject>consumer(ResourceEvents.ADDRESS, msg -> {
       JsonObject event = log.append(msg.body());
-      vertx.eventBus().publish(FEED_ALL, event, LOCAL);
+      // Encoded once for every subscriber: a String crosses the local event bus without a copy.
+      DeliveryOptions options = new DeliveryOptions(LOCAL).addHeader(ID_HEADER, String.valueOf(event.getLong("id")));
+      String text = feedMessage(event);
+      vertx.eventBus().publish(FEED_ALL, text, options);
       String project = event.getString("project_id");
       if (project != null) {
-        vertx.eventBus().publish(feedOf(project), event, LOCAL);
+        vertx.eventBus().publish(feedOf(project), text, options);
       }
     });
     var replay = vertx.eventBus().<JsonObject>localConsumer(REPLAY, msg -> {
