@@ -1,7 +1,7 @@
 // The dashboard shell: sign-in, project choice, the menu of panels, the live feed.
 import { html, render, useState, useEffect, useMemo, useCallback } from './lib.js';
 import { boundApi, onBusyChange } from './api.js';
-import { loadSession, saveSession, login, scopeTo, logout, isAdmin, listProjects } from './session.js';
+import { loadSession, saveSession, login, scopeTo, logout, isAdmin, listProjects, revoke } from './session.js';
 import { startFeed, stopFeed, onFeedStatus, feedStatus } from './feed.js';
 import { panels } from './panels/index.js';
 import { ErrorNote, Spinner } from './ui.js';
@@ -133,7 +133,13 @@ function App() {
     setError(null);
     try {
       const fresh = { ...session, projects: await listProjects(session.base.id) };
-      update(await scopeTo(fresh, projectId));
+      const next = await scopeTo(fresh, projectId);
+      if (session.scoped) {
+        // the old feed goes first, so that revoking its token does not read as "session ended"
+        stopFeed();
+        revoke(session.scoped.id, session.base.id);
+      }
+      update(next);
     } catch (e) {
       if (e.status === 401) expired();
       else setError(e);

@@ -64,12 +64,11 @@ export async function scopeTo(session, projectId) {
       },
     },
   });
-  const old = session.scoped;
-  if (old) revoke(old.id, session.base.id);
   return { ...session, scoped: tokenOf(res) };
 }
 
-function revoke(subject, auth) {
+/** Revokes a token (authenticated by another, or by itself); a token already gone is fine. */
+export function revoke(subject, auth) {
   return call('DELETE', TOKENS, { token: auth, headers: { 'X-Subject-Token': subject } })
     .catch(() => { /* already expired or revoked */ });
 }

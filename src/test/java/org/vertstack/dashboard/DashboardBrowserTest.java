@@ -242,8 +242,14 @@ class DashboardBrowserTest {
     assertThat(js("return JSON.parse(sessionStorage.getItem('vertstack.session')).scoped.project.id;"))
       .isEqualTo(beta.getString("id"));
     assertThat(cloud.call("GET", "/identity/v3/auth/catalog", betaToken, null).status()).isEqualTo(200);
-    // switching revoked the token of the project left behind
+    // switching revokes the token of the project left behind (without signing the page out)
+    long until = System.currentTimeMillis() + 5000;
+    while (cloud.call("GET", "/identity/v3/auth/catalog", alphaToken, null).status() != 401 && System.currentTimeMillis() < until) {
+      Thread.sleep(50);
+    }
     assertThat(cloud.call("GET", "/identity/v3/auth/catalog", alphaToken, null).status()).isEqualTo(401);
+    waitLive();
+    assertThat(browser.findElements(By.name("password"))).as("still signed in").isEmpty();
     assertThat((String) js("return document.cookie;")).as("no token in a cookie").isEmpty();
 
     // the API refuses the admin panels' calls anyway
