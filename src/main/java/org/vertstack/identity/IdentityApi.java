@@ -155,14 +155,19 @@ final class IdentityApi {
     });
   }
 
-  private void validate(RoutingContext ctx) {
-    AuthContext caller = AuthHandler.of(ctx);
+  /** The token named by X-Subject-Token: 400 when absent, 404 when not (or no longer) valid. */
+  private Future<AuthContext> subject(RoutingContext ctx) {
     String subjectToken = ctx.request().getHeader("X-Subject-Token");
     if (subjectToken == null) {
       throw Errors.badRequest("X-Subject-Token header is required.");
     }
-    verifier.verify(subjectToken)
-      .recover(err -> Future.failedFuture(Errors.notFound("Could not find token: " + abbreviate(subjectToken) + ".")))
+    return verifier.verify(subjectToken)
+      .recover(err -> Future.failedFuture(Errors.notFound("Could not find token: " + abbreviate(subjectToken) + ".")));
+  }
+
+  private void validate(RoutingContext ctx) {
+    AuthContext caller = AuthHandler.of(ctx);
+    subject(ctx)
       .compose(subject -> {
         if (!caller.isAdmin() && !caller.userId().equals(subject.userId())) {
           return Future.failedFuture(Errors.forbidden("You are not authorized to perform the requested action: identity:validate_token."));
@@ -174,7 +179,8 @@ final class IdentityApi {
         });
       })
       .onSuccess(body -> {
-        ctx.response().putHeader("X-Subject-Token", subjectToken).putHeader("Content-Type", "application/json");
+        ctx.response().putHeader("X-Subject-Token", ctx.request().getHeader("X-Subject-Token"))
+          .putHeader("Content-Type", "application/json");
         if (ctx.request().method() == HttpMethod.HEAD) {
           ctx.response().end();
         } else {
@@ -190,12 +196,7 @@ final class IdentityApi {
 
   private void revoke(RoutingContext ctx) {
     AuthContext caller = AuthHandler.of(ctx);
-    String subjectToken = ctx.request().getHeader("X-Subject-Token");
-    if (subjectToken == null) {
-      throw Errors.badRequest("X-Subject-Token header is required.");
-    }
-    verifier.verify(subjectToken)
-      .recover(err -> Future.failedFuture(Errors.notFound("Could not find token: " + abbreviate(subjectToken) + ".")))
+    subject(ctx)
       .compose(subject -> service.revokeToken(caller, subject))
       .onSuccess(v -> ctx.response().setStatusCode(204).end())
       .onFailure(ctx::fail);
