@@ -75,6 +75,17 @@ final class IdentityApi {
       .put("name", "flat").put("description", "Limit enforcement and validation does not take project hierarchy into consideration."))));
 
     r.get("/v3/role_assignments").handler(api::roleAssignments);
+    r.get("/v3/role_inferences").handler(ctx -> api.service.roleInferences(AuthHandler.of(ctx), null)
+      .onSuccess(list -> ctx.json(new JsonObject().put("role_inferences", list).put("links", api.links(ctx))))
+      .onFailure(ctx::fail));
+    r.get("/v3/roles/:prior/implies").handler(ctx -> api.service.roleInferences(AuthHandler.of(ctx), ctx.pathParam("prior"))
+      .onSuccess(list -> ctx.json(new JsonObject().put("role_inference", list.isEmpty()
+        ? new JsonObject().put("implies", new JsonArray()) : list.getJsonObject(0)).put("links", api.links(ctx))))
+      .onFailure(ctx::fail));
+    r.put("/v3/roles/:prior/implies/:implied").handler(ctx -> api.impliedRole(ctx, "add", 201));
+    r.get("/v3/roles/:prior/implies/:implied").handler(ctx -> api.impliedRole(ctx, "check", 200));
+    r.head("/v3/roles/:prior/implies/:implied").handler(ctx -> api.impliedRole(ctx, "check", 204));
+    r.delete("/v3/roles/:prior/implies/:implied").handler(ctx -> api.impliedRole(ctx, "remove", 204));
     api.grantRoutes(r);
     r.get("/v3/groups/:group/users").handler(ctx -> api.memberships(ctx, "group-users", ctx.pathParam("group"), "users"));
     r.get("/v3/users/:user/groups").handler(ctx -> api.memberships(ctx, "user-groups", ctx.pathParam("user"), "groups"));
@@ -384,6 +395,19 @@ final class IdentityApi {
   private void roleAssignments(RoutingContext ctx) {
     service.roleAssignments(AuthHandler.of(ctx), query(ctx))
       .onSuccess(list -> ctx.json(new JsonObject().put("role_assignments", list).put("links", links(ctx))))
+      .onFailure(ctx::fail);
+  }
+
+  private void impliedRole(RoutingContext ctx, String action, int status) {
+    service.impliedRole(AuthHandler.of(ctx), action, ctx.pathParam("prior"), ctx.pathParam("implied"))
+      .onSuccess(rule -> {
+        ctx.response().setStatusCode(status);
+        if (status == 204) {
+          ctx.response().end();
+        } else {
+          ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("role_inference", rule).encode());
+        }
+      })
       .onFailure(ctx::fail);
   }
 
