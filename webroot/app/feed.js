@@ -88,6 +88,17 @@ export function stopFeed() {
   current = null;
 }
 
+/** Stops the feed for a moment (e.g. while our own tokens get revoked); resumeFeed() restarts it. */
+let paused = null;
+export function pauseFeed() {
+  if (current) paused = [current.token, current.allProjects, current.onUnauthorized];
+  stopFeed();
+}
+export function resumeFeed() {
+  if (paused) startFeed(...paused);
+  paused = null;
+}
+
 /**
  * Calls onEvent for each live event whose resource_type starts with one of the prefixes, and
  * for a "reset" (events were missed: reload). Unsubscribes when the component goes away.

@@ -158,8 +158,8 @@ function App() {
   let view;
   if (!session) view = html`<${Login} notice=${notice} onSession=${(s) => { setNotice(null); update(s); }} />`;
   else if (!session.scoped) view = switching ? html`<main class="login"><${Spinner} label="Opening the project…" /></main>`
-    : html`<${ProjectChooser} session=${session} onPick=${pick} onSignOut=${() => signOut()} error=${error} />`;
-  else view = html`<${Shell} session=${session} onSwitch=${pick} onSignOut=${() => signOut()} onExpired=${expired} />
+    : html`<${ProjectChooser} session=${session} onPick=${pick} onSignOut=${signOut} error=${error} />`;
+  else view = html`<${Shell} session=${session} onSwitch=${pick} onSignOut=${signOut} onExpired=${expired} />
     ${error && html`<div class="toast"><${ErrorNote} error=${error} onDismiss=${() => setError(null)} /></div>`}`;
   return html`<${ProgressLine} />${view}`;
 }

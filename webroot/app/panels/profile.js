@@ -1,15 +1,24 @@
 // Profile: who you are in this session, and changing your own password.
-import { html, useState } from '../lib.js';
-import { Form, Notice } from '../ui.js';
+import { html } from '../lib.js';
+import { Form } from '../ui.js';
+import { pauseFeed, resumeFeed } from '../feed.js';
+import { call, ApiError } from '../api.js';
 
-function Profile({ session, api, onSignOut }) {
+function Profile({ session, onSignOut }) {
   const t = session.scoped;
-  const [done, setDone] = useState(false);
   const change = async (v) => {
     if (v.password !== v.confirm) throw new Error('The new passwords do not match.');
-    await api.post(`/identity/v3/users/${t.user.id}/password`,
-      { user: { original_password: v.original, password: v.password } });
-    setDone(true);
+    // A new password revokes every token of the user, this session's too: that is expected here.
+    pauseFeed();
+    try {
+      // not through the session's api: a 401 here means a wrong current password, not an ended session
+      await call('POST', `/identity/v3/users/${t.user.id}/password`,
+        { body: { user: { original_password: v.original, password: v.password } } });
+    } catch (e) {
+      resumeFeed();
+      throw e.status === 401 ? new ApiError(401, 'The current password is not correct.') : e;
+    }
+    onSignOut('Your password was changed. Sign in with the new password.');
   };
   return html`<section>
     <h1>Profile</h1>
@@ -26,13 +35,11 @@ function Profile({ session, api, onSignOut }) {
       </div>
       <div class="card">
         <h2>Change password</h2>
-        ${done ? html`<${Notice}>Your password was changed and your tokens were revoked. Sign in again with the new password.
-            <div class="actions"><button onClick=${onSignOut}>Sign in again</button></div><//>`
-          : html`<${Form} submitLabel="Change password" onSubmit=${change} fields=${[
-              { name: 'original', label: 'Current password', type: 'password', required: true, autocomplete: 'current-password' },
-              { name: 'password', label: 'New password', type: 'password', required: true, autocomplete: 'new-password' },
-              { name: 'confirm', label: 'New password again', type: 'password', required: true, autocomplete: 'new-password' },
-            ]} />`}
+        <${Form} submitLabel="Change password" onSubmit=${change} fields=${[
+          { name: 'original', label: 'Current password', type: 'password', required: true, autocomplete: 'current-password' },
+          { name: 'password', label: 'New password', type: 'password', required: true, autocomplete: 'new-password' },
+          { name: 'confirm', label: 'New password again', type: 'password', required: true, autocomplete: 'new-password' },
+        ]} />
       </div>
     </div>
   </section>`;

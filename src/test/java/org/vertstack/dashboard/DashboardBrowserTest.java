@@ -179,6 +179,15 @@ class DashboardBrowserTest {
     assertThat(cloud.call("GET", "/identity/v3/projects?name=" + project, adminToken, null).body()
       .getJsonArray("projects")).hasSize(1);
 
+    // edit it: the list shows the new description
+    browser.findElement(row("projects", project)).findElement(By.xpath(".//button[normalize-space()='Edit']")).click();
+    WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".dialog")));
+    WebElement description = dialog.findElement(By.name("description"));
+    description.clear();
+    description.sendKeys("Edited in the browser");
+    dialog.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(row("projects", project), "Edited in the browser"));
+
     browser.findElement(By.cssSelector("button[data-tab=users]")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(row("users", DANA)));
     String user = TestCloud.unique("web-user");
@@ -260,6 +269,30 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
     assertThat(cloud.call("GET", "/identity/v3/auth/catalog", betaToken, null).status()).isEqualTo(401);
     assertThat(js("return sessionStorage.getItem('vertstack.session');")).isNull();
+  }
+
+  @Test
+  void aUserChangesTheirPasswordInTheProfile() throws Exception {
+    String name = TestCloud.unique("erin");
+    JsonObject erin = cloud.create(adminToken, "users", "user", new JsonObject().put("name", name)
+      .put("password", "erin-old-password").put("default_project_id", alpha.getString("id")));
+    cloud.grant(adminToken, alpha.getString("id"), erin.getString("id"), "reader");
+    signIn(name, "erin-old-password");
+    waitForShell(ALPHA);
+    browser.findElement(By.cssSelector("a[data-panel=profile]")).click();
+    WebElement form = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".content form")));
+    // a wrong current password is a message in the form, not the end of the session
+    form.findElement(By.name("original")).sendKeys("not-erins-password");
+    form.findElement(By.name("password")).sendKeys("erin-new-password");
+    form.findElement(By.name("confirm")).sendKeys("erin-new-password");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".content form .error"), "not correct"));
+    form.findElement(By.name("original")).clear();
+    form.findElement(By.name("original")).sendKeys("erin-old-password");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    // every token of the user is revoked: back to the sign-in page, with a word why
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#login-form .notice"), "password was changed"));
+    assertThat(cloud.token(name, "erin-new-password", ALPHA)).isNotBlank();
   }
 
   /** Only with -Dvertstack.screenshots=DIR: the main panels with a few limits to show. */
