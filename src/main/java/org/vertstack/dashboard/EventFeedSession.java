@@ -126,7 +126,9 @@ final class EventFeedSession {
     expiryTimer = vertx.setTimer(untilExpiry, id -> recheck());
     recheckTimer = vertx.setPeriodic(options.recheckMs(), id -> {
       recheck();
-      ws.writePing(Buffer.buffer()); // keeps a quiet feed under the front door's idle timeout
+      if (state != State.CLOSED) {
+        ws.writePing(Buffer.buffer()); // keeps a quiet feed under the front door's idle timeout
+      }
     });
     send(new JsonObject().put("type", "ready")
       .put("project_id", projectFilter)
