@@ -25,7 +25,7 @@ final class ContentSecurityPolicy {
 
   private static String build() {
     String scripts = "'self'";
-    try (InputStream in = ContentSecurityPolicy.class.getClassLoader().getResourceAsStream("webroot/index.html")) {
+    try (InputStream in = ContentSecurityPolicy.class.getClassLoader().getResourceAsStream(DashboardModule.WEBROOT + "/index.html")) {
       if (in != null) {
         Matcher m = IMPORT_MAP.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         if (m.find()) {

@@ -14,11 +14,15 @@ import org.vertstack.common.module.ServiceModule;
 import java.util.Set;
 
 /**
- * The dashboard: the single-page app at / (from the classpath webroot/) and the live feed of
- * resource events at /v1/events, backed by the node's event log. Listed last in the modules so
- * its catch-all static route comes after every API.
+ * The dashboard: the single-page app at / and the live feed of resource events at /v1/events,
+ * backed by the node's event log. Listed last in the modules so its catch-all static route comes
+ * after every API. The app is served from the classpath directory vertstack-webroot/, a name no
+ * working directory has, so the files served are always the jar's own.
  */
 public final class DashboardModule implements ServiceModule {
+
+  /** Where the build puts webroot/ in the jar. */
+  static final String WEBROOT = "vertstack-webroot";
 
   public static final String FEED_PATH = "/v1/events";
 
@@ -41,7 +45,7 @@ public final class DashboardModule implements ServiceModule {
   @Override
   public void mount(Vertx vertx, Router root, JsonObject config, TokenVerifier verifier) {
     root.route(FEED_PATH).handler(new EventFeedHandler(vertx, verifier, FeedOptions.from(config)));
-    StaticHandler files = StaticHandler.create("webroot")
+    StaticHandler files = StaticHandler.create(WEBROOT)
       .setIndexPage("index.html")
       .setCachingEnabled(false)
       .setDirectoryListing(false)
