@@ -13,6 +13,7 @@ public final class Modules {
 
   public static List<ServiceModule> all() {
     return List.of(
+      new org.vertstack.objectstore.ObjectStoreModule()
       );
   }
 
