@@ -1,6 +1,6 @@
 package org.vertstack.common.module;
 
-
+import org.vertstack.identity.IdentityModule;
 
 import java.util.List;
 import java.util.Set;
@@ -13,8 +13,8 @@ public final class Modules {
 
   public static List<ServiceModule> all() {
     return List.of(
-      new org.vertstack.objectstore.ObjectStoreModule()
-      );
+      new IdentityModule(),
+      new org.vertstack.objectstore.ObjectStoreModule());
   }
 
   public static List<ServiceModule> forRoles(Set<String> roles) {
