@@ -51,18 +51,18 @@ public final class ObjectStoreModule implements ServiceModule {
   private Future<?> deployStorage(Vertx vertx, ObjectStoreSettings settings) {
     return vertx.executeBlocking(() -> {
       settings.formatLocalDevices();
-      return null;
-    }).compose(v -> {
-      JsonObject serverConf = settings.objectServerConfig(settings.objectServerPort());
-      ObjectServerVerticle first = new ObjectServerVerticle();
-      return vertx.deployVerticle(first, new DeploymentOptions().setConfig(serverConf)).map(id -> first.actualPort());
-    }).compose(port -> {
-      int more = settings.objectServerInstances() - 1;
-      Future<?> extra = more <= 0 ? Future.succeededFuture()
-        : vertx.deployVerticle(ObjectServerVerticle.class, new DeploymentOptions().setInstances(more)
-          .setConfig(settings.objectServerConfig(port)));
-      return extra.compose(x -> vertx.executeBlocking(() -> settings.loadRing(settings.objectServerHost(), port)));
-    }).compose(ring -> {
+      int port = settings.objectServerPort();
+      if (port == 0) {
+        // all-in-one: an ephemeral port, chosen here so every instance binds the same one
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(settings.objectServerHost()))) {
+          port = probe.getLocalPort();
+        }
+      }
+      return port;
+    }).compose(port -> vertx.deployVerticle(ObjectServerVerticle.class, new DeploymentOptions()
+        .setInstances(Math.max(1, settings.objectServerInstances())).setConfig(settings.objectServerConfig(port)))
+      .compose(id -> vertx.executeBlocking(() -> settings.loadRing(settings.objectServerHost(), port)))
+    ).compose(ring -> {
       ObjectStoreRuntime.install(vertx, ring);
       return vertx.deployVerticle(new MaintenanceVerticle(settings), new DeploymentOptions().setConfig(new JsonObject()));
     });

@@ -245,10 +245,10 @@ public final class ContainerDb {
   }
 
   /** jsonb_strip_nulls drops keys whose new value is null: an empty header value removes metadata. */
-  private static String nullsForEmpty(JsonObject changes) {
+  private static JsonObject nullsForEmpty(JsonObject changes) {
     JsonObject out = new JsonObject();
     changes.forEach(e -> out.put(e.getKey(), e.getValue() == null || "".equals(e.getValue()) ? null : e.getValue()));
-    return out.encode();
+    return out;
   }
 
   public static List<String> names(JsonArray listing) {

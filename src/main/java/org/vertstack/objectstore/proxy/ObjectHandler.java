@@ -559,8 +559,9 @@ final class ObjectHandler {
         f.body().request().reset();
         return Future.failedFuture(Errors.badRequest("manifest too large"));
       }
+      Future<Buffer> body = f.body().body();
       f.body().resume();
-      return f.body().body();
+      return body;
     });
   }
 

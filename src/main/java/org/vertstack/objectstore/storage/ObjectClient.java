@@ -170,7 +170,7 @@ public final class ObjectClient {
       for (Future<HttpClientResponse> f : responses) {
         if (f.succeeded()) {
           HttpClientResponse resp = f.result();
-          resp.end();
+          drain(resp);
           if (resp.statusCode() == 201) {
             ok++;
             etag = resp.getHeader("Etag");
@@ -221,7 +221,7 @@ public final class ObjectClient {
         HttpClientResponse resp = ar.result();
         resp.pause();
         if (head) {
-          resp.end();
+          drain(resp);
         }
         return Future.succeededFuture(new Fetched(200, Wire.decode(resp.getHeader(Wire.META)), head ? null : resp, null));
       }
@@ -229,7 +229,7 @@ public final class ObjectClient {
       Fetched nf = best404;
       if (ar.succeeded()) {
         HttpClientResponse resp = ar.result();
-        resp.end();
+        drain(resp);
         String tts = resp.getHeader(Wire.TS);
         if (resp.statusCode() == 404 && (nf == null || (tts != null && (nf.tombstoneTs == null || tts.compareTo(nf.tombstoneTs) > 0)))) {
           nf = new Fetched(404, null, null, tts);
@@ -286,7 +286,10 @@ public final class ObjectClient {
                                      Iterator<Device> handoffs) {
     return client.request(options(method, d, uri(d, part, hash)))
       .compose(req -> req.putHeader(Wire.TS, ts).putHeader(Wire.META, Wire.encode(meta)).send())
-      .compose(resp -> resp.end().map(v -> resp.statusCode()))
+      .map(resp -> {
+        drain(resp);
+        return resp.statusCode();
+      })
       .compose(status -> status >= 500 ? Future.failedFuture("status " + status) : Future.succeededFuture(status))
       .recover(err -> {
         Device next;
@@ -295,5 +298,15 @@ public final class ObjectClient {
         }
         return next == null ? Future.failedFuture(err) : sendSimple(method, next, part, hash, ts, meta, handoffs);
       });
+  }
+
+  /** Lets a response we do not read finish (it may have ended already), so its connection is reused. */
+  static void drain(HttpClientResponse resp) {
+    try {
+      resp.handler(null);
+      resp.resume();
+    } catch (IllegalStateException ignored) {
+      // already ended
+    }
   }
 }
