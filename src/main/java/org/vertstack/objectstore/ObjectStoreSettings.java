@@ -90,7 +90,8 @@ public record ObjectStoreSettings(Path root, JsonObject section) {
     JsonObject devs = new JsonObject();
     localDevices().forEach(d -> devs.put(d.name(), d.path()));
     return new JsonObject().put("host", objectServerHost()).put("port", port).put("devices", devs)
-      .put("disk-threads", section.getInteger("disk-threads", 32));
+      .put("disk-threads", section.getInteger("disk-threads", 32))
+      .put("fsync-dir", section.getBoolean("fsync-dir", false));
   }
 
   /** Loads ring.json (creating it on first start); in all-in-one, points it at this node's port. */

@@ -212,9 +212,15 @@ final class ObjectHandler {
         if (continueTo != null && "100-continue".equalsIgnoreCase(continueTo.getHeader("Expect"))) {
           continueTo.response().writeContinue();
         }
+        if (length >= 0 && length <= ObjectClient.SMALL_BODY && body instanceof HttpServerRequest req) {
+          Future<Buffer> whole = req.body();
+          req.resume();
+          return whole.compose(b -> objects.putSmall(hash, b, meta, etag, ts));
+        }
         return objects.put(hash, body, length, meta, etag, ts);
       })
       .compose(result -> {
+
         if (result.status() != 201) {
           return quotas.release(path.projectId(), reserveBytes, 1).transform(x -> Future.failedFuture(
             result.status() == 422 ? Errors.of(422, "Unprocessable Entity") : Errors.of(503, "Service Unavailable")));

@@ -22,15 +22,18 @@ import java.util.regex.Pattern;
 /**
  * The on-disk layout of one device, all blocking (callers run it on a worker thread).
  * <pre>
- * &lt;device&gt;/.device                          marker: the device is present ("mounted")
- * &lt;device&gt;/tmp/                             uploads in progress
- * &lt;device&gt;/objects/&lt;part&gt;/&lt;hash&gt;/&lt;ts&gt;.data  object bytes
- * &lt;device&gt;/objects/&lt;part&gt;/&lt;hash&gt;/&lt;ts&gt;.meta  metadata JSON; renamed last, so it is the commit
- * &lt;device&gt;/quarantined/&lt;hash&gt;-&lt;ts&gt;/          what the auditor took out
+ * &lt;device&gt;/.device                           marker: the device is present ("mounted")
+ * &lt;device&gt;/tmp/                              uploads in progress
+ * &lt;device&gt;/objects/&lt;part&gt;/&lt;hash&gt;/&lt;ts&gt;.data   object bytes, then its metadata JSON (trailer)
+ * &lt;device&gt;/objects/&lt;part&gt;/&lt;hash&gt;/&lt;ts&gt;.meta   metadata update (POST); names its .data (data_ts)
+ * &lt;device&gt;/objects/&lt;part&gt;/&lt;hash&gt;/&lt;ts&gt;.ts     tombstone (DELETE)
+ * &lt;device&gt;/quarantined/&lt;hash&gt;-&lt;n&gt;/           what the auditor took out
  * </pre>
- * A .meta names the .data it describes ({@code data_ts}), so a metadata update writes only a
- * new .meta, and a delete is a .meta with {@code deleted: true} (a tombstone). The newest .meta
- * wins. File names come only from hashes and timestamps, never from user input.
+ * Every file ends with a trailer: metadata JSON, its length (8 bytes) and a magic (8 bytes), so
+ * one file is one complete version. It is written to tmp/, renamed into place, then fsynced:
+ * on journaling file systems (ext4, XFS) that one fsync makes the bytes, the inode and the
+ * rename that moved it durable; with fsync-dir on, the directory is fsynced too. The newest
+ * file wins. File names come only from hashes and timestamps, never from user input.
  */
 public final class DiskStore {
 
@@ -74,42 +77,93 @@ public final class DiskStore {
     return device.resolve("tmp").resolve(UUID.randomUUID().toString());
   }
 
-  /** Writes a small body to a temp file and forces it to disk. */
-  public static Path writeTmp(Path device, Buffer body) throws IOException {
+  /** Set from the configuration: also fsync the directory after each rename (portable, slower). */
+  public static volatile boolean fsyncDir = false;
+
+  private static final long MAGIC = 0x5653_4F42_4A30_3031L; // "VSOBJ001"
+
+  /** The trailer that ends every file: metadata JSON, its length, the magic. */
+  public static ByteBuffer trailer(JsonObject meta) {
+    byte[] json = meta.encode().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer bb = ByteBuffer.allocate(json.length + 16);
+    bb.put(json).putLong(json.length).putLong(MAGIC).flip();
+    return bb;
+  }
+
+  /** Writes a small body plus its trailer to a temp file (not yet synced: commit does it). */
+  public static Path writeTmp(Path device, Buffer body, JsonObject meta) throws IOException {
     Path tmp = newTmp(device);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer bb = ((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().nioBuffer();
       while (bb.hasRemaining()) {
         ch.write(bb);
       }
-      ch.force(false);
+      ByteBuffer t = trailer(meta);
+      while (t.hasRemaining()) {
+        ch.write(t);
+      }
     }
     return tmp;
   }
 
   /**
-   * Makes an object version durable: renames the synced temp data (if any) into place, then
-   * writes, syncs and renames the .meta, syncs the directory, and drops what it supersedes.
+   * Makes a complete temp file (bytes + trailer) the object's version {@code ts} of the given
+   * kind (data, meta or ts): rename into place, fsync, then drop what it supersedes.
    */
-  public static void commit(Path device, int part, String hash, Path tmpData, JsonObject meta) throws IOException {
-    String ts = meta.getString("ts");
+  public static void commit(Path device, int part, String hash, Path tmp, String ts, String kind) throws IOException {
     if (!TS.matcher(ts).matches()) {
       throw new IllegalArgumentException("bad timestamp");
     }
     Path dir = hashDir(device, part, hash);
-    Path metaTmp = newTmp(device);
-    try (FileChannel ch = FileChannel.open(metaTmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ch.write(ByteBuffer.wrap(meta.encode().getBytes(StandardCharsets.UTF_8)));
-      ch.force(false);
-    }
-    synchronized (lock(hash)) {
+    Path target = dir.resolve(ts + "." + kind);
+    synchronized (lock(device, hash)) {
       Files.createDirectories(dir);
-      if (tmpData != null) {
-        move(tmpData, dir.resolve(ts + ".data"));
-      }
-      move(metaTmp, dir.resolve(ts + ".meta"));
+      move(tmp, target);
+    }
+    try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    } catch (NoSuchFileException e) {
+      return; // superseded and cleaned up by a newer version meanwhile
+    }
+    if (fsyncDir) {
       syncDir(dir);
+    }
+    synchronized (lock(device, hash)) {
       cleanup(dir);
+    }
+  }
+
+  /** Commits a metadata-only version (a .meta update or a .ts tombstone). */
+  public static void commitMeta(Path device, int part, String hash, JsonObject meta, String kind) throws IOException {
+    Path tmp = newTmp(device);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer t = trailer(meta);
+      while (t.hasRemaining()) {
+        ch.write(t);
+      }
+    }
+    commit(device, part, hash, tmp, meta.getString("ts"), kind);
+  }
+
+  /** Reads the trailer of a version file; null when it is torn or not ours. */
+  public static JsonObject readTrailer(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < 16) {
+        return null;
+      }
+      ByteBuffer tail = ByteBuffer.allocate(16);
+      ch.read(tail, size - 16);
+      tail.flip();
+      long len = tail.getLong();
+      if (tail.getLong() != MAGIC || len < 2 || len > size - 16 || len > 1 << 20) {
+        return null;
+      }
+      ByteBuffer json = ByteBuffer.allocate((int) len);
+      ch.read(json, size - 16 - len);
+      return new JsonObject(new String(json.array(), StandardCharsets.UTF_8));
+    } catch (Exception e) {
+      return null;
     }
   }
 
@@ -129,31 +183,42 @@ public final class DiskStore {
     }
   }
 
-  private static Object lock(String hash) {
-    return LOCKS[Integer.parseInt(hash.substring(30), 16) % STRIPES];
+  /** One lock stripe per (device, object): replicas on other devices of this node do not wait. */
+  private static Object lock(Path device, String hash) {
+    return LOCKS[Math.floorMod(device.hashCode() * 31 + hash.hashCode(), STRIPES)];
   }
 
-  /** Keeps the newest .meta and the .data it names; removes older versions. Holds the hash lock. */
+  /** Keeps the newest version (and the .data a newest .meta names); removes the rest. Holds the lock. */
   private static void cleanup(Path dir) throws IOException {
-    List<String> names = list(dir);
-    String newest = null;
-    for (String n : names) {
-      if (n.endsWith(".meta") && (newest == null || n.compareTo(newest) > 0)) {
-        newest = n;
-      }
-    }
-    if (newest == null) {
+    List<String> names = versions(dir);
+    if (names.size() <= 1) {
       return;
     }
-    JsonObject meta = readJson(dir.resolve(newest));
-    String keepData = meta == null ? null : meta.getString("data_ts");
+    String newest = names.get(names.size() - 1);
+    String keepData = null;
+    if (newest.endsWith(".meta")) {
+      JsonObject meta = readTrailer(dir.resolve(newest));
+      keepData = meta == null ? null : meta.getString("data_ts") + ".data";
+    }
     for (String n : names) {
-      boolean stale = n.endsWith(".meta") ? n.compareTo(newest) < 0
-        : n.endsWith(".data") && !(n.equals(keepData + ".data")) && n.compareTo(newest.replace(".meta", ".data")) <= 0;
-      if (stale) {
+      if (!n.equals(newest) && !n.equals(keepData)) {
         Files.deleteIfExists(dir.resolve(n));
       }
     }
+  }
+
+  /** Version files of an object directory, oldest first. */
+  private static List<String> versions(Path dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String n : list(dir)) {
+      int dot = n.indexOf('.');
+      if (dot == 19 && TS.matcher(n.substring(0, 19)).matches()
+        && (n.endsWith(".data") || n.endsWith(".meta") || n.endsWith(".ts"))) {
+        out.add(n);
+      }
+    }
+    out.sort(null);
+    return out;
   }
 
   private static List<String> list(Path dir) throws IOException {
@@ -168,27 +233,20 @@ public final class DiskStore {
     return out;
   }
 
-  private static JsonObject readJson(Path p) {
-    try {
-      return new JsonObject(Files.readString(p));
-    } catch (Exception e) {
-      return null;
-    }
-  }
-
-  /** The newest committed metadata of an object (a tombstone has deleted=true), or null. */
+  /** The newest readable metadata of an object (a tombstone has deleted=true), or null. */
   public static JsonObject current(Path device, int part, String hash) throws IOException {
     Path dir = hashDir(device, part, hash);
-    List<String> names = list(dir);
-    names.sort(null);
+    List<String> names = versions(dir);
     for (int i = names.size() - 1; i >= 0; i--) {
       String n = names.get(i);
-      if (n.endsWith(".meta")) {
-        JsonObject meta = readJson(dir.resolve(n));
-        if (meta != null) {
-          return meta;
-        }
+      JsonObject meta = readTrailer(dir.resolve(n));
+      if (meta == null) {
+        continue; // torn or damaged: an older version (or another replica) answers
       }
+      if (n.endsWith(".meta") && !Files.exists(dir.resolve(meta.getString("data_ts", "x") + ".data"))) {
+        continue;
+      }
+      return meta;
     }
     return null;
   }
@@ -229,7 +287,7 @@ public final class DiskStore {
   /** Moves an object's directory out of service (the auditor found its bytes damaged). */
   public static void quarantine(Path device, int part, String hash) throws IOException {
     Path dir = hashDir(device, part, hash);
-    synchronized (lock(hash)) {
+    synchronized (lock(device, hash)) {
       Path target = device.resolve("quarantined").resolve(hash + "-" + System.nanoTime());
       Files.createDirectories(target.getParent());
       move(dir, target);
@@ -239,7 +297,7 @@ public final class DiskStore {
   /** Removes an object's directory (a handoff copy that the primaries now hold). */
   public static void remove(Path device, int part, String hash) throws IOException {
     Path dir = hashDir(device, part, hash);
-    synchronized (lock(hash)) {
+    synchronized (lock(device, hash)) {
       for (String n : list(dir)) {
         Files.deleteIfExists(dir.resolve(n));
       }

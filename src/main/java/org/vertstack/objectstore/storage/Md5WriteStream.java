@@ -10,7 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Writes to a file while computing the MD5 and the length; end() forces the file to disk. */
+/** Writes to a file while computing the MD5 and the length. */
 final class Md5WriteStream implements WriteStream<Buffer> {
 
   private final AsyncFile file;
@@ -39,10 +39,10 @@ final class Md5WriteStream implements WriteStream<Buffer> {
     return file.write(data);
   }
 
-  /** Flushes to stable storage (fsync) and closes. */
+  /** Ends nothing: the caller appends the trailer and closes the file. */
   @Override
   public Future<Void> end() {
-    return file.flush().compose(v -> file.close());
+    return Future.succeededFuture();
   }
 
   @Override

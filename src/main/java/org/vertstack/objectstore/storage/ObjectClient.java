@@ -81,6 +81,64 @@ public final class ObjectClient {
     });
   }
 
+  /** Bodies up to this size are collected and sent whole (bounded memory, no continue round trip). */
+  public static final int SMALL_BODY = 64 * 1024;
+
+  /** Writes a small body to the replicas in one request each; a failed device gets a handoff. */
+  public Future<PutResult> putSmall(String hash, Buffer body, JsonObject meta, String expectedEtag, String ts) {
+    Ring r = ring.get();
+    int part = r.partition(hash);
+    Iterator<Device> handoffs = r.handoffs(part).iterator();
+    List<Future<HttpClientResponse>> all = new ArrayList<>();
+    String encoded = Wire.encode(meta);
+    for (Device d : r.primaries(part)) {
+      all.add(sendBody(d, part, hash, body, encoded, expectedEtag, ts, handoffs));
+    }
+    return Future.join(all).transform(x -> {
+      int ok = 0;
+      int mismatch = 0;
+      String etag = null;
+      long size = 0;
+      for (Future<HttpClientResponse> f : all) {
+        if (f.succeeded()) {
+          HttpClientResponse resp = f.result();
+          if (resp.statusCode() == 201) {
+            ok++;
+            etag = resp.getHeader("Etag");
+            size = Long.parseLong(resp.getHeader(Wire.SIZE));
+          } else if (resp.statusCode() == 422) {
+            mismatch++;
+          }
+        }
+      }
+      if (ok >= r.quorum()) {
+        return Future.succeededFuture(new PutResult(201, etag, size));
+      }
+      return Future.succeededFuture(new PutResult(mismatch > 0 ? 422 : 503, null, 0));
+    });
+  }
+
+  private Future<HttpClientResponse> sendBody(Device d, int part, String hash, Buffer body, String meta, String etag, String ts,
+                                              Iterator<Device> handoffs) {
+    return client.request(options(HttpMethod.PUT, d, uri(d, part, hash))).compose(req -> {
+      req.putHeader(Wire.TS, ts).putHeader(Wire.META, meta);
+      if (etag != null) {
+        req.putHeader(Wire.ETAG, etag);
+      }
+      return req.send(body);
+    }).compose(resp -> {
+      drain(resp);
+      int s = resp.statusCode();
+      return s == 201 || s == 422 ? Future.succeededFuture(resp) : Future.failedFuture("status " + s);
+    }).recover(err -> {
+      Device next;
+      synchronized (handoffs) {
+        next = handoffs.hasNext() ? handoffs.next() : null;
+      }
+      return next == null ? Future.failedFuture(err) : sendBody(next, part, hash, body, meta, etag, ts, handoffs);
+    });
+  }
+
   private record Target(HttpClientRequest req, Future<HttpClientResponse> response) {
   }
 

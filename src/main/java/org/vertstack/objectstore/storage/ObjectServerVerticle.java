@@ -39,6 +39,7 @@ public class ObjectServerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ObjectServerVerticle.class);
   /** Bodies up to this size are collected and written in one worker task (fewer hops). */
   private static final int SMALL_BODY = 256 * 1024;
+  private static final int SMALL_READ = 64 * 1024;
 
   private final Map<String, Path> devices = new HashMap<>();
   private WorkerExecutor disk;
@@ -48,6 +49,7 @@ public class ObjectServerVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject conf = config();
     conf.getJsonObject("devices").forEach(e -> devices.put(e.getKey(), Path.of((String) e.getValue())));
+    DiskStore.fsyncDir = conf.getBoolean("fsync-dir", false);
     disk = vertx.createSharedWorkerExecutor("objectstore-disk", conf.getInteger("disk-threads", 32));
     HttpServerOptions options = new HttpServerOptions()
       .setHost(conf.getString("host", "127.0.0.1"))
@@ -131,78 +133,83 @@ public class ObjectServerVerticle extends VerticleBase {
     if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
       req.response().writeContinue();
     }
-    Future<Stored> stored;
+    Future<Integer> done;
     if (declared >= 0 && declared <= SMALL_BODY) {
-      stored = req.body().compose(body -> disk.executeBlocking(() -> {
+      done = req.body().compose(body -> disk.executeBlocking(() -> {
         MessageDigest md5 = MessageDigest.getInstance("MD5");
         md5.update(((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().nioBuffer());
         String etag = HexFormat.of().formatHex(md5.digest());
         if (expected != null && !expected.equalsIgnoreCase(etag)) {
-          return new Stored(null, etag, body.length());
+          return 422;
         }
-        return new Stored(DiskStore.writeTmp(dev, body), etag, body.length());
+        meta.put("ts", ts).put("data_ts", ts).put("deleted", false).put("size", (long) body.length()).put("etag", etag);
+        Path tmp = DiskStore.writeTmp(dev, body, meta);
+        DiskStore.commit(dev, part, hash, tmp, ts, "data");
+        return 201;
       }, false));
     } else {
       req.pause();
       Path tmp = DiskStore.newTmp(dev);
-      stored = vertx.fileSystem().open(tmp.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+      done = vertx.fileSystem().open(tmp.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
         .compose(file -> {
           Md5WriteStream ws = new Md5WriteStream(file);
-          return req.pipe().endOnFailure(false).to(ws)
-            .recover(err -> file.close().transform(x -> vertx.fileSystem().delete(tmp.toString()))
-              .transform(x -> Future.failedFuture(err)))
-            .map(v -> {
+          return req.pipe().endOnComplete(false).to(ws)
+            .compose(v -> {
               String etag = ws.etag();
-              boolean good = expected == null || expected.equalsIgnoreCase(etag);
-              if (!good) {
-                vertx.fileSystem().delete(tmp.toString());
+              if ((expected != null && !expected.equalsIgnoreCase(etag)) || (declared >= 0 && ws.length() != declared)) {
+                return file.close().transform(x -> vertx.fileSystem().delete(tmp.toString()))
+                  .transform(x -> Future.succeededFuture(expected != null && !expected.equalsIgnoreCase(etag) ? 422 : 400));
               }
-              return new Stored(good ? tmp : null, etag, ws.length());
-            });
+              meta.put("ts", ts).put("data_ts", ts).put("deleted", false).put("size", ws.length()).put("etag", etag);
+              return file.write(io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(DiskStore.trailer(meta))))
+                .compose(x -> file.close())
+                .compose(x -> disk.executeBlocking(() -> {
+                  DiskStore.commit(dev, part, hash, tmp, ts, "data");
+                  return 201;
+                }, false));
+            }, err -> file.close().transform(x -> vertx.fileSystem().delete(tmp.toString()))
+              .transform(x -> Future.failedFuture(err)));
         });
     }
-    stored.compose(s -> {
-      if (s.tmp == null) {
-        return Future.succeededFuture(422);
-      }
-      if (declared >= 0 && s.length != declared) {
-        vertx.fileSystem().delete(s.tmp.toString());
-        return Future.succeededFuture(499);
-      }
-      meta.put("ts", ts).put("data_ts", ts).put("deleted", false).put("size", s.length).put("etag", s.etag);
-      return disk.executeBlocking(() -> {
-        DiskStore.commit(dev, part, hash, s.tmp, meta);
-        return 201;
-      }, false);
-    }).onComplete(ar -> {
+    done.onComplete(ar -> {
       if (ar.failed()) {
         fail(req, ar.cause());
       } else if (ar.result() == 201) {
         req.response().setStatusCode(201).putHeader("Etag", meta.getString("etag"))
           .putHeader(Wire.SIZE, String.valueOf(meta.getLong("size"))).end();
       } else {
-        end(req, ar.result() == 499 ? 400 : ar.result());
+        end(req, ar.result());
       }
     });
   }
 
-  private record Stored(Path tmp, String etag, long length) {
-  }
-
-  private record Opened(JsonObject meta, FileChannel channel, long size) {
+  private record Opened(JsonObject meta, FileChannel channel, long size, Buffer small) {
   }
 
   private void get(HttpServerRequest req, Path dev, int part, String hash) {
     boolean head = req.method() == HttpMethod.HEAD;
+    String range = req.getHeader(Wire.RANGE);
     disk.executeBlocking(() -> {
       for (int attempt = 0; attempt < 3; attempt++) {
         JsonObject meta = DiskStore.current(dev, part, hash);
         if (meta == null || meta.getBoolean("deleted", false) || head) {
-          return new Opened(meta, null, 0);
+          return new Opened(meta, null, 0, null);
         }
         try {
           FileChannel ch = FileChannel.open(DiskStore.dataFile(dev, part, hash, meta), StandardOpenOption.READ);
-          return new Opened(meta, ch, ch.size());
+          long size = meta.getLong("size");
+          if (size <= SMALL_READ && range == null) {
+            // small objects: one read here instead of a sendFile and a close later
+            try (ch) {
+              java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate((int) size);
+              while (bb.hasRemaining() && ch.read(bb, bb.position()) > 0) {
+                // keep reading
+              }
+              bb.flip();
+              return new Opened(meta, null, size, io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(bb)));
+            }
+          }
+          return new Opened(meta, ch, size, null);
         } catch (NoSuchFileException e) {
           // replaced while we looked; read the newer version
         }
@@ -228,9 +235,12 @@ public class ObjectServerVerticle extends VerticleBase {
         resp.putHeader("Content-Length", "0").end();
         return;
       }
+      if (o.small != null) {
+        resp.putHeader("Content-Length", String.valueOf(o.size)).end(o.small);
+        return;
+      }
       long first = 0;
       long last = o.size - 1;
-      String range = req.getHeader(Wire.RANGE);
       if (range != null) {
         int dash = range.indexOf('-');
         first = Long.parseLong(range.substring(0, dash));
@@ -271,7 +281,7 @@ public class ObjectServerVerticle extends VerticleBase {
     meta.put("ts", ts).put("deleted", true).remove("data_ts");
     disk.executeBlocking(() -> {
       JsonObject cur = DiskStore.current(dev, part, hash);
-      DiskStore.commit(dev, part, hash, null, meta);
+      DiskStore.commitMeta(dev, part, hash, meta, "ts");
       return cur == null || cur.getBoolean("deleted", false) ? 404 : 204;
     }, false).onSuccess(status -> end(req, status)).onFailure(err -> fail(req, err));
   }
@@ -299,7 +309,7 @@ public class ObjectServerVerticle extends VerticleBase {
         return 409;
       }
       JsonObject next = cur.copy().mergeIn(update).put("ts", ts);
-      DiskStore.commit(dev, part, hash, null, next);
+      DiskStore.commitMeta(dev, part, hash, next, "meta");
       return 202;
     }, false).onSuccess(status -> end(req, status)).onFailure(err -> fail(req, err));
   }
