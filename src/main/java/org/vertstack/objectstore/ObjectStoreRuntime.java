@@ -1,6 +1,8 @@
 package org.vertstack.objectstore;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import org.vertstack.objectstore.ring.Ring;
 
 import java.util.Map;
@@ -10,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ObjectStoreRuntime {
 
   private static final Map<Vertx, Ring> RINGS = new ConcurrentHashMap<>();
+  private static final Map<Vertx, MaintenanceVerticle> MAINTENANCE = new ConcurrentHashMap<>();
 
   private ObjectStoreRuntime() {
   }
@@ -28,5 +31,22 @@ public final class ObjectStoreRuntime {
 
   public static void forget(Vertx vertx) {
     RINGS.remove(vertx);
+    MAINTENANCE.remove(vertx);
+  }
+
+  static void installMaintenance(Vertx vertx, MaintenanceVerticle m) {
+    MAINTENANCE.put(vertx, m);
+  }
+
+  /** Runs a replication pass on this storage node now: {pushed, removed, partitions, failures}. */
+  public static Future<JsonObject> replicate(Vertx vertx) {
+    MaintenanceVerticle m = MAINTENANCE.get(vertx);
+    return m == null ? Future.failedFuture("not a storage node") : m.replicate();
+  }
+
+  /** Runs an audit pass on this storage node now: {checked, quarantined, bytes}. */
+  public static Future<JsonObject> audit(Vertx vertx) {
+    MaintenanceVerticle m = MAINTENANCE.get(vertx);
+    return m == null ? Future.failedFuture("not a storage node") : m.audit();
   }
 }
