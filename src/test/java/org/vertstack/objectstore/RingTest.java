@@ -54,7 +54,7 @@ class RingTest {
     Map<Integer, Integer> load = ring.load();
     // device 4 is capped at one replica of every partition (1024), the rest share the remainder
     assertThat(load.get(4)).isBetween(1000, 1024);
-    assertThat(load.get(1) + load.get(2) + load.get(3)).isEqualTo(2048);
+    assertThat(load.get(1) + load.get(2) + load.get(3) + load.get(4)).isEqualTo(3 * 1024);
   }
 
   @Test
