@@ -417,4 +417,35 @@ class SwiftApiTest {
     assertThat(result.getInteger("Number Not Found")).isEqualTo(1);
     assertThat(call(alice, HttpMethod.GET, a + "/" + c + "?format=json").bodyAsJsonArray()).isEmpty();
   }
+
+  @Test
+  void projectQuotasOnObjectsAndBytes() {
+    JsonObject carol = cloud.projectWithUser("member").await();
+    String admin = cloud.adminToken().await();
+    String serviceId = cloud.call(admin, HttpMethod.GET, "/identity/v3/services?type=object-store", null).await()
+      .bodyAsJsonObject().getJsonArray("services").getJsonObject(0).getString("id");
+    // Keystone wants a registered (default) limit before a project limit: -1 is unlimited
+    JsonArray defaults = new JsonArray()
+      .add(new JsonObject().put("service_id", serviceId).put("resource_name", "objects").put("default_limit", -1))
+      .add(new JsonObject().put("service_id", serviceId).put("resource_name", "bytes").put("default_limit", -1));
+    assertThat(cloud.call(admin, HttpMethod.POST, "/identity/v3/registered_limits", new JsonObject().put("registered_limits", defaults))
+      .await().statusCode()).isIn(201, 409);
+    JsonArray limits = new JsonArray()
+      .add(new JsonObject().put("project_id", carol.getString("project_id")).put("service_id", serviceId)
+        .put("resource_name", "objects").put("resource_limit", 2))
+      .add(new JsonObject().put("project_id", carol.getString("project_id")).put("service_id", serviceId)
+        .put("resource_name", "bytes").put("resource_limit", 100));
+    assertThat(cloud.call(admin, HttpMethod.POST, "/identity/v3/limits", new JsonObject().put("limits", limits)).await().statusCode())
+      .isEqualTo(201);
+    String a = account(carol);
+    String c = container(carol);
+    assertThat(call(carol, HttpMethod.PUT, a + "/" + c + "/too-big", Map.of(), Buffer.buffer("x".repeat(101))).statusCode()).isEqualTo(413);
+    assertThat(call(carol, HttpMethod.PUT, a + "/" + c + "/one", Map.of(), Buffer.buffer("1")).statusCode()).isEqualTo(201);
+    assertThat(call(carol, HttpMethod.PUT, a + "/" + c + "/two", Map.of(), Buffer.buffer("2")).statusCode()).isEqualTo(201);
+    assertThat(call(carol, HttpMethod.PUT, a + "/" + c + "/one", Map.of(), Buffer.buffer("1b")).statusCode())
+      .as("overwriting does not add an object").isEqualTo(201);
+    assertThat(call(carol, HttpMethod.PUT, a + "/" + c + "/three", Map.of(), Buffer.buffer("3")).statusCode()).isEqualTo(413);
+    assertThat(call(carol, HttpMethod.DELETE, a + "/" + c + "/two").statusCode()).isEqualTo(204);
+    assertThat(call(carol, HttpMethod.PUT, a + "/" + c + "/three", Map.of(), Buffer.buffer("3")).statusCode()).isEqualTo(201);
+  }
 }
