@@ -336,6 +336,10 @@ final class ObjectHandler {
       boolean manifest = meta.containsKey("manifest") || meta.getBoolean("slo", false);
       if (simple && !manifest) {
         HttpServerResponse resp = ctx.response();
+        if (resp.closed()) {
+          f.body().request().reset();
+          return Future.<Void>succeededFuture();
+        }
         objectHeaders(resp, meta, meta.getString("etag"));
         resp.putHeader("Content-Length", String.valueOf(meta.getLong("size")));
         return f.body().pipeTo(resp);
