@@ -421,7 +421,8 @@ public final class SwiftApi {
       status = 400;
       message = err.getMessage();
     }
-    if (status == 500 && (ctx.response().closed() || err instanceof io.vertx.core.http.HttpClosedException)) {
+    if (status == 500 && (ctx.response().closed() || err instanceof io.vertx.core.http.HttpClosedException
+      || err instanceof java.nio.channels.ClosedChannelException)) {
       return; // the client went away: nothing to answer, nothing to report
     }
     if (status == 500) {
