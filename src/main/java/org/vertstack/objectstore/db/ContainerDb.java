@@ -212,10 +212,12 @@ public final class ContainerDb {
 
   private Future<Void> round(String base, Tuple fixed, ListQuery q, RowJson render, int limit, String lo, boolean loInclusive,
                              String hi, JsonArray out) {
-    int want = limit - out.size();
-    if (want <= 0) {
+    int left = limit - out.size();
+    if (left <= 0) {
       return Future.succeededFuture();
     }
+    // with a delimiter a round usually ends at the first subdir: read small batches
+    int want = q.delimiter() == null ? left : Math.min(left, 64);
     StringBuilder sql = new StringBuilder(base);
     Tuple args = Tuple.tuple();
     for (int i = 0; i < fixed.size(); i++) {
