@@ -342,9 +342,7 @@ final class ObjectHandler {
         }
         objectHeaders(resp, meta, meta.getString("etag"));
         resp.putHeader("Content-Length", String.valueOf(meta.getLong("size")));
-        // a client that goes away mid-body stops the replica's stream too
-        resp.closeHandler(v -> f.body().request().reset());
-        return f.body().pipeTo(resp).onFailure(err -> f.body().request().reset());
+        return relay(f.body(), resp).compose(v -> resp.end());
       }
       if (f.body() != null) {
         f.body().request().reset();
@@ -451,13 +449,45 @@ final class ObjectHandler {
           if (f.status() != 200) {
             return Future.failedFuture(Errors.of(503, "a segment could not be read"));
           }
-          resp.closeHandler(v -> f.body().request().reset());
-          return f.body().pipe().endOnComplete(false).to(resp).onFailure(err -> f.body().request().reset());
+          return relay(f.body(), resp);
         });
       }
       offset += size;
     }
     return chain;
+  }
+
+  /**
+   * Streams a replica's body into the client's response with back-pressure (the response is
+   * not ended). A client that goes away stops the replica's stream too.
+   */
+  static Future<Void> relay(io.vertx.core.http.HttpClientResponse src, HttpServerResponse dst) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    dst.closeHandler(v -> {
+      if (!done.future().isComplete()) {
+        src.request().reset();
+        done.tryFail(new java.nio.channels.ClosedChannelException());
+      }
+    });
+    src.handler(buf -> {
+      if (done.future().isComplete()) {
+        return;
+      }
+      try {
+        dst.write(buf);
+        if (dst.writeQueueFull()) {
+          src.pause();
+          dst.drainHandler(v -> src.resume());
+        }
+      } catch (IllegalStateException gone) {
+        src.request().reset();
+        done.tryFail(new java.nio.channels.ClosedChannelException());
+      }
+    });
+    src.exceptionHandler(done::tryFail);
+    src.endHandler(v -> done.tryComplete());
+    src.resume();
+    return done.future();
   }
 
   static void objectHeaders(HttpServerResponse resp, JsonObject meta, String etag) {
