@@ -16,7 +16,8 @@ public final class Databases {
   }
 
   /**
-   * A pool shared by all verticle instances of one service in this JVM (named after the service),
+   * A pool on the service's own schema (its search_path), shared by all verticle instances of the
+   * service in this JVM,
    * so deploying N instances does not open N times the connections.
    */
   public static Pool pool(Vertx vertx, JsonObject platformConfig, String service) {
@@ -28,7 +29,8 @@ public final class Databases {
       .setUser(c.getString("user"))
       .setPassword(c.getString("password"))
       .setCachePreparedStatements(true)
-      .setPipeliningLimit(16);
+      .setPipeliningLimit(16)
+      .addProperty("search_path", service);
     int size = platformConfig.getJsonObject("database", new JsonObject()).getInteger("pool-size", 16);
     PoolOptions pool = new PoolOptions().setMaxSize(size).setShared(true).setName("vertstack-" + service);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();

@@ -1,6 +1,6 @@
 package org.vertstack.common.module;
 
-
+import org.vertstack.identity.IdentityModule;
 
 import java.util.List;
 import java.util.Set;
@@ -13,7 +13,7 @@ public final class Modules {
 
   public static List<ServiceModule> all() {
     return List.of(
-      );
+      new IdentityModule());
   }
 
   public static List<ServiceModule> forRoles(Set<String> roles) {

@@ -1,0 +1,68 @@
+package org.vertstack.identity;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceBinder;
+import io.vertx.sqlclient.Pool;
+import org.vertstack.common.auth.TokenAuthority;
+import org.vertstack.common.auth.TokenVerifier;
+import org.vertstack.common.db.Databases;
+import org.vertstack.common.module.ServiceModule.CatalogEntry;
+import org.vertstack.common.quota.QuotaService;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The identity back end: migrates its schema, loads the signing key, bootstraps, syncs the
+ * catalog, then serves IdentityService, TokenAuthority and QuotaService on the event bus.
+ */
+public class IdentityVerticle extends VerticleBase {
+
+  private Pool db;
+
+  @Override
+  public Future<?> start() {
+    JsonObject conf = config();
+    JsonObject identity = conf.getJsonObject("identity");
+    Path stateDir = Path.of(conf.getString("state-dir"));
+    String publicUrl = conf.getString("public-url");
+    String region = conf.getString("region", "RegionOne");
+    long ttl = identity.getLong("token-ttl-seconds", 3600L);
+    db = Databases.pool(vertx, conf, "identity");
+    List<CatalogEntry> running = conf.getJsonArray("catalog-entries", new JsonArray()).stream()
+      .map(o -> (JsonObject) o)
+      .map(o -> new CatalogEntry(o.getString("type"), o.getString("name"), o.getString("path")))
+      .toList();
+    return Databases.migrate(vertx, conf, "identity")
+      .compose(v -> vertx.executeBlocking(() -> SigningKeys.loadOrCreate(stateDir)))
+      .compose(keys -> {
+        Passwords passwords = new Passwords(vertx, identity.getInteger("password-hash-cost", 10));
+        Revoker revoker = new Revoker(vertx, db, ttl);
+        Catalog catalog = new Catalog(db);
+        ServiceBinder binder = new ServiceBinder(vertx);
+        binder.setAddress(TokenAuthority.ADDRESS).register(TokenAuthority.class, new TokenAuthorityImpl(keys, revoker));
+        binder.setAddress(QuotaService.ADDRESS).register(QuotaService.class, new QuotaServiceImpl(db));
+        return new Bootstrap(vertx, db, passwords).run(identity.getString("admin-password"), region, stateDir, publicUrl)
+          .compose(v -> catalog.sync(running, publicUrl, region))
+          .compose(v -> TokenVerifier.get(vertx))
+          .map(verifier -> {
+            TokenIssuer issuer = new TokenIssuer(vertx, keys, ttl);
+            Assignments assignments = new Assignments(db);
+            Authenticator authenticator = new Authenticator(db, passwords, issuer, assignments, verifier,
+              identity.getInteger("lockout-failure-attempts", 6), identity.getLong("lockout-duration-seconds", 1800L));
+            IdentityService service = new IdentityServiceImpl(vertx, db, publicUrl + "/identity", passwords, authenticator,
+              assignments, catalog, revoker, issuer);
+            binder.setAddress(IdentityService.ADDRESS).register(IdentityService.class, service);
+            return null;
+          });
+      });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return db == null ? Future.succeededFuture() : db.close();
+  }
+}

@@ -1,0 +1,84 @@
+package org.vertstack.identity;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.vertstack.common.auth.TokenAuthority;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Revocation events: stored (so a restarted or new node learns them) and published (so every
+ * running node applies them at once). A user's or project's tokens are revoked by "issued
+ * before now"; that entry is needed only as long as such a token could still be valid.
+ */
+final class Revoker {
+
+  private final Vertx vertx;
+  private final Pool db;
+  private final long ttlSeconds;
+
+  Revoker(Vertx vertx, Pool db, long ttlSeconds) {
+    this.vertx = vertx;
+    this.db = db;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  Future<Void> auditId(String auditId, Instant tokenExpiry) {
+    return store(new JsonObject().put("audit_id", auditId).put("expires_at", tokenExpiry.toString()));
+  }
+
+  Future<Void> user(String userId) {
+    return store(new JsonObject().put("user_id", userId).put("issued_before", Instant.now().toString())
+      .put("expires_at", Instant.now().plusSeconds(ttlSeconds + 60).toString()));
+  }
+
+  Future<Void> project(String projectId) {
+    return store(new JsonObject().put("project_id", projectId).put("issued_before", Instant.now().toString())
+      .put("expires_at", Instant.now().plusSeconds(ttlSeconds + 60).toString()));
+  }
+
+  private Future<Void> store(JsonObject event) {
+    return db.preparedQuery("INSERT INTO revocations (audit_id, user_id, project_id, issued_before, expires_at) VALUES ($1, $2, $3, $4, $5)")
+      .execute(Tuple.of(event.getString("audit_id"), event.getString("user_id"), event.getString("project_id"),
+        time(event.getString("issued_before")), time(event.getString("expires_at"))))
+      .map(rows -> {
+        vertx.eventBus().publish(TokenAuthority.REVOCATIONS, event);
+        return null;
+      });
+  }
+
+  Future<JsonArray> inForce() {
+    return db.query("DELETE FROM revocations WHERE expires_at < now()").execute()
+      .compose(v -> db.query("SELECT audit_id, user_id, project_id, issued_before, expires_at FROM revocations").execute())
+      .map(rows -> {
+        JsonArray out = new JsonArray();
+        rows.forEach(r -> {
+          JsonObject e = new JsonObject().put("expires_at", r.getOffsetDateTime("expires_at").toInstant().toString());
+          if (r.getString("audit_id") != null) {
+            e.put("audit_id", r.getString("audit_id"));
+          }
+          if (r.getOffsetDateTime("issued_before") != null) {
+            e.put("issued_before", r.getOffsetDateTime("issued_before").toInstant().toString());
+          }
+          if (r.getString("user_id") != null) {
+            e.put("user_id", r.getString("user_id"));
+          }
+          if (r.getString("project_id") != null) {
+            e.put("project_id", r.getString("project_id"));
+          }
+          out.add(e);
+        });
+        return out;
+      });
+  }
+
+  private static OffsetDateTime time(String iso) {
+    return iso == null ? null : Instant.parse(iso).atOffset(ZoneOffset.UTC);
+  }
+}
