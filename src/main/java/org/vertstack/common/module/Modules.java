@@ -13,7 +13,8 @@ public final class Modules {
 
   public static List<ServiceModule> all() {
     return List.of(
-      new IdentityModule());
+      new IdentityModule(),
+      new org.vertstack.image.ImageModule());
   }
 
   public static List<ServiceModule> forRoles(Set<String> roles) {

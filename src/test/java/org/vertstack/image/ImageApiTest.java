@@ -1,0 +1,291 @@
+package org.vertstack.image;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Glance v2 through the front door of a real node (identity + image, file-backed store). */
+class ImageApiTest {
+
+  @TempDir
+  static Path dir;
+  static ImageTestCloud cloud;
+  static JsonObject alice;
+  static JsonObject bob;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cloud = ImageTestCloud.start(dir);
+    alice = cloud.project("member");
+    bob = cloud.project("member");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cloud != null) {
+      cloud.close();
+    }
+  }
+
+  static HttpResponse<Buffer> call(HttpMethod m, String path, JsonObject who, Object body) {
+    return cloud.call(m, "/image" + path, who == null ? null : who.getString("token"), body);
+  }
+
+  static JsonObject create(JsonObject who, JsonObject body) {
+    HttpResponse<Buffer> r = call(HttpMethod.POST, "/v2/images", who, body);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject();
+  }
+
+  static byte[] random(int n) {
+    byte[] b = new byte[n];
+    new Random(n).nextBytes(b);
+    return b;
+  }
+
+  static long storedFiles() throws Exception {
+    if (!Files.isDirectory(cloud.storeDir())) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.list(cloud.storeDir())) {
+      return s.count();
+    }
+  }
+
+  static boolean stored(String id) {
+    return Files.exists(cloud.storeDir().resolve(id));
+  }
+
+  @Test
+  void versionDiscovery() {
+    HttpResponse<Buffer> r = cloud.call(HttpMethod.GET, "/image/", null, null);
+    assertThat(r.statusCode()).isEqualTo(300);
+    JsonArray versions = r.bodyAsJsonObject().getJsonArray("versions");
+    assertThat(versions.getJsonObject(0).getString("status")).isEqualTo("CURRENT");
+    assertThat(versions.getJsonObject(0).getJsonArray("links").getJsonObject(0).getString("href"))
+      .isEqualTo(cloud.url + "/image/v2/");
+    assertThat(cloud.call(HttpMethod.GET, "/image/versions", null, null).statusCode()).isEqualTo(200);
+    assertThat(cloud.call(HttpMethod.GET, "/image/v2/images", null, null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void uploadShowDownloadWithHashesAndRanges() throws Exception {
+    JsonObject image = create(alice, new JsonObject().put("name", "blob").put("disk_format", "raw")
+      .put("container_format", "bare").put("os_distro", "debian").put("tags", new JsonArray().add("a")));
+    assertThat(image.getString("status")).isEqualTo("queued");
+    assertThat(image.getString("visibility")).isEqualTo("shared");
+    assertThat(image.getString("owner")).isEqualTo(alice.getString("project_id"));
+    assertThat(image.getString("os_distro")).isEqualTo("debian");
+    String id = image.getString("id");
+    byte[] bytes = random(3 * 1024 * 1024 + 17);
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(bytes)).statusCode()).isEqualTo(204);
+
+    JsonObject shown = call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject();
+    assertThat(shown.getString("status")).isEqualTo("active");
+    assertThat(shown.getLong("size")).isEqualTo(bytes.length);
+    assertThat(shown.getLong("virtual_size")).isEqualTo(bytes.length);
+    String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+    assertThat(shown.getString("checksum")).isEqualTo(md5);
+    assertThat(shown.getString("os_hash_algo")).isEqualTo("sha512");
+    assertThat(shown.getString("os_hash_value")).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(bytes)));
+
+    HttpResponse<Buffer> file = call(HttpMethod.GET, "/v2/images/" + id + "/file", alice, null);
+    assertThat(file.statusCode()).isEqualTo(200);
+    assertThat(file.getHeader("Content-MD5")).isEqualTo(md5);
+    assertThat(file.body().getBytes()).isEqualTo(bytes);
+
+    HttpResponse<Buffer> part = cloud.web.getAbs(cloud.url + "/image/v2/images/" + id + "/file")
+      .putHeader("X-Auth-Token", alice.getString("token")).putHeader("Range", "bytes=100-199").send().await();
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(part.getHeader("Content-Range")).isEqualTo("bytes 100-199/" + bytes.length);
+    assertThat(part.body().getBytes()).isEqualTo(java.util.Arrays.copyOfRange(bytes, 100, 200));
+
+    // a second upload to an active image is a conflict
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(bytes)).statusCode()).isEqualTo(409);
+
+    // protected images cannot be deleted
+    JsonArray protect = new JsonArray().add(new JsonObject().put("op", "replace").put("path", "/protected").put("value", true));
+    assertThat(call(HttpMethod.PATCH, "/v2/images/" + id, alice, protect).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> refused = call(HttpMethod.DELETE, "/v2/images/" + id, alice, null);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.getHeader("Content-Type")).startsWith("text/plain");
+    protect.getJsonObject(0).put("value", false);
+    call(HttpMethod.PATCH, "/v2/images/" + id, alice, protect);
+    assertThat(stored(id)).isTrue();
+    assertThat(call(HttpMethod.DELETE, "/v2/images/" + id, alice, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id, alice, null).statusCode()).isEqualTo(404);
+    assertThat(stored(id)).isFalse();
+  }
+
+  @Test
+  void qcow2WithBackingFileIsRefusedAndLeavesNothing() throws Exception {
+    String id = create(alice, new JsonObject().put("name", "evil").put("disk_format", "qcow2").put("container_format", "bare"))
+      .getString("id");
+    byte[] evil = new byte[200_000];
+    System.arraycopy(FormatInspectorTest.qcow2Header(3, 512, 1 << 30, 0), 0, evil, 0, 4096);
+    HttpResponse<Buffer> r = call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(evil));
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.bodyAsString()).contains("backing file");
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject().getString("status")).isEqualTo("queued");
+    assertThat(stored(id)).isFalse();
+
+    // raw bytes claiming to be qcow2: refused too; a real qcow2 header then goes through
+    HttpResponse<Buffer> raw = call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(random(100_000)));
+    assertThat(raw.statusCode()).isEqualTo(400);
+    assertThat(raw.bodyAsString()).contains("does not match disk_format");
+    byte[] good = FormatInspectorTest.qcow2Header(3, 0, 5L << 30, 0);
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(good)).statusCode()).isEqualTo(204);
+    JsonObject img = call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject();
+    assertThat(img.getString("status")).isEqualTo("active");
+    assertThat(img.getLong("virtual_size")).isEqualTo(5L << 30);
+  }
+
+  @Test
+  void interruptedUploadLeavesNoActiveImageAndNoBytes() throws Exception {
+    String id = create(alice, new JsonObject().put("name", "cut").put("disk_format", "raw").put("container_format", "bare"))
+      .getString("id");
+    java.net.URI u = java.net.URI.create(cloud.url);
+    NetSocket socket = cloud.node.vertx().createNetClient().connect(u.getPort(), u.getHost()).await();
+    String head = "PUT /image/v2/images/" + id + "/file HTTP/1.1\r\nHost: " + u.getHost() + "\r\n"
+      + "X-Auth-Token: " + alice.getString("token") + "\r\nContent-Type: application/octet-stream\r\n"
+      + "Content-Length: 10485760\r\n\r\n";
+    socket.write(Buffer.buffer(head, "UTF-8")).await();
+    socket.write(Buffer.buffer(random(1024 * 1024))).await();
+    // wait until the server took the upload in (status saving), then cut the connection
+    String status = null;
+    for (int i = 0; i < 100 && !"saving".equals(status); i++) {
+      Thread.sleep(50);
+      status = call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject().getString("status");
+    }
+    assertThat(status).isEqualTo("saving");
+    socket.close().await();
+    for (int i = 0; i < 100 && "saving".equals(status); i++) {
+      Thread.sleep(50);
+      status = call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject().getString("status");
+    }
+    assertThat(status).isIn("queued", "killed");
+    JsonObject img = call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject();
+    assertThat(img.getValue("size")).isNull();
+    assertThat(img.getValue("checksum")).isNull();
+    assertThat(stored(id)).isFalse();
+    try (Stream<Path> s = Files.list(cloud.storeDir())) {
+      assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".partial"));
+    }
+    // and the image can still be uploaded afterwards
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(random(1000))).statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void privateImagesAreInvisibleToOtherProjectsAndSharingNeedsAcceptance() {
+    String priv = create(alice, new JsonObject().put("name", "alice-private").put("visibility", "private")).getString("id");
+    String shared = create(alice, new JsonObject().put("name", "alice-shared")).getString("id");
+    assertThat(call(HttpMethod.GET, "/v2/images/" + priv, bob, null).statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + shared, bob, null).statusCode()).isEqualTo(404);
+    assertThat(ids(call(HttpMethod.GET, "/v2/images?limit=1000", bob, null))).doesNotContain(priv, shared);
+    assertThat(call(HttpMethod.DELETE, "/v2/images/" + priv, bob, null).statusCode()).isEqualTo(404);
+    // public needs admin
+    JsonArray publish = new JsonArray().add(new JsonObject().put("op", "replace").put("path", "/visibility").put("value", "public"));
+    assertThat(call(HttpMethod.PATCH, "/v2/images/" + priv, alice, publish).statusCode()).isEqualTo(403);
+    // members: only shared images have them
+    JsonObject member = new JsonObject().put("member", bob.getString("project_id"));
+    assertThat(call(HttpMethod.POST, "/v2/images/" + priv + "/members", alice, member).statusCode()).isEqualTo(403);
+    HttpResponse<Buffer> added = call(HttpMethod.POST, "/v2/images/" + shared + "/members", alice, member);
+    assertThat(added.statusCode()).as(added.bodyAsString()).isEqualTo(200);
+    assertThat(added.bodyAsJsonObject().getString("status")).isEqualTo("pending");
+    // pending: bob can see it by id but it is not in his default list
+    assertThat(call(HttpMethod.GET, "/v2/images/" + shared, bob, null).statusCode()).isEqualTo(200);
+    assertThat(ids(call(HttpMethod.GET, "/v2/images", bob, null))).doesNotContain(shared);
+    assertThat(ids(call(HttpMethod.GET, "/v2/images?member_status=pending&visibility=shared", bob, null))).contains(shared);
+    // the owner cannot accept for bob; bob can, and then lists it, but cannot change it
+    JsonObject accept = new JsonObject().put("status", "accepted");
+    String memberPath = "/v2/images/" + shared + "/members/" + bob.getString("project_id");
+    assertThat(call(HttpMethod.PUT, memberPath, alice, accept).statusCode()).isEqualTo(403);
+    assertThat(call(HttpMethod.PUT, memberPath, bob, accept).statusCode()).isEqualTo(200);
+    assertThat(ids(call(HttpMethod.GET, "/v2/images", bob, null))).contains(shared).doesNotContain(priv);
+    JsonArray rename = new JsonArray().add(new JsonObject().put("op", "replace").put("path", "/name").put("value", "mine"));
+    assertThat(call(HttpMethod.PATCH, "/v2/images/" + shared, bob, rename).statusCode()).isEqualTo(403);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + shared + "/members", alice, null).bodyAsJsonObject()
+      .getJsonArray("members").getJsonObject(0).getString("status")).isEqualTo("accepted");
+    // admin sees everything
+    assertThat(call(HttpMethod.GET, "/v2/images/" + priv, new JsonObject().put("token", cloud.adminToken), null).statusCode())
+      .isEqualTo(200);
+  }
+
+  @Test
+  void patchTagsFiltersAndDeactivation() {
+    JsonObject img = create(alice, new JsonObject().put("name", "patchme").put("disk_format", "raw").put("container_format", "bare"));
+    String id = img.getString("id");
+    JsonArray ops = new JsonArray()
+      .add(new JsonObject().put("op", "add").put("path", "/hw_disk_bus").put("value", "virtio"))
+      .add(new JsonObject().put("op", "replace").put("path", "/min_ram").put("value", 128))
+      .add(new JsonObject().put("op", "add").put("path", "/tags").put("value", new JsonArray().add("x").add("y")));
+    HttpResponse<Buffer> r = call(HttpMethod.PATCH, "/v2/images/" + id, alice, ops);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getString("hw_disk_bus")).isEqualTo("virtio");
+    assertThat(r.bodyAsJsonObject().getInteger("min_ram")).isEqualTo(128);
+    // read-only attributes, wrong media type, removing a missing property
+    JsonArray ro = new JsonArray().add(new JsonObject().put("op", "replace").put("path", "/status").put("value", "active"));
+    assertThat(call(HttpMethod.PATCH, "/v2/images/" + id, alice, ro).statusCode()).isEqualTo(403);
+    assertThat(cloud.web.patchAbs(cloud.url + "/image/v2/images/" + id).putHeader("X-Auth-Token", alice.getString("token"))
+      .sendJson(ops).await().statusCode()).isEqualTo(415);
+    JsonArray rm = new JsonArray().add(new JsonObject().put("op", "remove").put("path", "/nothing"));
+    assertThat(call(HttpMethod.PATCH, "/v2/images/" + id, alice, rm).statusCode()).isEqualTo(409);
+    // tags
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/tags/z", alice, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.DELETE, "/v2/images/" + id + "/tags/x", alice, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.DELETE, "/v2/images/" + id + "/tags/x", alice, null).statusCode()).isEqualTo(404);
+    assertThat(ids(call(HttpMethod.GET, "/v2/images?tag=y&tag=z", alice, null))).containsExactly(id);
+    assertThat(ids(call(HttpMethod.GET, "/v2/images?hw_disk_bus=virtio&name=patchme", alice, null))).containsExactly(id);
+    assertThat(call(HttpMethod.GET, "/v2/images?created_at=gt:2000-01-01T00:00:00Z&sort=name:asc,size:desc", alice, null)
+      .statusCode()).isEqualTo(200);
+    assertThat(call(HttpMethod.GET, "/v2/images?sort_key=bogus", alice, null).statusCode()).isEqualTo(400);
+    // deactivation is for admins, on active images
+    call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(random(2048)));
+    JsonObject admin = new JsonObject().put("token", cloud.adminToken);
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/deactivate", alice, null).statusCode()).isEqualTo(403);
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/deactivate", admin, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/file", alice, null).statusCode()).isEqualTo(403);
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/reactivate", admin, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/file", alice, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void glanceDirectStageAndImport() {
+    HttpResponse<Buffer> info = call(HttpMethod.GET, "/v2/info/import", alice, null);
+    assertThat(info.bodyAsJsonObject().getJsonObject("import-methods").getJsonArray("value")).contains("glance-direct");
+    String id = create(alice, new JsonObject().put("name", "staged").put("disk_format", "raw").put("container_format", "bare"))
+      .getString("id");
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/stage", alice, Buffer.buffer(random(5000))).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject().getString("status")).isEqualTo("uploading");
+    JsonObject method = new JsonObject().put("method", new JsonObject().put("name", "glance-direct"));
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", alice, method).statusCode()).isEqualTo(202);
+    JsonObject img = call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject();
+    assertThat(img.getString("status")).isEqualTo("active");
+    assertThat(img.getLong("size")).isEqualTo(5000);
+    assertThat(call(HttpMethod.GET, "/v2/info/stores", alice, null).bodyAsJsonObject().getJsonArray("stores")).hasSize(1);
+    JsonObject usage = call(HttpMethod.GET, "/v2/info/usage", alice, null).bodyAsJsonObject().getJsonObject("usage");
+    assertThat(usage.getJsonObject("image_count_total").getLong("usage")).isPositive();
+  }
+
+  static java.util.List<String> ids(HttpResponse<Buffer> r) {
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject().getJsonArray("images").stream().map(o -> ((JsonObject) o).getString("id")).toList();
+  }
+
+}
