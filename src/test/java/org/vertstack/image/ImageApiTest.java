@@ -283,6 +283,53 @@ class ImageApiTest {
     assertThat(usage.getJsonObject("image_count_total").getLong("usage")).isPositive();
   }
 
+  @Test
+  void paginationOverAThousandImages() {
+    JsonObject carol = cloud.project("member");
+    org.vertstack.common.auth.AuthContext auth = new org.vertstack.common.auth.AuthContext(new JsonObject()
+      .put("user", new JsonObject().put("id", "carol"))
+      .put("project", new JsonObject().put("id", carol.getString("project_id")))
+      .put("roles", new JsonArray().add(new JsonObject().put("name", "member")).add(new JsonObject().put("name", "reader"))));
+    ImageService service = ImageModule.service(cloud.node.vertx());
+    java.util.Set<String> created = new java.util.HashSet<>();
+    for (int batch = 0; batch < 20; batch++) {
+      java.util.List<io.vertx.core.Future<JsonObject>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        int n = batch * 50 + i;
+        // a few nameless images and many equal names make the sort keys collide: the id tie-break must hold
+        JsonObject body = new JsonObject().put("min_disk", n % 7);
+        if (n % 10 != 0) {
+          body.put("name", "img-" + (n % 13));
+        }
+        futures.add(service.create(auth, body));
+      }
+      io.vertx.core.Future.all(futures).await();
+      futures.forEach(f -> created.add(f.result().getString("id")));
+    }
+    assertThat(created).hasSize(1000);
+
+    for (String query : java.util.List.of("limit=100", "limit=37&sort=name:asc,min_disk:desc", "sort_key=min_disk&sort_dir=asc&limit=250")) {
+      java.util.List<String> seen = new java.util.ArrayList<>();
+      String next = "/v2/images?" + query;
+      int pages = 0;
+      while (next != null && pages < 100) {
+        HttpResponse<Buffer> r = call(HttpMethod.GET, next, carol, null);
+        assertThat(r.statusCode()).as(next + ": " + r.bodyAsString()).isEqualTo(200);
+        JsonObject page = r.bodyAsJsonObject();
+        page.getJsonArray("images").forEach(o -> seen.add(((JsonObject) o).getString("id")));
+        next = page.getString("next");
+        pages++;
+      }
+      assertThat(seen).as(query).hasSize(1000).doesNotHaveDuplicates();
+      assertThat(new java.util.HashSet<>(seen)).isEqualTo(created);
+    }
+    // the first page in name order really is ordered
+    JsonArray first = call(HttpMethod.GET, "/v2/images?sort=name:asc&limit=200", carol, null).bodyAsJsonObject().getJsonArray("images");
+    java.util.List<String> names = first.stream().map(o -> java.util.Objects.toString(((JsonObject) o).getString("name"), "")).toList();
+    assertThat(names).isSortedAccordingTo(String::compareTo);
+    assertThat(call(HttpMethod.GET, "/v2/images?marker=00000000-0000-0000-0000-000000000000", carol, null).statusCode()).isEqualTo(400);
+  }
+
   static java.util.List<String> ids(HttpResponse<Buffer> r) {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     return r.bodyAsJsonObject().getJsonArray("images").stream().map(o -> ((JsonObject) o).getString("id")).toList();
