@@ -63,7 +63,10 @@ final class Authenticator {
         .compose(user -> scoped(user, new JsonArray().add("password"), scope, null, null));
     }
     if (methods.contains("token")) {
-      String tokenId = Json.string(Json.object(identity, "token"), "id");
+      String tokenId = Json.optString(Json.object(identity, "token"), "id", 16384);
+      if (tokenId == null) {
+        throw Errors.badRequest("'id' is a required property.");
+      }
       return verifier.verify(tokenId).recover(err -> Future.failedFuture(denied())).compose(parent ->
         loadUser("u.id = $1", Tuple.of(parent.userId())).compose(user -> {
           if (user == null || !user.getBoolean("enabled") || !user.getBoolean("domain_enabled")) {

@@ -102,7 +102,7 @@ final class IdentityServiceImpl implements IdentityService {
         return Future.succeededFuture(new JsonArray());
       }
       Table t = projects ? Tables.PROJECTS : Tables.DOMAINS;
-      return t.list(db, new JsonObject(), baseUrl, List.of("id = ANY($1)", "enabled"), List.of(ids.toArray(String[]::new)))
+      return t.list(db, new JsonObject(), baseUrl, List.of("id = ANY($1)", "enabled"), List.<Object>of((Object) ids.toArray(String[]::new)))
         .map(list -> decorate(t, list));
     });
   }
@@ -527,7 +527,7 @@ final class IdentityServiceImpl implements IdentityService {
       }
       return Tables.USERS.get(db, userId, baseUrl)
         .compose(u -> assignments.targetsOfUser(userId, "project"))
-        .compose(ids -> Tables.PROJECTS.list(db, new JsonObject(), baseUrl, List.of("id = ANY($1)"), List.of(ids.toArray(String[]::new))))
+        .compose(ids -> Tables.PROJECTS.list(db, new JsonObject(), baseUrl, List.of("id = ANY($1)"), List.<Object>of((Object) ids.toArray(String[]::new))))
         .map(list -> decorate(Tables.PROJECTS, list));
     });
   }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs the real-client walks (src/test/cli/NN-*.sh, in order) against target/vertstack.jar started
+# with a fresh state directory on a free loopback port. Fails on the first failing step.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+jar="$root/target/vertstack.jar"
+for tool in openstack swift curl; do
+  command -v "$tool" >/dev/null || { echo "run.sh: '$tool' is missing: apt-get install python3-openstackclient python3-swiftclient curl" >&2; exit 1; }
+done
+[ -f "$jar" ] || { echo "run.sh: $jar is missing: run mvn package first" >&2; exit 1; }
+
+export VS_STATE=$(mktemp -d /tmp/vertstack-cli.XXXXXX)
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export VS_URL="http://127.0.0.1:$port"
+log="$VS_STATE/server.log"
+java -Xmx1g -jar "$jar" --state-dir "$VS_STATE/state" --port "$port" >"$log" 2>&1 &
+server=$!
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -rf "$VS_STATE"
+}
+trap cleanup EXIT
+for _ in $(seq 1 120); do
+  curl -fsS "$VS_URL/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { echo "server died:"; cat "$log"; exit 1; }
+  sleep 0.5
+done
+curl -fsS "$VS_URL/healthz" >/dev/null || { echo "server did not start:"; cat "$log"; exit 1; }
+
+export OS_CLIENT_CONFIG_FILE="$VS_STATE/state/clouds.yaml"
+export OS_CLOUD=vertstack
+export VS_WORK="$VS_STATE/work"
+mkdir -p "$VS_WORK"
+# Helpers for the walks: step prints what it runs; expect_fail asserts a command fails;
+# expect_line asserts that a command prints a line matching a regex (the output is captured
+# first, so an early-exiting grep cannot break the pipe of a long command).
+step() { echo "+ $*" >&2; "$@"; }
+expect_fail() { echo "+ (must fail) $*" >&2; if "$@" >/dev/null 2>&1; then echo "FAILED: expected failure: $*" >&2; return 1; fi; }
+expect_line() {
+  local pattern=$1 out; shift
+  echo "+ $* (expect line /$pattern/)" >&2
+  out=$("$@")
+  grep -Eqx -- "$pattern" <<<"$out" || { echo "FAILED: no line /$pattern/ in the output of $*:" >&2; echo "$out" >&2; return 1; }
+}
+export -f step expect_fail expect_line
+
+passed=0
+failed=0
+for walk in "$here"/[0-9][0-9]-*.sh; do
+  name=$(basename "$walk")
+  echo "=== $name"
+  if bash -euo pipefail "$walk"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "=== $name FAILED; server log tail:"
+    tail -50 "$log"
+  fi
+done
+echo "CLI walks: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
