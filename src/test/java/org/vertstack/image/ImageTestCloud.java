@@ -7,9 +7,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import org.vertstack.Main;
-import org.vertstack.common.config.Config;
+import org.vertstack.testing.TestCloud;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -32,20 +31,15 @@ final class ImageTestCloud implements AutoCloseable {
     this.stateDir = stateDir;
     this.url = node.config().getString("public-url");
     this.web = WebClient.create(node.vertx());
-    this.adminToken = token("admin", "admin-secret", "admin");
+    this.adminToken = token("admin", TestCloud.ADMIN_PASSWORD, "admin");
   }
 
-  static ImageTestCloud start(Path stateDir) throws Exception {
-    JsonObject config = Config.defaults();
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    config.put("state-dir", stateDir.toString());
-    config.getJsonObject("http").put("port", port).put("instances", 1);
-    config.getJsonObject("identity").put("admin-password", "admin-secret").put("password-hash-cost", 4);
-    config.getJsonObject("image").put("tiny-guest", false).put("store", "file");
-    return new ImageTestCloud(Main.start(config).await(), stateDir);
+  /** A node from the project's TestCloud, with the image store on local files and no tiny-guest import. */
+  static ImageTestCloud start(Path stateDir) {
+    JsonObject overrides = new JsonObject()
+      .put("http", new JsonObject().put("instances", 1))
+      .put("image", new JsonObject().put("tiny-guest", false).put("store", "file"));
+    return new ImageTestCloud(TestCloud.start(stateDir, overrides).await().node(), stateDir);
   }
 
   Path storeDir() {
