@@ -111,4 +111,8 @@ public final class ImageModule implements ServiceModule {
   public static ImageService service(Vertx vertx) {
     return NODES.get(vertx).images();
   }
+
+  public static ImageStore store(Vertx vertx) {
+    return NODES.get(vertx).store();
+  }
 }

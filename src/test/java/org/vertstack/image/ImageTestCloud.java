@@ -34,16 +34,35 @@ final class ImageTestCloud implements AutoCloseable {
     this.adminToken = token("admin", TestCloud.ADMIN_PASSWORD, "admin");
   }
 
-  /** A node from the project's TestCloud, with the image store on local files and no tiny-guest import. */
+  /**
+   * A node from the project's TestCloud without the tiny-guest import. The image store is the
+   * object store when the node has one ("auto"), or -Dvertstack.image.store=file|swift.
+   */
   static ImageTestCloud start(Path stateDir) {
     JsonObject overrides = new JsonObject()
       .put("http", new JsonObject().put("instances", 1))
-      .put("image", new JsonObject().put("tiny-guest", false).put("store", "file"));
+      .put("image", new JsonObject().put("tiny-guest", false)
+        .put("store", System.getProperty("vertstack.image.store", "auto")));
     return new ImageTestCloud(TestCloud.start(stateDir, overrides).await().node(), stateDir);
   }
 
   Path storeDir() {
     return stateDir.resolve("images");
+  }
+
+  /** Whether the image store holds bytes under this image id (asked of the store itself). */
+  boolean stored(String imageId) {
+    try {
+      var stream = ImageModule.store(node.vertx()).get(imageId, 0, -1).await();
+      stream.handler(b -> { });
+      stream.resume();
+      return true;
+    } catch (io.vertx.serviceproxy.ServiceException e) {
+      if (e.failureCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   HttpResponse<Buffer> call(HttpMethod method, String path, String token, Object body) {
