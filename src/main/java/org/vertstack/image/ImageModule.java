@@ -59,7 +59,7 @@ public final class ImageModule implements ServiceModule {
       ImageJson.storeId = store.id();
       Garbage garbage = new Garbage(pool, store);
       ImageService images = new ImageService(vertx, pool, new QuotaGate(vertx), garbage);
-      ImageData data = new ImageData(images, store, garbage, conf.getLong("max-image-bytes", 1L << 40));
+      ImageData data = new ImageData(images, store, garbage, conf.getLong("max-image-bytes", 5L << 30));
       Components c = new Components(images, data, store, garbage);
       NODES.put(vertx, c);
       vertx.setPeriodic(60_000, 300_000, id -> garbage.sweep()
