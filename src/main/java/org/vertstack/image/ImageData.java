@@ -85,10 +85,8 @@ public final class ImageData {
           .compose(x -> contentLength >= 0 ? Future.<Void>succeededFuture()
             : images.quota().reserve(owner, QuotaGate.SIZE, up.size).onSuccess(y -> reservedBytes[0] = up.size))
           .compose(x -> commit(id, uploadId, target, stage, up))
-          .recover(err -> {
-            images.quota().release(owner, QuotaGate.SIZE, reservedBytes[0]);
-            return Future.failedFuture(err);
-          }))
+          .recover(err -> images.quota().release(owner, QuotaGate.SIZE, reservedBytes[0])
+            .transform(x -> Future.failedFuture(err))))
         .recover(err -> rollBack(id, uploadId, err).transform(x -> Future.failedFuture(err)));
     });
   }

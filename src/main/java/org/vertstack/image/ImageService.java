@@ -298,15 +298,14 @@ public final class ImageService {
           }
           Row gone = rows.iterator().next();
           String owner = gone.getString("owner");
-          quota.release(owner, QuotaGate.COUNT, 1);
           Long size = gone.getLong("size");
-          if (size != null) {
-            quota.release(owner, QuotaGate.SIZE, size);
-          }
           JsonObject image = ImageJson.image(gone).put("status", "deleted");
           publish(image, "deleted");
           // bytes of a finished or in-flight upload: removed now, or retried later by the collector
-          return garbage.discard(ImageData.objectName(id));
+          return Future.all(quota.release(owner, QuotaGate.COUNT, 1),
+              quota.release(owner, QuotaGate.SIZE, size == null ? 0 : size),
+              garbage.discard(ImageData.objectName(id)))
+            .<Void>mapEmpty();
         });
     });
   }

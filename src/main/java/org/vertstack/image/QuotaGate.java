@@ -35,12 +35,16 @@ final class QuotaGate {
     return quota.reserve(project, SERVICE, resource, amount).<Void>mapEmpty().recover(QuotaGate::tolerateAbsence);
   }
 
-  void release(String project, String resource, long amount) {
+  /** Gives usage back; never fails (a failed release is logged: usage is then overstated, never understated). */
+  Future<Void> release(String project, String resource, long amount) {
     if (amount <= 0 || project == null) {
-      return;
+      return Future.succeededFuture();
     }
-    quota.release(project, SERVICE, resource, amount).recover(QuotaGate::tolerateAbsence)
-      .onFailure(err -> LOG.warn("releasing {} {} of project {}: {}", amount, resource, project, err.getMessage()));
+    return quota.release(project, SERVICE, resource, amount).recover(QuotaGate::tolerateAbsence)
+      .recover(err -> {
+        LOG.warn("releasing {} {} of project {}: {}", amount, resource, project, err.getMessage());
+        return Future.succeededFuture();
+      });
   }
 
   /** {resource: limit} for the project's image limits; -1 means unlimited. */

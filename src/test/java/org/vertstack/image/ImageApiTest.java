@@ -323,6 +323,43 @@ class ImageApiTest {
     assertThat(call(HttpMethod.GET, "/v2/images?marker=00000000-0000-0000-0000-000000000000", carol, null).statusCode()).isEqualTo(400);
   }
 
+  @Test
+  void quotasLimitCountAndBytes() {
+    JsonObject dave = cloud.project("member");
+    String project = dave.getString("project_id");
+    HttpResponse<Buffer> services = cloud.call(HttpMethod.GET, "/identity/v3/services?type=image", cloud.adminToken, null);
+    String serviceId = services.bodyAsJsonObject().getJsonArray("services").getJsonObject(0).getString("id");
+    // Keystone wants a registered (default) limit before a project limit; these defaults are generous
+    JsonArray defaults = new JsonArray()
+      .add(new JsonObject().put("service_id", serviceId).put("resource_name", "image_count").put("default_limit", 100_000))
+      .add(new JsonObject().put("service_id", serviceId).put("resource_name", "image_size_total").put("default_limit", 1_000_000_000));
+    HttpResponse<Buffer> reg = cloud.call(HttpMethod.POST, "/identity/v3/registered_limits", cloud.adminToken,
+      new JsonObject().put("registered_limits", defaults));
+    assertThat(reg.statusCode()).as(reg.bodyAsString()).isEqualTo(201);
+    JsonArray limits = new JsonArray()
+      .add(new JsonObject().put("service_id", serviceId).put("project_id", project).put("resource_name", "image_count").put("resource_limit", 2))
+      .add(new JsonObject().put("service_id", serviceId).put("project_id", project).put("resource_name", "image_size_total").put("resource_limit", 10_000));
+    HttpResponse<Buffer> set = cloud.call(HttpMethod.POST, "/identity/v3/limits", cloud.adminToken, new JsonObject().put("limits", limits));
+    assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(201);
+
+    JsonObject raw = new JsonObject().put("disk_format", "raw").put("container_format", "bare");
+    String first = create(dave, raw.copy().put("name", "q1")).getString("id");
+    String second = create(dave, raw.copy().put("name", "q2")).getString("id");
+    assertThat(call(HttpMethod.POST, "/v2/images", dave, raw.copy().put("name", "q3")).statusCode()).isEqualTo(413);
+    // 8,000 bytes fit, another 8,000 do not: refused before any byte is stored, the image stays queued
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + first + "/file", dave, Buffer.buffer(random(8000))).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + second + "/file", dave, Buffer.buffer(random(8000))).statusCode()).isEqualTo(413);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + second, dave, null).bodyAsJsonObject().getString("status")).isEqualTo("queued");
+    assertThat(stored(second)).isFalse();
+    JsonObject usage = call(HttpMethod.GET, "/v2/info/usage", dave, null).bodyAsJsonObject().getJsonObject("usage");
+    assertThat(usage.getJsonObject("image_count_total").getLong("limit")).isEqualTo(2);
+    assertThat(usage.getJsonObject("image_size_total").getLong("usage")).isEqualTo(8000);
+    // deleting gives the count and the bytes back
+    assertThat(call(HttpMethod.DELETE, "/v2/images/" + first, dave, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + second + "/file", dave, Buffer.buffer(random(8000))).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.POST, "/v2/images", dave, raw.copy().put("name", "q3")).statusCode()).isEqualTo(201);
+  }
+
   static java.util.List<String> ids(HttpResponse<Buffer> r) {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     return r.bodyAsJsonObject().getJsonArray("images").stream().map(o -> ((JsonObject) o).getString("id")).toList();
