@@ -4,7 +4,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -19,7 +18,6 @@ import org.vertstack.common.module.ServiceModule;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -71,7 +69,7 @@ public final class Main {
   /** Starts a node with a loaded configuration; tests call this with a temporary state dir. */
   public static Future<Node> start(JsonObject loaded) {
     JsonObject config = loaded.copy();
-    Set<String> roles = new HashSet<>(config.getJsonArray("roles", new JsonArray()).getList());
+    Set<String> roles = Modules.roles(config);
     Path stateDir;
     DatabaseServer database = null;
     try {

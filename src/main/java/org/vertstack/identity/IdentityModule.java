@@ -10,7 +10,6 @@ import org.vertstack.common.auth.TokenVerifier;
 import org.vertstack.common.module.Modules;
 import org.vertstack.common.module.ServiceModule;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -31,9 +30,7 @@ public final class IdentityModule implements ServiceModule {
   public Future<?> deploy(Vertx vertx, JsonObject config) {
     // The catalog lists exactly the services this controller runs.
     JsonArray entries = new JsonArray();
-    Set<String> roles = new HashSet<>();
-    config.getJsonArray("roles").forEach(r -> roles.add(String.valueOf(r)));
-    for (ServiceModule module : Modules.forRoles(roles)) {
+    for (ServiceModule module : Modules.forRoles(Modules.roles(config))) {
       module.catalog().forEach(e -> entries.add(new JsonObject().put("type", e.type()).put("name", e.name()).put("path", e.path())));
     }
     return vertx.deployVerticle(IdentityVerticle.class, new DeploymentOptions()

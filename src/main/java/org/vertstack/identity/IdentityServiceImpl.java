@@ -398,7 +398,9 @@ final class IdentityServiceImpl implements IdentityService {
   /** Fields Keystone always shows that are not columns here. */
   private static JsonObject decorate(Table t, JsonObject r) {
     switch (t.collection) {
-      case "projects" -> r.put("is_domain", false).put("options", new JsonObject());
+      // Keystone shows a top-level project's domain as its parent.
+      case "projects" -> r.put("is_domain", false).put("options", new JsonObject())
+        .put("parent_id", r.getString("parent_id") != null ? r.getString("parent_id") : r.getString("domain_id"));
       case "users" -> r.put("password_expires_at", (Object) null).put("options", new JsonObject());
       case "domains", "roles" -> r.put("options", new JsonObject());
       case "endpoints" -> r.put("region", r.getString("region_id"));

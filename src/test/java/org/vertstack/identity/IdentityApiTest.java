@@ -210,4 +210,41 @@ class IdentityApiTest {
     assertThat(catalog.encode()).doesNotContain("(project_id)s");
     assertThat(catalog.size()).isEqualTo(services.stream().filter(s -> ((JsonObject) s).getBoolean("enabled")).count());
   }
+
+  private HttpResponse<Buffer> authenticate(String user, String password, JsonObject scope) {
+    JsonObject auth = new JsonObject().put("auth", new JsonObject()
+      .put("identity", new JsonObject().put("methods", new JsonArray().add("password"))
+        .put("password", new JsonObject().put("user", new JsonObject().put("name", user)
+          .put("domain", new JsonObject().put("name", "Default")).put("password", password)))));
+    if (scope != null) {
+      auth.getJsonObject("auth").put("scope", scope);
+    }
+    return cloud.http().postAbs(cloud.baseUrl() + "/identity/v3/auth/tokens").sendJsonObject(auth).await();
+  }
+
+  @Test
+  void systemDomainAndUnscopedTokens() {
+    JsonObject system = authenticate("admin", TestCloud.ADMIN_PASSWORD, new JsonObject().put("system", new JsonObject().put("all", true)))
+      .bodyAsJsonObject().getJsonObject("token");
+    assertThat(system.getJsonObject("system").getBoolean("all")).isTrue();
+    assertThat(system.containsKey("project")).isFalse();
+    assertThat(system.getJsonArray("catalog")).isNotEmpty();
+    // With no scope the admin gets its default project, as Keystone does.
+    JsonObject implicit = authenticate("admin", TestCloud.ADMIN_PASSWORD, null).bodyAsJsonObject().getJsonObject("token");
+    assertThat(implicit.getJsonObject("project").getString("name")).isEqualTo("admin");
+
+    // A user with no default project and no domain role: unscoped, and refused a domain scope until granted one.
+    JsonObject user = cloud.projectWithUser("member").await();
+    JsonObject unscoped = authenticate(user.getString("user"), user.getString("password"), null).bodyAsJsonObject().getJsonObject("token");
+    assertThat(unscoped.containsKey("roles")).isFalse();
+    assertThat(unscoped.containsKey("catalog")).isFalse();
+    JsonObject domainScope = new JsonObject().put("domain", new JsonObject().put("id", "default"));
+    assertThat(authenticate(user.getString("user"), user.getString("password"), domainScope).statusCode()).isEqualTo(401);
+    String readerRole = call(admin, HttpMethod.GET, "/roles?name=reader", null).bodyAsJsonObject().getJsonArray("roles").getJsonObject(0).getString("id");
+    assertThat(call(admin, HttpMethod.PUT, "/domains/default/users/" + user.getString("user_id") + "/roles/" + readerRole, null).statusCode())
+      .isEqualTo(204);
+    JsonObject domain = authenticate(user.getString("user"), user.getString("password"), domainScope).bodyAsJsonObject().getJsonObject("token");
+    assertThat(domain.getJsonObject("domain").getString("name")).isEqualTo("Default");
+    assertThat(domain.getJsonArray("roles").stream().map(r -> ((JsonObject) r).getString("name"))).containsExactly("reader");
+  }
 }

@@ -21,11 +21,14 @@ public final class Clustering {
 
   public static Future<Vertx> start(VertxOptions options, JsonObject cluster) {
     String host = cluster.getString("host");
+    // Before Hazelcast's first log line, so that it logs through SLF4J like the rest.
+    System.setProperty("hazelcast.logging.type", "slf4j");
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName("vertstack");
     hz.getNetworkConfig().setPort(cluster.getInteger("port")).setPortAutoIncrement(false);
     hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(host);
     hz.setProperty("hazelcast.local.localAddress", host);
+    hz.setProperty("hazelcast.socket.bind.any", "false");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     JoinConfig join = hz.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);

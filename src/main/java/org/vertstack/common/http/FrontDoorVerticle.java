@@ -10,7 +10,6 @@ import org.vertstack.common.auth.TokenVerifier;
 import org.vertstack.common.module.Modules;
 import org.vertstack.common.module.ServiceModule;
 
-import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -22,7 +21,7 @@ public class FrontDoorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject conf = config();
-    List<ServiceModule> modules = Modules.forRoles(new HashSet<>(conf.getJsonArray("roles").getList()));
+    List<ServiceModule> modules = Modules.forRoles(Modules.roles(conf));
     return TokenVerifier.get(vertx).compose(verifier -> {
       Router root = Router.router(vertx);
       root.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));

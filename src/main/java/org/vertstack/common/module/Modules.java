@@ -17,6 +17,13 @@ public final class Modules {
       new org.vertstack.image.ImageModule());
   }
 
+  /** The node roles named in a configuration. */
+  public static Set<String> roles(io.vertx.core.json.JsonObject config) {
+    Set<String> roles = new java.util.HashSet<>();
+    config.getJsonArray("roles", new io.vertx.core.json.JsonArray()).forEach(r -> roles.add(String.valueOf(r)));
+    return roles;
+  }
+
   public static List<ServiceModule> forRoles(Set<String> roles) {
     return all().stream().filter(m -> m.roles().stream().anyMatch(roles::contains)).toList();
   }
