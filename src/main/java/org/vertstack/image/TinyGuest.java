@@ -117,7 +117,7 @@ final class TinyGuest {
       return c.images().create(admin, body).compose(image -> {
         String id = image.getString("id");
         return vertx.fileSystem().props(file.toString()).compose(props ->
-            vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false))
+            vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false)).map(f -> f.setReadBufferSize(256 * 1024))
               .compose(f -> c.data().upload(admin, id, f, props.size(), false).eventually(() -> f.close())))
           .onSuccess(img -> LOG.info("imported the tiny guest as public image {} ({})", NAME, id))
           .recover(err -> c.images().delete(admin, id).transform(x -> Future.failedFuture(err)))

@@ -52,7 +52,7 @@ public final class FileImageStore implements ImageStore {
     return vertx.fileSystem().open(path(name), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
       .recover(err -> Future.failedFuture(missing(err) ? Errors.notFound("Image data not found.") : err))
       .map(file -> {
-        AsyncFile f = file.setReadPos(start);
+        AsyncFile f = file.setReadBufferSize(256 * 1024).setReadPos(start);
         if (endInclusive >= 0) {
           f.setReadLength(endInclusive - start + 1);
         }
