@@ -80,6 +80,8 @@ public final class SwiftImageStore implements ImageStore {
         } else {
           req.setChunked(true);
         }
+        // failures surface through the futures below; the handler keeps Vert.x from logging them twice
+        req.exceptionHandler(err -> { });
         Future<HttpClientResponse> response = req.response();
         Future<Void> sent = data.pipe().endOnFailure(false).to(req);
         return sent.recover(err -> {
