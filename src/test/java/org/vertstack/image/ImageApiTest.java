@@ -360,6 +360,36 @@ class ImageApiTest {
     assertThat(call(HttpMethod.POST, "/v2/images", dave, raw.copy().put("name", "q3")).statusCode()).isEqualTo(201);
   }
 
+  @Test
+  void chunkedUploadAndResourceEvents() throws Exception {
+    java.util.List<JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var consumer = cloud.node.vertx().eventBus().<JsonObject>consumer(org.vertstack.common.events.ResourceEvents.ADDRESS,
+      m -> events.add(m.body()));
+    consumer.completion().await();
+    String id = create(alice, new JsonObject().put("name", "chunked").put("disk_format", "raw").put("container_format", "bare"))
+      .getString("id");
+    byte[] bytes = random(700_000);
+    Path file = Files.write(dir.resolve("chunked.raw"), bytes);
+    var stream = cloud.node.vertx().fileSystem().open(file.toString(), new io.vertx.core.file.OpenOptions().setRead(true)).await();
+    // no Content-Length: the size is only known at the end, quota is reserved then
+    HttpResponse<Buffer> r = cloud.web.putAbs(cloud.url + "/image/v2/images/" + id + "/file")
+      .putHeader("X-Auth-Token", alice.getString("token")).putHeader("Content-Type", "application/octet-stream")
+      .sendStream(stream).await();
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(204);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject().getLong("size")).isEqualTo(700_000);
+    assertThat(call(HttpMethod.DELETE, "/v2/images/" + id, alice, null).statusCode()).isEqualTo(204);
+    for (int i = 0; i < 50 && events.stream().noneMatch(e -> id.equals(e.getString("resource_id")) && "deleted".equals(e.getString("action"))); i++) {
+      Thread.sleep(20);
+    }
+    consumer.unregister().await();
+    java.util.List<String> actions = events.stream()
+      .filter(e -> id.equals(e.getString("resource_id")) && "image.image".equals(e.getString("resource_type")))
+      .map(e -> e.getString("action")).toList();
+    assertThat(actions).containsExactly("created", "saving", "active", "deleted");
+    assertThat(events.stream().filter(e -> id.equals(e.getString("resource_id"))).map(e -> e.getString("project_id")))
+      .allMatch(alice.getString("project_id")::equals);
+  }
+
   static java.util.List<String> ids(HttpResponse<Buffer> r) {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     return r.bodyAsJsonObject().getJsonArray("images").stream().map(o -> ((JsonObject) o).getString("id")).toList();
