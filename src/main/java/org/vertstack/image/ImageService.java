@@ -56,7 +56,9 @@ public final class ImageService {
   public Future<JsonObject> create(AuthContext auth, JsonObject body) {
     auth.requireProjectScope().requireMember();
     for (String key : body.fieldNames()) {
-      checkWritable(key);
+      if (!key.equals("id")) {
+        checkWritable(key);
+      }
     }
     String id = body.getValue("id") == null ? UUID.randomUUID().toString() : uuid(body.getValue("id"));
     String owner = auth.projectId();

@@ -232,6 +232,14 @@ class ImageApiTest {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     assertThat(r.bodyAsJsonObject().getString("hw_disk_bus")).isEqualTo("virtio");
     assertThat(r.bodyAsJsonObject().getInteger("min_ram")).isEqualTo(128);
+    // a client-chosen id is kept (and cannot be taken twice); read-only attributes are refused at create
+    String chosen = java.util.UUID.randomUUID().toString();
+    assertThat(create(alice, new JsonObject().put("id", chosen)).getString("id")).isEqualTo(chosen);
+    assertThat(call(HttpMethod.POST, "/v2/images", alice, new JsonObject().put("id", chosen)).statusCode()).isEqualTo(409);
+    assertThat(call(HttpMethod.POST, "/v2/images", alice, new JsonObject().put("id", "nope")).statusCode()).isEqualTo(400);
+    assertThat(call(HttpMethod.POST, "/v2/images", alice, new JsonObject().put("size", 5)).statusCode()).isEqualTo(403);
+    assertThat(call(HttpMethod.POST, "/v2/images", alice, new JsonObject().put("disk_format", "exe")).statusCode()).isEqualTo(400);
+    assertThat(call(HttpMethod.POST, "/v2/images", alice, new JsonObject().put("os_distro", 7)).statusCode()).isEqualTo(400);
     // read-only attributes, wrong media type, removing a missing property
     JsonArray ro = new JsonArray().add(new JsonObject().put("op", "replace").put("path", "/status").put("value", "active"));
     assertThat(call(HttpMethod.PATCH, "/v2/images/" + id, alice, ro).statusCode()).isEqualTo(403);
