@@ -70,7 +70,15 @@ cmp disk.qcow2 shared.qcow2
 # b may read it but not change it
 expect_fail as b openstack image set --name stolen "$shared"
 
-step openstack image delete "$img" "$pub"
+# The interoperable import (glance-direct: stage, then import) with the client's --import.
+imp=$(step openstack image create --import --file disk.qcow2 --disk-format qcow2 --container-format bare cli-import -f value -c id)
+for _ in $(seq 1 20); do
+  [ "$(openstack image show "$imp" -f value -c status)" = active ] && break
+  sleep 0.5
+done
+expect_line active openstack image show "$imp" -f value -c status
+
+step openstack image delete "$img" "$pub" "$imp"
 expect_fail openstack image show "$img"
 step as a openstack image delete "$priv" "$shared"
 echo "image walk: ok"

@@ -151,7 +151,10 @@ final class ImageApi {
 
   private void create(RoutingContext ctx) {
     Future<JsonObject> created = images.create(auth(ctx), Json.body(ctx))
-      .onSuccess(image -> ctx.response().putHeader("Location", base + "/v2/images/" + image.getString("id")));
+      .onSuccess(image -> ctx.response()
+        .putHeader("Location", base + "/v2/images/" + image.getString("id"))
+        // how clients learn that the interoperable import is available for this image
+        .putHeader("OpenStack-image-import-methods", "glance-direct"));
     reply(ctx, 201, created);
   }
 
