@@ -75,6 +75,17 @@ final class IdentityApi {
       .put("name", "flat").put("description", "Limit enforcement and validation does not take project hierarchy into consideration."))));
 
     r.get("/v3/role_assignments").handler(api::roleAssignments);
+    r.get("/v3/role_inferences").handler(ctx -> api.service.roleInferences(AuthHandler.of(ctx), null)
+      .onSuccess(list -> ctx.json(new JsonObject().put("role_inferences", list).put("links", api.links(ctx))))
+      .onFailure(ctx::fail));
+    r.get("/v3/roles/:prior/implies").handler(ctx -> api.service.roleInferences(AuthHandler.of(ctx), ctx.pathParam("prior"))
+      .onSuccess(list -> ctx.json(new JsonObject().put("role_inference", list.isEmpty()
+        ? new JsonObject().put("implies", new JsonArray()) : list.getJsonObject(0)).put("links", api.links(ctx))))
+      .onFailure(ctx::fail));
+    r.put("/v3/roles/:prior/implies/:implied").handler(ctx -> api.impliedRole(ctx, "add", 201));
+    r.get("/v3/roles/:prior/implies/:implied").handler(ctx -> api.impliedRole(ctx, "check", 200));
+    r.head("/v3/roles/:prior/implies/:implied").handler(ctx -> api.impliedRole(ctx, "check", 204));
+    r.delete("/v3/roles/:prior/implies/:implied").handler(ctx -> api.impliedRole(ctx, "remove", 204));
     api.grantRoutes(r);
     r.get("/v3/groups/:group/users").handler(ctx -> api.memberships(ctx, "group-users", ctx.pathParam("group"), "users"));
     r.get("/v3/users/:user/groups").handler(ctx -> api.memberships(ctx, "user-groups", ctx.pathParam("user"), "groups"));
@@ -155,14 +166,19 @@ final class IdentityApi {
     });
   }
 
-  private void validate(RoutingContext ctx) {
-    AuthContext caller = AuthHandler.of(ctx);
+  /** The token named by X-Subject-Token: 400 when absent, 404 when not (or no longer) valid. */
+  private Future<AuthContext> subject(RoutingContext ctx) {
     String subjectToken = ctx.request().getHeader("X-Subject-Token");
     if (subjectToken == null) {
       throw Errors.badRequest("X-Subject-Token header is required.");
     }
-    verifier.verify(subjectToken)
-      .recover(err -> Future.failedFuture(Errors.notFound("Could not find token: " + abbreviate(subjectToken) + ".")))
+    return verifier.verify(subjectToken)
+      .recover(err -> Future.failedFuture(Errors.notFound("Could not find token: " + abbreviate(subjectToken) + ".")));
+  }
+
+  private void validate(RoutingContext ctx) {
+    AuthContext caller = AuthHandler.of(ctx);
+    subject(ctx)
       .compose(subject -> {
         if (!caller.isAdmin() && !caller.userId().equals(subject.userId())) {
           return Future.failedFuture(Errors.forbidden("You are not authorized to perform the requested action: identity:validate_token."));
@@ -174,7 +190,8 @@ final class IdentityApi {
         });
       })
       .onSuccess(body -> {
-        ctx.response().putHeader("X-Subject-Token", subjectToken).putHeader("Content-Type", "application/json");
+        ctx.response().putHeader("X-Subject-Token", ctx.request().getHeader("X-Subject-Token"))
+          .putHeader("Content-Type", "application/json");
         if (ctx.request().method() == HttpMethod.HEAD) {
           ctx.response().end();
         } else {
@@ -190,12 +207,7 @@ final class IdentityApi {
 
   private void revoke(RoutingContext ctx) {
     AuthContext caller = AuthHandler.of(ctx);
-    String subjectToken = ctx.request().getHeader("X-Subject-Token");
-    if (subjectToken == null) {
-      throw Errors.badRequest("X-Subject-Token header is required.");
-    }
-    verifier.verify(subjectToken)
-      .recover(err -> Future.failedFuture(Errors.notFound("Could not find token: " + abbreviate(subjectToken) + ".")))
+    subject(ctx)
       .compose(subject -> service.revokeToken(caller, subject))
       .onSuccess(v -> ctx.response().setStatusCode(204).end())
       .onFailure(ctx::fail);
@@ -383,6 +395,19 @@ final class IdentityApi {
   private void roleAssignments(RoutingContext ctx) {
     service.roleAssignments(AuthHandler.of(ctx), query(ctx))
       .onSuccess(list -> ctx.json(new JsonObject().put("role_assignments", list).put("links", links(ctx))))
+      .onFailure(ctx::fail);
+  }
+
+  private void impliedRole(RoutingContext ctx, String action, int status) {
+    service.impliedRole(AuthHandler.of(ctx), action, ctx.pathParam("prior"), ctx.pathParam("implied"))
+      .onSuccess(rule -> {
+        ctx.response().setStatusCode(status);
+        if (status == 204) {
+          ctx.response().end();
+        } else {
+          ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("role_inference", rule).encode());
+        }
+      })
       .onFailure(ctx::fail);
   }
 

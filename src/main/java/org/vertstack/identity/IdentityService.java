@@ -54,6 +54,12 @@ public interface IdentityService {
   /** GET /v3/role_assignments with its filters (user.id, scope.project.id, effective, include_names, ...). */
   Future<JsonArray> roleAssignments(AuthContext caller, JsonObject query);
 
+  /** Implied roles: all inference rules, or those of one prior role (priorRoleId not null). */
+  Future<JsonArray> roleInferences(AuthContext caller, String priorRoleId);
+
+  /** Adds, removes or checks the rule "prior implies implied": action is add, remove or check. */
+  Future<JsonObject> impliedRole(AuthContext caller, String action, String priorRoleId, String impliedRoleId);
+
   /** Group membership: action is add, remove or check. */
   Future<Void> groupMember(AuthContext caller, String action, String groupId, String userId);
 

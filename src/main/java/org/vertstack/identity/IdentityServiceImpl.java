@@ -487,6 +487,54 @@ final class IdentityServiceImpl implements IdentityService {
   }
 
   @Override
+  public Future<JsonArray> roleInferences(AuthContext caller, String priorRoleId) {
+    return guarded(() -> {
+      caller.requireAdmin();
+      Future<?> exists = priorRoleId == null ? Future.succeededFuture() : Tables.ROLES.get(db, priorRoleId, baseUrl);
+      return exists.compose(v -> db.preparedQuery("""
+          SELECT p.id AS prior_id, p.name AS prior_name, i.id AS implied_id, i.name AS implied_name
+          FROM implied_roles ir JOIN roles p ON p.id = ir.prior_role_id JOIN roles i ON i.id = ir.implied_role_id
+          WHERE $1::text IS NULL OR p.id = $1 ORDER BY p.name, i.name""").execute(Tuple.of(priorRoleId)))
+        .map(rows -> {
+          Map<String, JsonObject> byPrior = new LinkedHashMap<>();
+          rows.forEach(r -> byPrior.computeIfAbsent(r.getString("prior_id"), id -> new JsonObject()
+              .put("prior_role", roleRef(id, r.getString("prior_name"))).put("implies", new JsonArray()))
+            .getJsonArray("implies").add(roleRef(r.getString("implied_id"), r.getString("implied_name"))));
+          return new JsonArray(new ArrayList<>(byPrior.values()));
+        });
+    });
+  }
+
+  private JsonObject roleRef(String id, String name) {
+    return new JsonObject().put("id", id).put("name", name).put("links", new JsonObject().put("self", baseUrl + "/v3/roles/" + id));
+  }
+
+  @Override
+  public Future<JsonObject> impliedRole(AuthContext caller, String action, String priorRoleId, String impliedRoleId) {
+    return guarded(() -> {
+      caller.requireAdmin();
+      Tuple key = Tuple.of(priorRoleId, impliedRoleId);
+      return Tables.ROLES.get(db, priorRoleId, baseUrl).compose(prior -> Tables.ROLES.get(db, impliedRoleId, baseUrl).compose(implied -> {
+        if (priorRoleId.equals(impliedRoleId)) {
+          return Future.failedFuture(Errors.badRequest("A role cannot imply itself."));
+        }
+        JsonObject rule = new JsonObject().put("prior_role", roleRef(priorRoleId, prior.getString("name")))
+          .put("implies", roleRef(impliedRoleId, implied.getString("name")));
+        return switch (action) {
+          case "add" -> db.preparedQuery("INSERT INTO implied_roles (prior_role_id, implied_role_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .execute(key).map(rule);
+          case "remove" -> db.preparedQuery("DELETE FROM implied_roles WHERE prior_role_id = $1 AND implied_role_id = $2").execute(key)
+            .compose(rs -> rs.rowCount() == 0 ? Future.failedFuture(Errors.notFound("Could not find implied role rule."))
+              : Future.succeededFuture(rule));
+          default -> db.preparedQuery("SELECT 1 FROM implied_roles WHERE prior_role_id = $1 AND implied_role_id = $2").execute(key)
+            .compose(rs -> rs.size() == 0 ? Future.failedFuture(Errors.notFound("Could not find implied role rule."))
+              : Future.succeededFuture(rule));
+        };
+      }));
+    });
+  }
+
+  @Override
   public Future<Void> groupMember(AuthContext caller, String action, String groupId, String userId) {
     return guarded(() -> {
       caller.requireAdmin();

@@ -20,7 +20,13 @@ public final class Clustering {
   }
 
   public static Future<Vertx> start(VertxOptions options, JsonObject cluster) {
-    String host = cluster.getString("host");
+    String host;
+    try {
+      // Hazelcast wants an address; a host name (as in docker/compose.yaml) is resolved once here.
+      host = java.net.InetAddress.getByName(cluster.getString("host")).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      return Future.failedFuture(new IllegalArgumentException("cluster.host " + cluster.getString("host") + " does not resolve"));
+    }
     // Before Hazelcast's first log line, so that it logs through SLF4J like the rest.
     System.setProperty("hazelcast.logging.type", "slf4j");
     Config hz = ConfigUtil.loadConfig();
