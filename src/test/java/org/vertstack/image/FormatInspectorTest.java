@@ -179,6 +179,9 @@ class FormatInspectorTest {
     assertThat(inspect("vmdk", qemuImg("so.vmdk", "-f", "vmdk", "-o", "subformat=streamOptimized", "so.vmdk", "3M")).format())
       .isEqualTo("vmdk");
     assertThat(inspect("vhd", qemuImg("d.vhd", "-f", "vpc", "d.vhd", "4M")).format()).isEqualTo("vhd");
+    FormatInspector.Verdict fixed = inspect("vhd", qemuImg("f.vhd", "-f", "vpc", "-o", "subformat=fixed", "f.vhd", "4M"));
+    assertThat(fixed.format()).isEqualTo("vhd");
+    assertThat(fixed.virtualSize()).isGreaterThanOrEqualTo(4L << 20);
     assertThat(inspect("vdi", qemuImg("d.vdi", "-f", "vdi", "d.vdi", "4M")))
       .isEqualTo(new FormatInspector.Verdict("vdi", 4L << 20));
     assertThat(inspect("vhdx", qemuImg("d.vhdx", "-f", "vhdx", "d.vhdx", "4M")).format()).isEqualTo("vhdx");

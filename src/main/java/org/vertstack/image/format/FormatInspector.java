@@ -28,6 +28,8 @@ public final class FormatInspector {
   private final byte[] prefix = new byte[PREFIX];
   private int kept;
   private long total;
+  /** The last 512 bytes seen: a fixed VHD has its only footer there. */
+  private final byte[] tail = new byte[512];
   private boolean decided;
 
   public FormatInspector(String claimedDiskFormat) {
@@ -47,10 +49,16 @@ public final class FormatInspector {
       kept += n;
     }
     total += len;
+    if (len >= tail.length) {
+      chunk.getBytes(len - tail.length, len, tail, 0);
+    } else {
+      System.arraycopy(tail, len, tail, 0, tail.length - len);
+      chunk.getBytes(0, len, tail, tail.length - len);
+    }
     if (!decided && kept == PREFIX) {
       // The prefix is complete: refuse now rather than after the whole upload.
       decided = true;
-      judge();
+      judge(true);
     }
   }
 
@@ -60,11 +68,14 @@ public final class FormatInspector {
 
   /** The verdict once the stream has ended; throws a 400 ServiceException when refused. */
   public Verdict finish() {
-    return judge();
+    return judge(false);
   }
 
-  private Verdict judge() {
+  private Verdict judge(boolean early) {
     Detected d = detect();
+    if (early && "raw".equals(d.format) && "vhd".equals(claimed)) {
+      return null; // a fixed VHD looks raw until its footer, the last 512 bytes, arrives
+    }
     if (claimed == null || UNCHECKED.contains(claimed)) {
       return new Verdict(d.format, d.virtualSize);
     }
@@ -92,7 +103,7 @@ public final class FormatInspector {
       throw Errors.badRequest("VMDK descriptor files are not accepted: they name other files as extents.");
     }
     if (startsWith(0, "conectix")) {
-      return new Detected("vhd", kept >= 56 ? u64be(40) : null);
+      return new Detected("vhd", kept >= 56 ? u64be(48) : null);
     }
     if (startsWith(0, "vhdxfile")) {
       return new Detected("vhdx", null);
@@ -104,6 +115,14 @@ public final class FormatInspector {
       long blocks = kept >= 32768 + 84 ? u32le(32768 + 80) : 0;
       int blockSize = kept >= 32768 + 130 ? (int) u16le(32768 + 128) : 2048;
       return new Detected("iso", blocks > 0 ? blocks * blockSize : total);
+    }
+    if (total >= 512 && total % 512 == 0 && new String(tail, 0, 8, StandardCharsets.ISO_8859_1).equals("conectix")) {
+      // a fixed VHD: raw sectors followed by the footer (current size at footer offset 48)
+      long size = 0;
+      for (int i = 48; i < 56; i++) {
+        size = size << 8 | (tail[i] & 0xFF);
+      }
+      return new Detected("vhd", size);
     }
     return new Detected("raw", total);
   }
