@@ -181,6 +181,10 @@ final class ImageApi {
         throw Errors.badRequest("Invalid Content-Length.");
       }
     }
+    if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+      // curl asks before sending a large body; the token is already checked, so go ahead
+      ctx.response().writeContinue();
+    }
     Future<JsonObject> done;
     try {
       done = data.upload(auth(ctx), id(ctx), req, length, stage);
