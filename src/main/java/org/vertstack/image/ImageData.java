@@ -34,8 +34,11 @@ public final class ImageData {
   private final ImageStore store;
   private final Garbage garbage;
   private final long maxImageBytes;
+  private final String nodeId;
 
-  ImageData(ImageService images, ImageStore store, Garbage garbage, long maxImageBytes) {
+  /** {@code nodeId} prefixes this node's upload ids, so a restart rolls back only its own uploads. */
+  ImageData(ImageService images, ImageStore store, Garbage garbage, long maxImageBytes, String nodeId) {
+    this.nodeId = nodeId;
     this.images = images;
     this.store = store;
     this.garbage = garbage;
@@ -58,7 +61,7 @@ public final class ImageData {
       return Future.failedFuture(Errors.overQuota("Image exceeds the storage quota: " + contentLength + " bytes is more than "
         + maxImageBytes + "."));
     }
-    String uploadId = UUID.randomUUID().toString();
+    String uploadId = nodeId + "/" + UUID.randomUUID();
     return images.writableRow(auth, id).compose(r -> {
       String status = r.getString("status");
       if (!"queued".equals(status)) {

@@ -18,7 +18,11 @@ import org.vertstack.image.store.IdentityServiceAuth;
 import org.vertstack.image.store.ImageStore;
 import org.vertstack.image.store.SwiftImageStore;
 
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,21 +57,29 @@ public final class ImageModule implements ServiceModule {
   @Override
   public Future<?> deploy(Vertx vertx, JsonObject config) {
     JsonObject conf = settings(config);
-    return Databases.migrate(vertx, config, name()).compose(v -> {
+    Path nodeIdFile = Path.of(config.getString("state-dir"), "image", "node-id");
+    return Databases.migrate(vertx, config, name()).compose(v -> vertx.executeBlocking(() -> {
+      // a stable id for this node's uploads (kept in its state dir across restarts)
+      if (!Files.exists(nodeIdFile)) {
+        Files.createDirectories(nodeIdFile.getParent());
+        Files.writeString(nodeIdFile, UUID.randomUUID().toString());
+      }
+      return Files.readString(nodeIdFile).trim();
+    })).compose(nodeId -> {
       Pool pool = Databases.pool(vertx, config, name());
       ImageStore store = store(vertx, config);
       ImageJson.storeId = store.id();
       Garbage garbage = new Garbage(pool, store);
       ImageService images = new ImageService(vertx, pool, new QuotaGate(vertx), garbage);
-      ImageData data = new ImageData(images, store, garbage, conf.getLong("max-image-bytes", 5L << 30));
+      ImageData data = new ImageData(images, store, garbage, conf.getLong("max-image-bytes", 5L << 30), nodeId);
       Components c = new Components(images, data, store, garbage);
       NODES.put(vertx, c);
       vertx.setPeriodic(60_000, 300_000, id -> garbage.sweep()
         .onFailure(err -> LOG.warn("image garbage sweep: {}", err.getMessage())));
       vertx.setTimer(3_000, id -> new TinyGuest(vertx, config, c).importOnce());
-      // uploads cut off by a crash of this node: their images go back to queued, their bytes away
-      return pool.query("UPDATE images SET status = 'queued', upload_id = NULL WHERE status IN ('saving') "
-          + "OR (status = 'uploading' AND NOT staged) RETURNING id").execute()
+      // uploads this node was serving when it stopped: their images go back to queued, their bytes away
+      return pool.preparedQuery("UPDATE images SET status = 'queued', upload_id = NULL, updated_at = date_trunc('second', now()) "
+          + "WHERE upload_id LIKE $1 AND status IN ('saving', 'uploading') RETURNING id").execute(Tuple.of(nodeId + "/%"))
         .onSuccess(rows -> rows.forEach(r -> garbage.discard(ImageData.objectName(r.getString("id")))))
         .mapEmpty();
     });
