@@ -36,7 +36,8 @@ public class FrontDoorVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setMaxInitialLineLength(16 * 1024)
         .setMaxHeaderSize(64 * 1024)
-        .setIdleTimeout(300);
+        .setIdleTimeout(300)
+        .addWebSocketSubProtocol("vertstack.events.v1");
       return vertx.createHttpServer(options).requestHandler(root).listen();
     });
   }

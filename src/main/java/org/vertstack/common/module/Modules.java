@@ -14,7 +14,8 @@ public final class Modules {
   public static List<ServiceModule> all() {
     return List.of(
       new IdentityModule(),
-      new org.vertstack.image.ImageModule());
+      new org.vertstack.image.ImageModule(),
+      new org.vertstack.dashboard.DashboardModule()); // last: its static files catch what no API took
   }
 
   /** The node roles named in a configuration. */

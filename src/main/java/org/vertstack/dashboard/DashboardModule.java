@@ -1,0 +1,67 @@
+package org.vertstack.dashboard;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import org.vertstack.common.auth.TokenVerifier;
+import org.vertstack.common.events.EventLogVerticle;
+import org.vertstack.common.module.ServiceModule;
+
+import java.util.Set;
+
+/**
+ * The dashboard: the single-page app at / and the live feed of resource events at /v1/events,
+ * backed by the node's event log. Listed last in the modules so its catch-all static route comes
+ * after every API. The app is served from the classpath directory vertstack-webroot/, a name no
+ * working directory has, so the files served are always the jar's own.
+ */
+public final class DashboardModule implements ServiceModule {
+
+  /** Where the build puts webroot/ in the jar. */
+  static final String WEBROOT = "vertstack-webroot";
+
+  public static final String FEED_PATH = "/v1/events";
+
+  @Override
+  public String name() {
+    return "dashboard";
+  }
+
+  @Override
+  public Set<String> roles() {
+    return Set.of("controller");
+  }
+
+  @Override
+  public Future<?> deploy(Vertx vertx, JsonObject config) {
+    JsonObject dashboard = config.getJsonObject("dashboard", new JsonObject());
+    return vertx.deployVerticle(EventLogVerticle.class, new DeploymentOptions().setInstances(1).setConfig(dashboard));
+  }
+
+  @Override
+  public void mount(Vertx vertx, Router root, JsonObject config, TokenVerifier verifier) {
+    root.route(FEED_PATH).handler(new EventFeedHandler(vertx, verifier, FeedOptions.from(config)));
+    StaticHandler files = StaticHandler.create(WEBROOT)
+      .setIndexPage("index.html")
+      .setCachingEnabled(false)
+      .setDirectoryListing(false)
+      .setIncludeHidden(false);
+    root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
+      // Revalidate on every load so an upgrade is picked up at once; nothing loads from elsewhere.
+      ctx.response().putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Content-Security-Policy", ContentSecurityPolicy.HEADER);
+      if (ctx.normalizedPath().endsWith(".mjs")) {
+        // ES modules must be served as JavaScript; Vert.x's MIME table does not know .mjs
+        ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Content-Type", "text/javascript; charset=utf-8"));
+      }
+      ctx.next();
+    }).handler(files);
+  }
+}

@@ -1,0 +1,169 @@
+// The dashboard shell: sign-in, project choice, the menu of panels, the live feed.
+import { html, render, useState, useEffect, useMemo, useCallback } from './lib.js';
+import { boundApi, onBusyChange } from './api.js';
+import { loadSession, saveSession, login, scopeTo, logout, isAdmin, listProjects, revoke } from './session.js';
+import { startFeed, stopFeed, onFeedStatus, feedStatus } from './feed.js';
+import { panels } from './panels/index.js';
+import { ErrorNote, Spinner } from './ui.js';
+
+function ProgressLine() {
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let timer;
+    const off = onBusyChange((b) => {
+      clearTimeout(timer);
+      // only for calls that take a moment: quick ones would only flicker
+      if (b) timer = setTimeout(() => setBusy(true), 150);
+      else setBusy(false);
+    });
+    return () => { off(); clearTimeout(timer); };
+  }, []);
+  return html`<div class=${`progress ${busy ? 'on' : ''}`} role="progressbar" aria-hidden=${!busy}></div>`;
+}
+
+function LiveBadge() {
+  const [status, setStatus] = useState(feedStatus());
+  useEffect(() => onFeedStatus(setStatus), []);
+  const label = { live: 'Live', connecting: 'Connecting…', offline: 'Offline' }[status];
+  return html`<span class=${`live ${status}`} id="feed-status" title="Live updates">${label}</span>`;
+}
+
+function Login({ onSession, notice }) {
+  const [form, setForm] = useState({ username: '', password: '', domain: 'Default' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSession(await login(form.username, form.password, form.domain));
+    } catch (err) {
+      setError(err.status === 401 ? 'The user name, password or domain is not correct.' : err);
+      setBusy(false);
+    }
+  };
+  return html`<main class="login">
+    <form class="card login-card" onSubmit=${submit} id="login-form">
+      <div class="brand big"><img src="/favicon.svg" alt="" />VertStack</div>
+      <p class="muted">Sign in to your cloud</p>
+      ${notice && html`<div class="notice">${notice}</div>`}
+      <label><span>User name</span><input name="username" autocomplete="username" required value=${form.username} onInput=${set('username')} /></label>
+      <label><span>Password</span><input name="password" type="password" autocomplete="current-password" required value=${form.password} onInput=${set('password')} /></label>
+      <label><span>Domain</span><input name="domain" required value=${form.domain} onInput=${set('domain')} /></label>
+      <${ErrorNote} error=${error} />
+      <button type="submit" disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button>
+    </form>
+  </main>`;
+}
+
+function ProjectChooser({ session, onPick, onSignOut, error }) {
+  return html`<main class="login">
+    <div class="card login-card" id="project-chooser">
+      <h2>Choose a project</h2>
+      ${session.projects.length === 0
+        ? html`<p>You have no role on any project. Ask an administrator to add you to one.</p>`
+        : html`<ul class="choices">${session.projects.map((p) => html`<li>
+            <button class="secondary wide" data-project=${p.name} onClick=${() => onPick(p.id)}>${p.name}</button></li>`)}</ul>`}
+      <${ErrorNote} error=${error} />
+      <button class="link" onClick=${onSignOut}>Sign out</button>
+    </div>
+  </main>`;
+}
+
+function Shell({ session, onSwitch, onSignOut, onExpired }) {
+  const admin = isAdmin(session);
+  const visible = panels.filter((p) => admin || !p.adminOnly);
+  const fromHash = () => visible.find((p) => `#${p.id}` === location.hash)?.id || visible[0].id;
+  const [current, setCurrent] = useState(fromHash);
+  useEffect(() => {
+    const onHash = () => setCurrent(fromHash());
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, [admin]);
+  const api = useMemo(() => boundApi(session.scoped.id, onExpired), [session.scoped.id]);
+  useEffect(() => {
+    startFeed(session.scoped.id, admin, onExpired);
+    return stopFeed;
+  }, [session.scoped.id]);
+  const panel = visible.find((p) => p.id === current) || visible[0];
+  const Panel = panel.component;
+  return html`<div class="shell">
+    <header class="topbar">
+      <div class="brand"><img src="/favicon.svg" alt="" />VertStack</div>
+      <label class="switcher">Project
+        <select id="project-switcher" value=${session.scoped.project.id} onChange=${(e) => onSwitch(e.target.value)}>
+          ${session.projects.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
+        </select>
+      </label>
+      <div class="spacer"></div>
+      <${LiveBadge} />
+      <span class="who" id="whoami">${session.scoped.user.name}${admin ? html` <span class="tag">admin</span>` : ''}</span>
+      <button class="secondary small" id="sign-out" onClick=${onSignOut}>Sign out</button>
+    </header>
+    <nav class="sidebar">
+      ${visible.map((p) => html`<a href=${`#${p.id}`} data-panel=${p.id} class=${p.id === panel.id ? 'active' : ''}>${p.title}</a>`)}
+    </nav>
+    <main class="content" key=${session.scoped.project.id + panel.id}>
+      <${Panel} session=${session} api=${api} panels=${panels} onSignOut=${onSignOut} />
+    </main>
+  </div>`;
+}
+
+function App() {
+  const [session, setSession] = useState(loadSession);
+  const [notice, setNotice] = useState(null);
+  const [error, setError] = useState(null);
+  const [switching, setSwitching] = useState(false);
+  const update = (s) => {
+    saveSession(s);
+    setSession(s);
+  };
+  const signOut = useCallback(async (message) => {
+    stopFeed();
+    const s = loadSession();
+    update(null);
+    setNotice(typeof message === 'string' ? message : null);
+    await logout(s);
+  }, []);
+  const expired = useCallback(() => signOut('Your session ended. Please sign in again.'), [signOut]);
+  const pick = async (projectId) => {
+    setSwitching(true);
+    setError(null);
+    try {
+      const fresh = { ...session, projects: await listProjects(session.base.id) };
+      const next = await scopeTo(fresh, projectId);
+      if (session.scoped) {
+        // the old feed goes first, so that revoking its token does not read as "session ended"
+        stopFeed();
+        revoke(session.scoped.id, session.base.id);
+      }
+      update(next);
+    } catch (e) {
+      if (e.status === 401) expired();
+      else setError(e);
+    } finally {
+      setSwitching(false);
+    }
+  };
+  // Straight into the only project, or the user's default one.
+  useEffect(() => {
+    if (session && !session.scoped && session.projects.length > 0) {
+      const preferred = session.projects.find((p) => p.id === session.base.user.default_project_id);
+      if (session.projects.length === 1 || preferred) pick((preferred || session.projects[0]).id);
+    }
+  }, [session && session.base.id, session && session.scoped]);
+
+  let view;
+  if (!session) view = html`<${Login} notice=${notice} onSession=${(s) => { setNotice(null); update(s); }} />`;
+  else if (!session.scoped) view = switching ? html`<main class="login"><${Spinner} label="Opening the project…" /></main>`
+    : html`<${ProjectChooser} session=${session} onPick=${pick} onSignOut=${signOut} error=${error} />`;
+  else view = html`<${Shell} session=${session} onSwitch=${pick} onSignOut=${signOut} onExpired=${expired} />
+    ${error && html`<div class="toast"><${ErrorNote} error=${error} onDismiss=${() => setError(null)} /></div>`}`;
+  return html`<${ProgressLine} />${view}`;
+}
+
+const root = document.getElementById('app');
+root.textContent = ''; // the "Loading" placeholder: Preact adds to a container, it does not replace it
+render(html`<${App} />`, root);

@@ -1,0 +1,11 @@
+// The dashboard's panels, in menu order. Adding a panel (Compute, Network, ...) is one step:
+// write panels/<name>.js exporting {id, title, adminOnly, feed, component, usage?} and list it here.
+//   id        short name, also the URL hash (#compute)
+//   adminOnly shown only to tokens with the admin role (the API refuses the others anyway)
+//   component Preact component, called with {session, api, panels}
+//   usage     optional async (api, session) => [{service_type, resource_name, used}] for Overview
+import overview from './overview.js';
+import identity from './identity.js';
+import profile from './profile.js';
+
+export const panels = [overview, identity, profile];

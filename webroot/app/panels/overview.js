@@ -1,0 +1,50 @@
+// Overview: what the project uses of each of its limits (Keystone unified limits; usage comes
+// from the panels of the services that own the resources).
+import { html } from '../lib.js';
+import { useLiveData } from '../hooks.js';
+import { Spinner, ErrorNote, UsageBar, Notice } from '../ui.js';
+
+function Overview({ session, api, panels }) {
+  const project = session.scoped.project;
+  const { data, error, loading } = useLiveData(async () => {
+    const [own, registered, catalog] = await Promise.all([
+      api.get(`/identity/v3/limits?project_id=${encodeURIComponent(project.id)}`),
+      api.get('/identity/v3/registered_limits'),
+      api.get('/identity/v3/services'),
+    ]);
+    const services = Object.fromEntries(catalog.services.map((s) => [s.id, s]));
+    const usage = {};
+    for (const p of panels.filter((p) => p.usage)) {
+      for (const u of await p.usage(api, session)) usage[`${u.service_type}/${u.resource_name}`] = u.used;
+    }
+    // The project's own limit overrides the registered default of the same service and resource.
+    const rows = new Map();
+    for (const r of registered.registered_limits || []) {
+      rows.set(`${r.service_id}/${r.resource_name}`, { ...r, limit: r.default_limit });
+    }
+    for (const l of own.limits || []) {
+      rows.set(`${l.service_id}/${l.resource_name}`, { ...l, limit: l.resource_limit });
+    }
+    return [...rows.values()].map((r) => {
+      const type = services[r.service_id]?.type || 'other';
+      return { ...r, type, used: usage[`${type}/${r.resource_name}`] ?? null };
+    }).sort((a, b) => (a.type + a.resource_name).localeCompare(b.type + b.resource_name));
+  }, [project.id], ['identity.limit', 'identity.registered_limit', 'identity.service', 'compute.', 'network.', 'volume.', 'image.', 'object-store.']);
+
+  const groups = {};
+  for (const r of data || []) (groups[r.type] ||= []).push(r);
+  return html`<section>
+    <h1>Overview <span class="muted">${project.name}</span></h1>
+    <${ErrorNote} error=${error} />
+    ${loading && !data && html`<${Spinner} />`}
+    ${data && data.length === 0 && html`<${Notice}>No limits are registered for this project.<//>`}
+    <div class="cards">
+      ${Object.entries(groups).map(([type, rows]) => html`<div class="card" data-service=${type}>
+        <h2>${type}</h2>
+        ${rows.map((r) => html`<${UsageBar} label=${r.resource_name} used=${r.used} limit=${r.limit} />`)}
+      </div>`)}
+    </div>
+  </section>`;
+}
+
+export default { id: 'overview', title: 'Overview', adminOnly: false, component: Overview };

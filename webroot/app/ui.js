@@ -1,0 +1,129 @@
+// Small shared building blocks of the panels: tables, dialogs, forms, bars, messages.
+import { html, useState, useEffect } from './lib.js';
+
+export function Spinner({ label = 'Loading…' }) {
+  return html`<div class="spinner" role="status"><span class="spinner-dot"></span>${label}</div>`;
+}
+
+export function ErrorNote({ error, onDismiss }) {
+  if (!error) return null;
+  const message = typeof error === 'string' ? error : error.message;
+  return html`<div class="error" role="alert">
+    <span>${message}</span>
+    ${onDismiss && html`<button class="link" onClick=${onDismiss} aria-label="Dismiss">×</button>`}
+  </div>`;
+}
+
+export function Notice({ children }) {
+  return html`<div class="notice" role="status">${children}</div>`;
+}
+
+/** columns: [{title, render(row)}]; rows get a data-name attribute for tests and styling. */
+export function DataTable({ columns, rows, empty = 'Nothing here yet.', rowKey = (r) => r.id }) {
+  if (!rows) return null;
+  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<table class="table">
+    <thead><tr>${columns.map((c) => html`<th class=${c.className || ''}>${c.title}</th>`)}</tr></thead>
+    <tbody>${rows.map((row) => html`<tr key=${rowKey(row)} data-name=${row.name || ''}>
+      ${columns.map((c) => html`<td class=${c.className || ''}>${c.render(row)}</td>`)}
+    </tr>`)}</tbody>
+  </table>`;
+}
+
+export function Dialog({ title, onClose, children }) {
+  useEffect(() => {
+    const esc = (e) => e.key === 'Escape' && onClose();
+    addEventListener('keydown', esc);
+    return () => removeEventListener('keydown', esc);
+  }, [onClose]);
+  return html`<div class="backdrop" onClick=${(e) => e.target === e.currentTarget && onClose()}>
+    <div class="dialog" role="dialog" aria-modal="true" aria-label=${title}>
+      <header><h2>${title}</h2><button class="link" onClick=${onClose} aria-label="Close">×</button></header>
+      ${children}
+    </div>
+  </div>`;
+}
+
+/**
+ * A form that runs an async submit, shows a spinner while it runs and the API's message if it
+ * fails. fields: [{name, label, type?, required?, options?: [{value, label}], value?}].
+ */
+export function Form({ fields, submitLabel, onSubmit, onCancel }) {
+  const initial = Object.fromEntries(fields.map((f) => [f.name, f.value ?? (f.type === 'checkbox' ? false : '')]));
+  const [values, setValues] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const set = (name, value) => setValues((v) => ({ ...v, [name]: value }));
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await onSubmit(values);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return html`<form class="form" onSubmit=${submit}>
+    ${fields.map((f) => html`<label class=${f.type === 'checkbox' ? 'check' : ''}>
+      <span>${f.label}</span>
+      ${f.options ? html`<select name=${f.name} required=${f.required} value=${values[f.name]}
+            onChange=${(e) => set(f.name, e.target.value)}>
+          <option value="">—</option>
+          ${f.options.map((o) => html`<option value=${o.value}>${o.label}</option>`)}
+        </select>`
+      : f.type === 'checkbox' ? html`<input type="checkbox" name=${f.name} checked=${values[f.name]}
+            onChange=${(e) => set(f.name, e.target.checked)} />`
+      : html`<input name=${f.name} type=${f.type || 'text'} required=${f.required} value=${values[f.name]}
+            autocomplete=${f.autocomplete || 'off'} onInput=${(e) => set(f.name, e.target.value)} />`}
+    </label>`)}
+    <${ErrorNote} error=${error} />
+    <div class="actions">
+      ${onCancel && html`<button type="button" class="secondary" onClick=${onCancel}>Cancel</button>`}
+      <button type="submit" disabled=${busy}>${busy ? 'Working…' : submitLabel}</button>
+    </div>
+  </form>`;
+}
+
+/** A button that asks once more before doing something that cannot be undone. */
+export function ConfirmButton({ label, question, onConfirm, onError }) {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (!asking) return html`<button class="link danger" onClick=${() => setAsking(true)}>${label}</button>`;
+  const run = async () => {
+    setBusy(true);
+    try {
+      await onConfirm();
+    } catch (e) {
+      onError && onError(e);
+    } finally {
+      setBusy(false);
+      setAsking(false);
+    }
+  };
+  return html`<span class="confirm">${question}
+    <button class="danger small" disabled=${busy} onClick=${run}>${busy ? '…' : 'Yes'}</button>
+    <button class="secondary small" onClick=${() => setAsking(false)}>No</button></span>`;
+}
+
+/** What is used of a limit; used may be unknown (null) until its service reports usage. */
+export function UsageBar({ label, used, limit }) {
+  const known = used !== null && used !== undefined;
+  const ratio = known && limit > 0 ? Math.min(1, used / limit) : 0;
+  const level = ratio >= 0.9 ? 'high' : ratio >= 0.7 ? 'mid' : 'low';
+  const text = limit < 0 ? 'unlimited' : known ? `${used} of ${limit}` : `limit ${limit}`;
+  const hint = known ? `${used} of ${limit} used` : 'Usage is not reported yet by the service that owns this resource.';
+  return html`<div class="usage" data-resource=${label} title=${hint}>
+    <div class="usage-label"><span>${label}</span><span class="muted">${text}</span></div>
+    <div class="bar ${known ? '' : 'unknown'}"><div class="fill ${level}" style=${`width:${(ratio * 100).toFixed(1)}%`}></div></div>
+  </div>`;
+}
+
+export function Toolbar({ children }) {
+  return html`<div class="toolbar">${children}</div>`;
+}
+
+export function shortId(id) {
+  return id ? html`<code title=${id}>${id.slice(0, 8)}</code>` : '';
+}
