@@ -340,7 +340,7 @@ class ImageApiTest {
     // Keystone wants a registered (default) limit before a project limit; these defaults are generous
     JsonArray defaults = new JsonArray()
       .add(new JsonObject().put("service_id", serviceId).put("resource_name", "image_count").put("default_limit", 100_000))
-      .add(new JsonObject().put("service_id", serviceId).put("resource_name", "image_size_total").put("default_limit", 1_000_000_000));
+      .add(new JsonObject().put("service_id", serviceId).put("resource_name", "image_size_total").put("default_limit", 1L << 40));
     HttpResponse<Buffer> reg = cloud.call(HttpMethod.POST, "/identity/v3/registered_limits", cloud.adminToken,
       new JsonObject().put("registered_limits", defaults));
     assertThat(reg.statusCode()).as(reg.bodyAsString()).isEqualTo(201);
