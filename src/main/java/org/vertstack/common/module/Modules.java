@@ -14,6 +14,7 @@ public final class Modules {
   public static List<ServiceModule> all() {
     return List.of(
       new IdentityModule(),
+      new org.vertstack.objectstore.ObjectStoreModule(),
       new org.vertstack.dashboard.DashboardModule()); // last: its static files catch what no API took
   }
 

@@ -1,0 +1,149 @@
+package org.vertstack.objectstore.proxy;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.vertstack.common.http.Errors;
+import org.vertstack.objectstore.db.ListQuery;
+import org.vertstack.objectstore.ring.Ring;
+import org.vertstack.objectstore.storage.BufferReadStream;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Large objects. Dynamic (X-Object-Manifest: container/prefix): the segments are whatever the
+ * listing holds under the prefix, in name order. Static (multipart-manifest=put): a JSON list of
+ * segments checked at upload and stored as the manifest object's body.
+ */
+final class LargeObjects {
+
+  static final int MAX_SEGMENTS = 1000;
+
+  private LargeObjects() {
+  }
+
+  static Future<ObjectHandler.Pieces> pieces(ObjectHandler h, SwiftApi api, SwiftPath path, JsonObject meta) {
+    if (meta.getBoolean("slo", false)) {
+      return h.readSmall(ObjectHandler.hash(path)).map(body -> {
+        JsonArray segs = body.toJsonArray();
+        List<String> hashes = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        long total = 0;
+        for (Object o : segs) {
+          JsonObject s = (JsonObject) o;
+          String[] co = SwiftPath.containerAndObject(s.getString("name"), true);
+          hashes.add(Ring.hash(path.account(), co[0], co[1]));
+          sizes.add(s.getLong("bytes"));
+          total += s.getLong("bytes");
+        }
+        return new ObjectHandler.Pieces(hashes, sizes, total, meta.getString("slo_etag"));
+      });
+    }
+    String manifest = SwiftPath.decode(meta.getString("manifest"));
+    int slash = manifest.indexOf('/');
+    String container = slash < 0 ? manifest : manifest.substring(0, slash);
+    String prefix = slash < 0 ? "" : manifest.substring(slash + 1);
+    return api.db.listObjects(path.account(), container, new ListQuery(ListQuery.MAX_LIMIT, null, null, prefix, null, false))
+      .map(list -> {
+        List<String> hashes = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        StringBuilder etags = new StringBuilder();
+        long total = 0;
+        for (Object o : list) {
+          JsonObject s = (JsonObject) o;
+          hashes.add(Ring.hash(path.account(), container, s.getString("name")));
+          sizes.add(s.getLong("bytes"));
+          total += s.getLong("bytes");
+          etags.append(s.getString("hash"));
+        }
+        return new ObjectHandler.Pieces(hashes, sizes, total, ObjectHandler.md5Hex(etags.toString()));
+      });
+  }
+
+  /** ?multipart-manifest=put: validates each segment against what is stored, then stores the manifest. */
+  static Future<?> putManifest(ObjectHandler h, SwiftApi api, RoutingContext ctx, SwiftPath path, JsonObject info) {
+    String cl = ctx.request().getHeader("Content-Length");
+    if (cl != null && Long.parseLong(cl) > 8 * 1024 * 1024) {
+      return Future.failedFuture(Errors.of(413, "Manifest File > 8388608 bytes"));
+    }
+    ctx.request().resume();
+    return ctx.request().body().compose(body -> {
+      JsonArray given;
+      try {
+        given = body.toJsonArray();
+      } catch (DecodeException | ClassCastException e) {
+        return Future.failedFuture(Errors.badRequest("Manifest must be valid JSON."));
+      }
+      if (given.isEmpty() || given.size() > MAX_SEGMENTS) {
+        return Future.failedFuture(Errors.badRequest("Manifest must have 1 to " + MAX_SEGMENTS + " segments."));
+      }
+      List<Future<JsonObject>> checks = new ArrayList<>();
+      for (Object o : given) {
+        if (!(o instanceof JsonObject seg) || seg.getString("path") == null) {
+          return Future.failedFuture(Errors.badRequest("Each segment needs a path."));
+        }
+        String[] co = SwiftPath.containerAndObject(seg.getString("path"), true);
+        checks.add(h.objects().get(Ring.hash(path.account(), co[0], co[1]), -1, -1, true).compose(f -> {
+          if (f.status() != 200) {
+            return Future.failedFuture(Errors.badRequest(seg.getString("path") + ": 404 Not Found"));
+          }
+          String etag = seg.getString("etag");
+          Object size = seg.getValue("size_bytes");
+          if (etag != null && !etag.equalsIgnoreCase(f.meta().getString("etag"))) {
+            return Future.failedFuture(Errors.badRequest(seg.getString("path") + ": Etag Mismatch"));
+          }
+          if (size != null && Long.parseLong(String.valueOf(size)) != f.meta().getLong("size")) {
+            return Future.failedFuture(Errors.badRequest(seg.getString("path") + ": Size Mismatch"));
+          }
+          return Future.succeededFuture(new JsonObject().put("name", "/" + co[0] + "/" + co[1])
+            .put("hash", f.meta().getString("etag")).put("bytes", f.meta().getLong("size"))
+            .put("content_type", f.meta().getString("content_type")));
+        }));
+      }
+      return Future.all(checks).compose(all -> {
+        JsonArray stored = new JsonArray();
+        StringBuilder etags = new StringBuilder();
+        long total = 0;
+        for (Future<JsonObject> f : checks) {
+          stored.add(f.result());
+          etags.append(f.result().getString("hash"));
+          total += f.result().getLong("bytes");
+        }
+        JsonObject meta = h.newMeta(path, ctx.request().headers()).put("slo", true).put("slo_size", total)
+          .put("slo_etag", ObjectHandler.md5Hex(etags.toString()));
+        Buffer manifest = stored.toBuffer();
+        return h.store(null, path, info, new BufferReadStream(manifest), manifest.length(), meta, null, null).map(r -> {
+          ctx.response().setStatusCode(201).putHeader("Etag", "\"" + meta.getString("slo_etag") + "\"")
+            .putHeader("Content-Type", "text/html; charset=UTF-8").putHeader("Content-Length", "0").end();
+          return null;
+        });
+      });
+    });
+  }
+
+  static Future<Buffer> manifestBody(ObjectHandler h, SwiftPath path, JsonObject meta) {
+    return h.readSmall(ObjectHandler.hash(path));
+  }
+
+  /** ?multipart-manifest=delete: the segments first, then (by the caller) the manifest. */
+  static Future<Void> deleteSegments(ObjectHandler h, SwiftPath path) {
+    return h.objects().get(ObjectHandler.hash(path), -1, -1, true).compose(f -> {
+      if (f.status() != 200 || !f.meta().getBoolean("slo", false)) {
+        return Future.succeededFuture();
+      }
+      return h.readSmall(ObjectHandler.hash(path)).compose(body -> {
+        Future<Void> chain = Future.succeededFuture();
+        for (Object o : body.toJsonArray()) {
+          String[] co = SwiftPath.containerAndObject(((JsonObject) o).getString("name"), true);
+          SwiftPath seg = new SwiftPath(path.account(), path.projectId(), co[0], co[1]);
+          chain = chain.compose(v -> h.remove(seg).recover(err -> Future.succeededFuture(404)).mapEmpty());
+        }
+        return chain;
+      });
+    });
+  }
+}

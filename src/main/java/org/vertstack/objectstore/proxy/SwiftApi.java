@@ -1,0 +1,460 @@
+package org.vertstack.objectstore.proxy;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.serviceproxy.ServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vertstack.common.auth.TokenVerifier;
+import org.vertstack.common.db.Databases;
+import org.vertstack.common.events.ResourceEvents;
+import org.vertstack.common.http.Errors;
+import org.vertstack.common.http.ErrorFormat;
+import org.vertstack.objectstore.ObjectStoreModule;
+import org.vertstack.objectstore.ObjectStoreRuntime;
+import org.vertstack.objectstore.ObjectStoreSettings;
+import org.vertstack.objectstore.db.ContainerDb;
+import org.vertstack.objectstore.db.ListQuery;
+import org.vertstack.objectstore.storage.ObjectClient;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Swift v1 proxy on the front door: /object-store/v1/AUTH_&lt;project&gt;[/container[/object]]
+ * and /info. Thin: parses, authorises, then calls the container database or the object servers.
+ * One instance per front-door verticle (its own HTTP client to the object servers).
+ */
+public final class SwiftApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SwiftApi.class);
+  static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  /** Container lookups cached briefly for the object path (shared by this JVM's instances). */
+  private static final Map<String, CachedContainer> CONTAINERS = new ConcurrentHashMap<>();
+  private static final long CONTAINER_TTL_MS = 2_000;
+
+  final Vertx vertx;
+  final ContainerDb db;
+  final ObjectClient objects;
+  final TokenVerifier verifier;
+  final ObjectStoreSettings settings;
+  final ObjectHandler objectHandler;
+
+  private record CachedContainer(JsonObject info, long expires) {
+  }
+
+  public SwiftApi(Vertx vertx, JsonObject config, TokenVerifier verifier) {
+    this.vertx = vertx;
+    this.verifier = verifier;
+    this.settings = ObjectStoreSettings.from(config);
+    this.db = new ContainerDb(Databases.pool(vertx, config, ObjectStoreModule.NAME));
+    this.objects = new ObjectClient(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+      .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024),
+      new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1)), () -> ObjectStoreRuntime.ring(vertx));
+    this.objectHandler = new ObjectHandler(this);
+  }
+
+  public void mount(Router root) {
+    root.get("/info").handler(this::info);
+    root.get("/object-store/info").handler(this::info);
+    root.get("/object-store/v1/info").handler(this::info);
+    root.route("/object-store/v1/*").handler(this::dispatch);
+  }
+
+  // ---- entry
+
+  private void dispatch(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    req.pause();
+    HttpServerResponse resp = ctx.response();
+    String txId = "tx" + UUID.randomUUID().toString().replace("-", "").substring(0, 21) + "-" + Long.toHexString(System.currentTimeMillis() / 1000);
+    resp.putHeader("X-Trans-Id", txId).putHeader("X-Openstack-Request-Id", txId);
+    Future<?> done;
+    try {
+      String raw = req.path();
+      if (!raw.startsWith(SwiftPath.PREFIX)) {
+        throw Errors.notFound("Not Found");
+      }
+      SwiftPath path = SwiftPath.parse(raw);
+      done = caller(ctx, path).compose(caller -> route(ctx, path, caller));
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    done.onFailure(err -> fail(ctx, err));
+  }
+
+  private Future<?> route(RoutingContext ctx, SwiftPath path, Caller caller) {
+    String method = ctx.request().method().name();
+    if (path.container() == null) {
+      return switch (method) {
+        case "GET", "HEAD" -> accountGet(ctx, path, caller);
+        case "POST" -> accountPost(ctx, path, caller);
+        case "OPTIONS" -> options(ctx);
+        default -> Future.failedFuture(Errors.of(405, "Method Not Allowed"));
+      };
+    }
+    if (path.object() == null) {
+      return switch (method) {
+        case "GET", "HEAD" -> containerGet(ctx, path, caller);
+        case "PUT" -> containerPut(ctx, path, caller);
+        case "POST" -> containerPost(ctx, path, caller);
+        case "DELETE" -> containerDelete(ctx, path, caller);
+        case "OPTIONS" -> options(ctx);
+        default -> Future.failedFuture(Errors.of(405, "Method Not Allowed"));
+      };
+    }
+    return objectHandler.handle(ctx, path, caller);
+  }
+
+  private Future<?> options(RoutingContext ctx) {
+    ctx.response().setStatusCode(200).putHeader("Allow", "HEAD, GET, PUT, POST, DELETE, COPY, OPTIONS").end();
+    return Future.succeededFuture();
+  }
+
+  /** The token's caller; without a token, a TempURL caller or anonymous (ACLs may still allow). */
+  private Future<Caller> caller(RoutingContext ctx, SwiftPath path) {
+    HttpServerRequest req = ctx.request();
+    String token = req.getHeader("X-Auth-Token");
+    if (token == null) {
+      token = req.getHeader("X-Storage-Token");
+    }
+    if (token != null) {
+      return verifier.verify(token).map(auth -> new Caller(auth, false));
+    }
+    if (req.getParam("temp_url_sig") != null) {
+      return TempUrl.check(this, ctx, path).map(ok -> new Caller(null, true));
+    }
+    return Future.succeededFuture(Caller.ANONYMOUS);
+  }
+
+  // ---- /info
+
+  private void info(RoutingContext ctx) {
+    JsonObject swift = new JsonObject()
+      .put("version", "2.30.0")
+      .put("max_file_size", settings.maxObjectSize())
+      .put("max_object_name_length", SwiftPath.MAX_OBJECT_NAME)
+      .put("max_container_name_length", SwiftPath.MAX_CONTAINER_NAME)
+      .put("container_listing_limit", ListQuery.MAX_LIMIT)
+      .put("account_listing_limit", ListQuery.MAX_LIMIT)
+      .put("max_meta_name_length", Metadata.MAX_NAME)
+      .put("max_meta_value_length", Metadata.MAX_VALUE)
+      .put("max_meta_count", Metadata.MAX_COUNT)
+      .put("max_meta_overall_size", Metadata.MAX_OVERALL)
+      .put("max_header_size", 8192)
+      .put("extra_header_count", 0)
+      .put("strict_cors_mode", true)
+      .put("allow_account_management", false)
+      .put("account_autocreate", true)
+      .put("policies", new JsonArray().add(new JsonObject().put("name", "Policy-0").put("default", true)));
+    JsonObject body = new JsonObject()
+      .put("swift", swift)
+      .put("tempurl", new JsonObject().put("methods", new JsonArray().add("GET").add("HEAD").add("PUT").add("POST").add("DELETE"))
+        .put("incoming_remove_headers", new JsonArray()).put("outgoing_remove_headers", new JsonArray())
+        .put("allowed_digests", new JsonArray().add("sha1").add("sha256").add("sha512")))
+      .put("slo", new JsonObject().put("max_manifest_segments", 1000).put("max_manifest_size", 8 * 1024 * 1024)
+        .put("min_segment_size", 1).put("yield_frequency", 10))
+      .put("dlo", new JsonObject().put("max_segments", 10000))
+      .put("bulk_delete", new JsonObject().put("max_deletes_per_request", 10000).put("max_failed_deletes", 1000))
+      .put("versioned_writes", new JsonObject())
+      .put("account_quotas", new JsonObject())
+      .put("container_quotas", new JsonObject());
+    ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
+  }
+
+  // ---- accounts
+
+  private Future<?> accountGet(RoutingContext ctx, SwiftPath path, Caller caller) {
+    if (!caller.mayRead(path.projectId()) || caller.tempUrl()) {
+      return Future.failedFuture(caller.denied());
+    }
+    boolean head = "HEAD".equals(ctx.request().method().name());
+    return db.account(path.account()).compose(acct -> {
+      HttpServerResponse resp = ctx.response();
+      resp.putHeader("X-Account-Container-Count", String.valueOf(acct.getLong("containers")))
+        .putHeader("X-Account-Object-Count", String.valueOf(acct.getLong("objects")))
+        .putHeader("X-Account-Bytes-Used", String.valueOf(acct.getLong("bytes")))
+        .putHeader("X-Timestamp", swiftTimestamp(acct.getLong("created")))
+        .putHeader("X-Account-Storage-Policy-Policy-0-Container-Count", String.valueOf(acct.getLong("containers")))
+        .putHeader("X-Account-Storage-Policy-Policy-0-Object-Count", String.valueOf(acct.getLong("objects")))
+        .putHeader("X-Account-Storage-Policy-Policy-0-Bytes-Used", String.valueOf(acct.getLong("bytes")));
+      Metadata.toHeaders(acct.getJsonObject("meta"), resp.headers());
+      if (head) {
+        resp.setStatusCode(204).end();
+        return Future.succeededFuture();
+      }
+      ListQuery q = listQuery(ctx.request(), false);
+      return db.listContainers(path.account(), q).map(list -> {
+        Listing.render(ctx, list, "account", path.account());
+        return null;
+      });
+    });
+  }
+
+  private Future<?> accountPost(RoutingContext ctx, SwiftPath path, Caller caller) {
+    if (!caller.mayWrite(path.projectId()) || caller.tempUrl()) {
+      return Future.failedFuture(caller.denied());
+    }
+    JsonObject changes = Metadata.fromHeaders(ctx.request().headers(), "account");
+    return db.updateAccountMeta(path.account(), changes).map(v -> {
+      ctx.response().setStatusCode(204).end();
+      return null;
+    });
+  }
+
+  // ---- containers
+
+  /** The container's info (meta, counters), cached briefly; null when it does not exist. */
+  Future<JsonObject> containerInfo(String account, String container) {
+    String key = account + "/" + container;
+    CachedContainer c = CONTAINERS.get(key);
+    long now = System.currentTimeMillis();
+    if (c != null && c.expires > now) {
+      return Future.succeededFuture(c.info);
+    }
+    return db.container(account, container).onSuccess(info -> {
+      if (CONTAINERS.size() > 50_000) {
+        CONTAINERS.clear();
+      }
+      CONTAINERS.put(key, new CachedContainer(info, now + CONTAINER_TTL_MS));
+    });
+  }
+
+  static void forgetContainer(String account, String container) {
+    CONTAINERS.remove(account + "/" + container);
+  }
+
+  private Future<?> containerGet(RoutingContext ctx, SwiftPath path, Caller caller) {
+    boolean head = "HEAD".equals(ctx.request().method().name());
+    return db.container(path.account(), path.container()).compose(info -> {
+      boolean owner = caller.mayRead(path.projectId()) && !caller.tempUrl();
+      if (!owner && !(info != null && caller.allowedBy(info.getJsonObject("meta").getString("x-container-read"), true))) {
+        return Future.failedFuture(caller.denied());
+      }
+      if (info == null) {
+        return Future.failedFuture(Errors.notFound("Not Found"));
+      }
+      HttpServerResponse resp = ctx.response();
+      resp.putHeader("X-Container-Object-Count", String.valueOf(info.getLong("objects")))
+        .putHeader("X-Container-Bytes-Used", String.valueOf(info.getLong("bytes")))
+        .putHeader("X-Timestamp", swiftTimestamp(info.getLong("created")))
+        .putHeader("X-Storage-Policy", "Policy-0")
+        .putHeader("Last-Modified", HTTP_DATE.format(Instant.ofEpochMilli(info.getLong("created"))));
+      JsonObject meta = info.getJsonObject("meta").copy();
+      if (!owner) {
+        meta.remove("x-container-read");
+        meta.remove("x-container-write");
+      }
+      Metadata.toHeaders(meta, resp.headers());
+      if (head) {
+        resp.setStatusCode(204).end();
+        return Future.succeededFuture();
+      }
+      return db.listObjects(path.account(), path.container(), listQuery(ctx.request(), true)).map(list -> {
+        Listing.render(ctx, list, "container", path.container());
+        return null;
+      });
+    });
+  }
+
+  private Future<?> containerPut(RoutingContext ctx, SwiftPath path, Caller caller) {
+    if (!caller.mayWrite(path.projectId()) || caller.tempUrl()) {
+      return Future.failedFuture(caller.denied());
+    }
+    if (path.container().contains("/")) {
+      return Future.failedFuture(Errors.badRequest("Container names cannot contain '/'"));
+    }
+    JsonObject meta = Metadata.fromHeaders(ctx.request().headers(), "container");
+    checkVersionsLocation(meta);
+    return db.updateAccountMeta(path.account(), new JsonObject())
+      .compose(v -> db.putContainer(path.account(), path.container(), meta))
+      .map(created -> {
+        forgetContainer(path.account(), path.container());
+        if (created) {
+          ResourceEvents.publish(vertx, path.projectId(), "object-store.container", path.container(), "created",
+            new JsonObject().put("name", path.container()).put("account", path.account()));
+        }
+        ctx.response().setStatusCode(created ? 201 : 202).putHeader("Content-Type", "text/html; charset=UTF-8").end();
+        return null;
+      });
+  }
+
+  private static void checkVersionsLocation(JsonObject meta) {
+    for (String key : new String[] {"x-versions-location", "x-history-location"}) {
+      String v = meta.getString(key);
+      if (v != null && !v.isEmpty()) {
+        String decoded = SwiftPath.decode(v);
+        if (decoded.contains("/") || decoded.length() > SwiftPath.MAX_CONTAINER_NAME) {
+          throw Errors.badRequest(key + " must be a container name");
+        }
+      }
+    }
+    if (meta.getString("x-versions-location") != null && !meta.getString("x-versions-location").isEmpty()
+      && meta.getString("x-history-location") != null && !meta.getString("x-history-location").isEmpty()) {
+      throw Errors.badRequest("Only one of X-Versions-Location or X-History-Location may be provided");
+    }
+  }
+
+  private Future<?> containerPost(RoutingContext ctx, SwiftPath path, Caller caller) {
+    if (!caller.mayWrite(path.projectId()) || caller.tempUrl()) {
+      return Future.failedFuture(caller.denied());
+    }
+    JsonObject meta = Metadata.fromHeaders(ctx.request().headers(), "container");
+    checkVersionsLocation(meta);
+    if (ctx.request().getParam("bulk-delete") != null) {
+      return Future.failedFuture(Errors.badRequest("bulk-delete is an account request"));
+    }
+    return db.updateContainerMeta(path.account(), path.container(), meta).compose(found -> {
+      forgetContainer(path.account(), path.container());
+      if (!found) {
+        return Future.failedFuture(Errors.notFound("Not Found"));
+      }
+      ResourceEvents.publish(vertx, path.projectId(), "object-store.container", path.container(), "updated",
+        new JsonObject().put("name", path.container()).put("account", path.account()));
+      ctx.response().setStatusCode(204).end();
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<?> containerDelete(RoutingContext ctx, SwiftPath path, Caller caller) {
+    if (!caller.mayWrite(path.projectId()) || caller.tempUrl()) {
+      return Future.failedFuture(caller.denied());
+    }
+    return db.deleteContainer(path.account(), path.container()).compose(status -> {
+      forgetContainer(path.account(), path.container());
+      if (status == 404) {
+        return Future.failedFuture(Errors.notFound("Not Found"));
+      }
+      if (status == 409) {
+        return Future.failedFuture(Errors.conflict("There was a conflict when trying to complete your request."));
+      }
+      ResourceEvents.publish(vertx, path.projectId(), "object-store.container", path.container(), "deleted",
+        new JsonObject().put("name", path.container()).put("account", path.account()));
+      ctx.response().setStatusCode(204).end();
+      return Future.succeededFuture();
+    });
+  }
+
+  static ListQuery listQuery(HttpServerRequest req, boolean container) {
+    int limit = ListQuery.MAX_LIMIT;
+    String l = req.getParam("limit");
+    if (l != null) {
+      try {
+        limit = Integer.parseInt(l);
+      } catch (NumberFormatException e) {
+        throw Errors.of(412, "Value of limit must be a positive integer");
+      }
+      if (limit < 0) {
+        throw Errors.of(412, "Value of limit must be a positive integer");
+      }
+      if (limit > ListQuery.MAX_LIMIT) {
+        throw Errors.of(412, "Maximum limit is " + ListQuery.MAX_LIMIT);
+      }
+    }
+    String prefix = param(req, "prefix");
+    String delimiter = param(req, "delimiter");
+    String path = container ? param(req, "path") : null;
+    if (path != null) {
+      prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";
+      delimiter = "/";
+    }
+    if (delimiter != null && delimiter.length() > 1) {
+      throw Errors.of(412, "Bad delimiter");
+    }
+    String reverse = req.getParam("reverse");
+    boolean rev = reverse != null && Metadata.truthy(reverse);
+    return new ListQuery(limit, param(req, "marker"), param(req, "end_marker"), prefix, delimiter, rev);
+  }
+
+  /** A query parameter, checked as strict UTF-8 without NUL. */
+  private static String param(HttpServerRequest req, String name) {
+    String v = req.getParam(name);
+    if (v == null) {
+      return null;
+    }
+    if (v.indexOf('\0') >= 0 || v.indexOf('\uFFFD') >= 0) {
+      throw Errors.of(412, "Invalid UTF8 or contains NULL");
+    }
+    return v;
+  }
+
+  static String swiftTimestamp(long millis) {
+    return String.format(Locale.ROOT, "%d.%05d", millis / 1000, (millis % 1000) * 100);
+  }
+
+  static String swiftTimestampFromTs(String ts) {
+    long micros = Long.parseLong(ts);
+    return String.format(Locale.ROOT, "%d.%05d", micros / 1_000_000, (micros % 1_000_000) / 10);
+  }
+
+  // ---- errors
+
+  /** Swift's error bodies: a short HTML page with the status line. */
+  void fail(RoutingContext ctx, Throwable err) {
+    int status = 500;
+    String message = null;
+    if (err instanceof ServiceException se && se.failureCode() >= 400 && se.failureCode() < 600) {
+      status = se.failureCode();
+      message = se.getMessage();
+    } else if (err instanceof io.vertx.core.eventbus.ReplyException re && re.failureCode() >= 400 && re.failureCode() < 600) {
+      status = re.failureCode();
+      message = re.getMessage();
+    } else if (err instanceof IllegalArgumentException) {
+      status = 400;
+      message = err.getMessage();
+    }
+    if (status == 500) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), err);
+      message = "An error occurred while processing your request.";
+    }
+    sendError(ctx, status, message);
+  }
+
+  static void sendError(RoutingContext ctx, int status, String message) {
+    HttpServerResponse resp = ctx.response();
+    HttpServerRequest req = ctx.request();
+    if (resp.ended() || resp.closed()) {
+      return;
+    }
+    if (resp.headWritten()) {
+      resp.reset();
+      return;
+    }
+    if (!req.isEnded()) {
+      req.resume();
+    }
+    String reason = ErrorFormat.reason(status);
+    String body = "<html><h1>" + reason + "</h1><p>" + escape(message == null ? reason : message) + "</p></html>";
+    resp.setStatusCode(status).putHeader("Content-Type", "text/html; charset=UTF-8");
+    if (status == 401) {
+      resp.putHeader("WWW-Authenticate", "Keystone uri='/identity/v3'");
+    }
+    if ("HEAD".equals(req.method().name()) || status == 304 || status == 204) {
+      resp.putHeader("Content-Length", String.valueOf(status == 304 || status == 204 ? 0 : body.length())).end();
+    } else {
+      resp.end(body);
+    }
+  }
+
+  static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  static MultiMap headers(RoutingContext ctx) {
+    return ctx.request().headers();
+  }
+}

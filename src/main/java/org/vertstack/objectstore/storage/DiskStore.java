@@ -1,0 +1,307 @@
+package org.vertstack.objectstore.storage;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The on-disk layout of one device, all blocking (callers run it on a worker thread).
+ * <pre>
+ * &lt;device&gt;/.device                           marker: the device is present ("mounted")
+ * &lt;device&gt;/tmp/                              uploads in progress
+ * &lt;device&gt;/objects/&lt;part&gt;/&lt;hash&gt;/&lt;ts&gt;.data   object bytes, then its metadata JSON (trailer)
+ * &lt;device&gt;/objects/&lt;part&gt;/&lt;hash&gt;/&lt;ts&gt;.meta   metadata update (POST); names its .data (data_ts)
+ * &lt;device&gt;/objects/&lt;part&gt;/&lt;hash&gt;/&lt;ts&gt;.ts     tombstone (DELETE)
+ * &lt;device&gt;/quarantined/&lt;hash&gt;-&lt;n&gt;/           what the auditor took out
+ * </pre>
+ * Every file ends with a trailer: metadata JSON, its length (8 bytes) and a magic (8 bytes), so
+ * one file is one complete version. It is written to tmp/, renamed into place, then fsynced:
+ * on journaling file systems (ext4, XFS) that one fsync makes the bytes, the inode and the
+ * rename that moved it durable; with fsync-dir on, the directory is fsynced too. The newest
+ * file wins. File names come only from hashes and timestamps, never from user input.
+ */
+public final class DiskStore {
+
+  public static final Pattern HASH = Pattern.compile("[0-9a-f]{32}");
+  public static final Pattern TS = Pattern.compile("[0-9]{19}");
+  private static final int STRIPES = 256;
+  private static final Object[] LOCKS = new Object[STRIPES];
+
+  static {
+    for (int i = 0; i < STRIPES; i++) {
+      LOCKS[i] = new Object();
+    }
+  }
+
+  private DiskStore() {
+  }
+
+  public static void format(Path device) throws IOException {
+    Files.createDirectories(device.resolve("objects"));
+    Files.createDirectories(device.resolve("tmp"));
+    Files.createDirectories(device.resolve("quarantined"));
+    Path marker = device.resolve(".device");
+    if (!Files.exists(marker)) {
+      Files.writeString(marker, "vertstack object device\n");
+    }
+  }
+
+  /** A device is usable when its marker is there (a missing or unmounted disk is not). */
+  public static boolean mounted(Path device) {
+    return Files.isRegularFile(device.resolve(".device")) && Files.isDirectory(device.resolve("tmp"));
+  }
+
+  public static Path hashDir(Path device, int part, String hash) {
+    if (!HASH.matcher(hash).matches()) {
+      throw new IllegalArgumentException("bad hash");
+    }
+    return device.resolve("objects").resolve(Integer.toString(part)).resolve(hash);
+  }
+
+  public static Path newTmp(Path device) {
+    return device.resolve("tmp").resolve(UUID.randomUUID().toString());
+  }
+
+  /** Set from the configuration: also fsync the directory after each rename (portable, slower). */
+  public static volatile boolean fsyncDir = false;
+
+  private static final long MAGIC = 0x5653_4F42_4A30_3031L; // "VSOBJ001"
+
+  /** The trailer that ends every file: metadata JSON, its length, the magic. */
+  public static ByteBuffer trailer(JsonObject meta) {
+    byte[] json = meta.encode().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer bb = ByteBuffer.allocate(json.length + 16);
+    bb.put(json).putLong(json.length).putLong(MAGIC).flip();
+    return bb;
+  }
+
+  /** Writes a small body plus its trailer to a temp file (not yet synced: commit does it). */
+  public static Path writeTmp(Path device, Buffer body, JsonObject meta) throws IOException {
+    Path tmp = newTmp(device);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer bb = ((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().nioBuffer();
+      while (bb.hasRemaining()) {
+        ch.write(bb);
+      }
+      ByteBuffer t = trailer(meta);
+      while (t.hasRemaining()) {
+        ch.write(t);
+      }
+    }
+    return tmp;
+  }
+
+  /**
+   * Makes a complete temp file (bytes + trailer) the object's version {@code ts} of the given
+   * kind (data, meta or ts): rename into place, fsync, then drop what it supersedes.
+   */
+  public static void commit(Path device, int part, String hash, Path tmp, String ts, String kind) throws IOException {
+    if (!TS.matcher(ts).matches()) {
+      throw new IllegalArgumentException("bad timestamp");
+    }
+    Path dir = hashDir(device, part, hash);
+    Path target = dir.resolve(ts + "." + kind);
+    synchronized (lock(device, hash)) {
+      Files.createDirectories(dir);
+      move(tmp, target);
+    }
+    try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    } catch (NoSuchFileException e) {
+      return; // superseded and cleaned up by a newer version meanwhile
+    }
+    if (fsyncDir) {
+      syncDir(dir);
+    }
+    synchronized (lock(device, hash)) {
+      cleanup(dir);
+    }
+  }
+
+  /** Commits a metadata-only version (a .meta update or a .ts tombstone). */
+  public static void commitMeta(Path device, int part, String hash, JsonObject meta, String kind) throws IOException {
+    Path tmp = newTmp(device);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer t = trailer(meta);
+      while (t.hasRemaining()) {
+        ch.write(t);
+      }
+    }
+    commit(device, part, hash, tmp, meta.getString("ts"), kind);
+  }
+
+  /** Reads the trailer of a version file; null when it is torn or not ours. */
+  public static JsonObject readTrailer(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < 16) {
+        return null;
+      }
+      ByteBuffer tail = ByteBuffer.allocate(16);
+      ch.read(tail, size - 16);
+      tail.flip();
+      long len = tail.getLong();
+      if (tail.getLong() != MAGIC || len < 2 || len > size - 16 || len > 1 << 20) {
+        return null;
+      }
+      ByteBuffer json = ByteBuffer.allocate((int) len);
+      ch.read(json, size - 16 - len);
+      return new JsonObject(new String(json.array(), StandardCharsets.UTF_8));
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void syncDir(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException ignored) {
+      // not every file system lets a directory be opened; the renames are still atomic
+    }
+  }
+
+  /** One lock stripe per (device, object): replicas on other devices of this node do not wait. */
+  private static Object lock(Path device, String hash) {
+    return LOCKS[Math.floorMod(device.hashCode() * 31 + hash.hashCode(), STRIPES)];
+  }
+
+  /** Keeps the newest version (and the .data a newest .meta names); removes the rest. Holds the lock. */
+  private static void cleanup(Path dir) throws IOException {
+    List<String> names = versions(dir);
+    if (names.size() <= 1) {
+      return;
+    }
+    String newest = names.get(names.size() - 1);
+    String keepData = null;
+    if (newest.endsWith(".meta")) {
+      JsonObject meta = readTrailer(dir.resolve(newest));
+      keepData = meta == null ? null : meta.getString("data_ts") + ".data";
+    }
+    for (String n : names) {
+      if (!n.equals(newest) && !n.equals(keepData)) {
+        Files.deleteIfExists(dir.resolve(n));
+      }
+    }
+  }
+
+  /** Version files of an object directory, oldest first. */
+  private static List<String> versions(Path dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String n : list(dir)) {
+      int dot = n.indexOf('.');
+      if (dot == 19 && TS.matcher(n.substring(0, 19)).matches()
+        && (n.endsWith(".data") || n.endsWith(".meta") || n.endsWith(".ts"))) {
+        out.add(n);
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static List<String> list(Path dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path p : s) {
+        out.add(p.getFileName().toString());
+      }
+    } catch (NoSuchFileException e) {
+      return out;
+    }
+    return out;
+  }
+
+  /** The newest readable metadata of an object (a tombstone has deleted=true), or null. */
+  public static JsonObject current(Path device, int part, String hash) throws IOException {
+    Path dir = hashDir(device, part, hash);
+    List<String> names = versions(dir);
+    for (int i = names.size() - 1; i >= 0; i--) {
+      String n = names.get(i);
+      JsonObject meta = readTrailer(dir.resolve(n));
+      if (meta == null) {
+        continue; // torn or damaged: an older version (or another replica) answers
+      }
+      if (n.endsWith(".meta") && !Files.exists(dir.resolve(meta.getString("data_ts", "x") + ".data"))) {
+        continue;
+      }
+      return meta;
+    }
+    return null;
+  }
+
+  public static Path dataFile(Path device, int part, String hash, JsonObject meta) {
+    return hashDir(device, part, hash).resolve(meta.getString("data_ts") + ".data");
+  }
+
+  /** Partitions present on the device. */
+  public static List<Integer> partitions(Path device) throws IOException {
+    List<Integer> out = new ArrayList<>();
+    for (String n : list(device.resolve("objects"))) {
+      try {
+        out.add(Integer.parseInt(n));
+      } catch (NumberFormatException ignored) {
+        // not ours
+      }
+    }
+    return out;
+  }
+
+  /** hash -> newest metadata, for every object of a partition on this device. */
+  public static JsonObject partitionIndex(Path device, int part) throws IOException {
+    JsonObject out = new JsonObject();
+    Path pdir = device.resolve("objects").resolve(Integer.toString(part));
+    for (String hash : list(pdir)) {
+      if (!HASH.matcher(hash).matches()) {
+        continue;
+      }
+      JsonObject meta = current(device, part, hash);
+      if (meta != null) {
+        out.put(hash, meta);
+      }
+    }
+    return out;
+  }
+
+  /** Moves an object's directory out of service (the auditor found its bytes damaged). */
+  public static void quarantine(Path device, int part, String hash) throws IOException {
+    Path dir = hashDir(device, part, hash);
+    synchronized (lock(device, hash)) {
+      Path target = device.resolve("quarantined").resolve(hash + "-" + System.nanoTime());
+      Files.createDirectories(target.getParent());
+      move(dir, target);
+    }
+  }
+
+  /** Removes an object's directory (a handoff copy that the primaries now hold). */
+  public static void remove(Path device, int part, String hash) throws IOException {
+    Path dir = hashDir(device, part, hash);
+    synchronized (lock(device, hash)) {
+      for (String n : list(dir)) {
+        Files.deleteIfExists(dir.resolve(n));
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
+}

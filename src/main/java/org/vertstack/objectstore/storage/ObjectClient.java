@@ -1,0 +1,370 @@
+package org.vertstack.objectstore.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import org.vertstack.objectstore.ring.Device;
+import org.vertstack.objectstore.ring.Ring;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The proxy's side of the object servers: quorum writes fanned out to the partition's devices
+ * (a handoff stands in for a device that does not answer), reads from the first live replica.
+ * Bodies stream through with back-pressure; nothing is held whole.
+ */
+public final class ObjectClient {
+
+  private final HttpClient client;
+  private final Supplier<Ring> ring;
+
+  public ObjectClient(HttpClient client, Supplier<Ring> ring) {
+    this.client = client;
+    this.ring = ring;
+  }
+
+  public Ring ring() {
+    return ring.get();
+  }
+
+  /** Outcome of a write: status 201 with the etag, 422 on checksum mismatch, 503 without quorum. */
+  public record PutResult(int status, String etag, long size) {
+  }
+
+  /** A replica's answer to a GET: its metadata and its body (paused), or a status. */
+  public record Fetched(int status, JsonObject meta, HttpClientResponse body, String tombstoneTs) {
+  }
+
+  private static String uri(Device d, int part, String hash) {
+    return "/o/" + d.name() + "/" + part + "/" + hash;
+  }
+
+  private static RequestOptions options(HttpMethod method, Device d, String uri) {
+    return new RequestOptions().setMethod(method).setHost(d.host()).setPort(d.port()).setURI(uri)
+      .setConnectTimeout(5_000).setIdleTimeout(120_000);
+  }
+
+  /**
+   * Streams {@code body} to the partition's replicas. {@code length} is -1 for chunked bodies.
+   * The body must be paused; it is resumed once enough object servers accepted the write.
+   */
+  public Future<PutResult> put(String hash, ReadStream<Buffer> body, long length, JsonObject meta, String expectedEtag, String ts) {
+    Ring r = ring.get();
+    int part = r.partition(hash);
+    Iterator<Device> handoffs = r.handoffs(part).iterator();
+    List<Future<Target>> opening = new ArrayList<>();
+    for (Device d : r.primaries(part)) {
+      opening.add(openPut(d, part, hash, length, meta, expectedEtag, ts, handoffs));
+    }
+    return Future.join(opening).transform(x -> {
+      List<Target> live = new ArrayList<>();
+      for (Future<Target> f : opening) {
+        if (f.succeeded()) {
+          live.add(f.result());
+        }
+      }
+      if (live.size() < r.quorum()) {
+        live.forEach(t -> t.req.reset());
+        return Future.succeededFuture(new PutResult(503, null, 0));
+      }
+      return fanOut(body, live, r.quorum());
+    });
+  }
+
+  /** Bodies up to this size are collected and sent whole (bounded memory, no continue round trip). */
+  public static final int SMALL_BODY = 64 * 1024;
+
+  /** Writes a small body to the replicas in one request each; a failed device gets a handoff. */
+  public Future<PutResult> putSmall(String hash, Buffer body, JsonObject meta, String expectedEtag, String ts) {
+    Ring r = ring.get();
+    int part = r.partition(hash);
+    Iterator<Device> handoffs = r.handoffs(part).iterator();
+    List<Future<HttpClientResponse>> all = new ArrayList<>();
+    String encoded = Wire.encode(meta);
+    for (Device d : r.primaries(part)) {
+      all.add(sendBody(d, part, hash, body, encoded, expectedEtag, ts, handoffs));
+    }
+    return Future.join(all).transform(x -> {
+      int ok = 0;
+      int mismatch = 0;
+      String etag = null;
+      long size = 0;
+      for (Future<HttpClientResponse> f : all) {
+        if (f.succeeded()) {
+          HttpClientResponse resp = f.result();
+          if (resp.statusCode() == 201) {
+            ok++;
+            etag = resp.getHeader("Etag");
+            size = Long.parseLong(resp.getHeader(Wire.SIZE));
+          } else if (resp.statusCode() == 422) {
+            mismatch++;
+          }
+        }
+      }
+      if (ok >= r.quorum()) {
+        return Future.succeededFuture(new PutResult(201, etag, size));
+      }
+      return Future.succeededFuture(new PutResult(mismatch > 0 ? 422 : 503, null, 0));
+    });
+  }
+
+  private Future<HttpClientResponse> sendBody(Device d, int part, String hash, Buffer body, String meta, String etag, String ts,
+                                              Iterator<Device> handoffs) {
+    return client.request(options(HttpMethod.PUT, d, uri(d, part, hash))).compose(req -> {
+      req.putHeader(Wire.TS, ts).putHeader(Wire.META, meta);
+      if (etag != null) {
+        req.putHeader(Wire.ETAG, etag);
+      }
+      return req.send(body);
+    }).compose(resp -> {
+      drain(resp);
+      int s = resp.statusCode();
+      return s == 201 || s == 422 ? Future.succeededFuture(resp) : Future.failedFuture("status " + s);
+    }).recover(err -> {
+      Device next;
+      synchronized (handoffs) {
+        next = handoffs.hasNext() ? handoffs.next() : null;
+      }
+      return next == null ? Future.failedFuture(err) : sendBody(next, part, hash, body, meta, etag, ts, handoffs);
+    });
+  }
+
+  private record Target(HttpClientRequest req, Future<HttpClientResponse> response) {
+  }
+
+  private Future<Target> openPut(Device d, int part, String hash, long length, JsonObject meta, String etag, String ts,
+                                 Iterator<Device> handoffs) {
+    String uri = uri(d, part, hash);
+    return client.request(options(HttpMethod.PUT, d, uri)).compose(req -> {
+      req.putHeader(Wire.TS, ts).putHeader(Wire.META, Wire.encode(meta)).putHeader("Expect", "100-continue");
+      if (etag != null) {
+        req.putHeader(Wire.ETAG, etag);
+      }
+      if (length >= 0) {
+        req.putHeader("Content-Length", Long.toString(length));
+      } else {
+        req.setChunked(true);
+      }
+      Promise<Target> ready = Promise.promise();
+      Future<HttpClientResponse> response = req.response();
+      req.continueHandler(v -> ready.tryComplete(new Target(req, response)));
+      response.onComplete(ar -> {
+        if (ready.tryFail(ar.succeeded() ? "status " + ar.result().statusCode() : String.valueOf(ar.cause()))) {
+          req.reset();
+        }
+      });
+      req.sendHead().onFailure(ready::tryFail);
+      return ready.future();
+    }).recover(err -> {
+      Device next;
+      synchronized (handoffs) {
+        next = handoffs.hasNext() ? handoffs.next() : null;
+      }
+      return next == null ? Future.failedFuture(err) : openPut(next, part, hash, length, meta, etag, ts, handoffs);
+    });
+  }
+
+  private Future<PutResult> fanOut(ReadStream<Buffer> body, List<Target> targets, int quorum) {
+    boolean[] dead = new boolean[targets.size()];
+    for (int i = 0; i < targets.size(); i++) {
+      int idx = i;
+      targets.get(i).response.onFailure(err -> dead[idx] = true);
+      targets.get(i).req.exceptionHandler(err -> dead[idx] = true);
+    }
+    Runnable maybeResume = () -> {
+      for (int i = 0; i < targets.size(); i++) {
+        if (!dead[i] && targets.get(i).req.writeQueueFull()) {
+          return;
+        }
+      }
+      body.resume();
+    };
+    for (Target t : targets) {
+      t.req.drainHandler(v -> maybeResume.run());
+    }
+    Promise<Void> sent = Promise.promise();
+    body.handler(buf -> {
+      boolean full = false;
+      for (int i = 0; i < targets.size(); i++) {
+        if (!dead[i]) {
+          HttpClientRequest req = targets.get(i).req;
+          req.write(buf);
+          full |= req.writeQueueFull();
+        }
+      }
+      if (full) {
+        body.pause();
+      }
+    });
+    body.exceptionHandler(err -> {
+      targets.forEach(t -> t.req.reset());
+      sent.tryFail(err);
+    });
+    body.endHandler(v -> {
+      for (int i = 0; i < targets.size(); i++) {
+        if (!dead[i]) {
+          targets.get(i).req.end();
+        }
+      }
+      sent.tryComplete();
+    });
+    body.resume();
+    List<Future<HttpClientResponse>> responses = targets.stream().map(Target::response).toList();
+    return sent.future().compose(v -> Future.join(responses).transform(x -> {
+      int ok = 0;
+      int mismatch = 0;
+      String etag = null;
+      long size = 0;
+      for (Future<HttpClientResponse> f : responses) {
+        if (f.succeeded()) {
+          HttpClientResponse resp = f.result();
+          drain(resp);
+          if (resp.statusCode() == 201) {
+            ok++;
+            etag = resp.getHeader("Etag");
+            size = Long.parseLong(resp.getHeader(Wire.SIZE));
+          } else if (resp.statusCode() == 422) {
+            mismatch++;
+          }
+        }
+      }
+      if (ok >= quorum) {
+        return Future.succeededFuture(new PutResult(201, etag, size));
+      }
+      return Future.succeededFuture(new PutResult(mismatch > 0 ? 422 : 503, null, 0));
+    }));
+  }
+
+  /**
+   * Fetches an object (or the inclusive byte range first..last; first &lt; 0 for all) from the
+   * first replica that has it. A 200's body is paused: the caller pipes or ends it.
+   */
+  public Future<Fetched> get(String hash, long first, long last, boolean head) {
+    Ring r = ring.get();
+    int part = r.partition(hash);
+    List<Device> order = new ArrayList<>(r.primaries(part));
+    // spread reads over the replicas
+    java.util.Collections.rotate(order, (int) (Thread.currentThread().getId() + System.nanoTime()) % order.size());
+    return tryGet(order, 0, r.handoffs(part), part, hash, first, last, head, null, false);
+  }
+
+  private Future<Fetched> tryGet(List<Device> order, int idx, List<Device> handoffs, int part, String hash, long first,
+                                 long last, boolean head, Fetched best404, boolean errors) {
+    if (idx >= order.size()) {
+      if (errors && !handoffs.isEmpty()) {
+        List<Device> more = new ArrayList<>(handoffs);
+        return tryGet(more, 0, List.of(), part, hash, first, last, head, best404, false);
+      }
+      return Future.succeededFuture(best404 != null ? best404 : new Fetched(errors ? 503 : 404, null, null, null));
+    }
+    Device d = order.get(idx);
+    HttpMethod method = head ? HttpMethod.HEAD : HttpMethod.GET;
+    return client.request(options(method, d, uri(d, part, hash))).compose(req -> {
+      if (first >= 0) {
+        req.putHeader(Wire.RANGE, first + "-" + last);
+      }
+      return req.send();
+    }).transform(ar -> {
+      if (ar.succeeded() && ar.result().statusCode() == 200) {
+        HttpClientResponse resp = ar.result();
+        resp.pause();
+        if (head) {
+          drain(resp);
+        }
+        return Future.succeededFuture(new Fetched(200, Wire.decode(resp.getHeader(Wire.META)), head ? null : resp, null));
+      }
+      boolean error = ar.failed() || ar.result().statusCode() != 404;
+      Fetched nf = best404;
+      if (ar.succeeded()) {
+        HttpClientResponse resp = ar.result();
+        drain(resp);
+        String tts = resp.getHeader(Wire.TS);
+        if (resp.statusCode() == 404 && (nf == null || (tts != null && (nf.tombstoneTs == null || tts.compareTo(nf.tombstoneTs) > 0)))) {
+          nf = new Fetched(404, null, null, tts);
+        }
+      }
+      return tryGet(order, idx + 1, handoffs, part, hash, first, last, head, nf, errors || error);
+    });
+  }
+
+  /** Writes a tombstone on every replica; succeeds with 204/404 (was there or not) or 503. */
+  public Future<Integer> delete(String hash, String ts, JsonObject meta) {
+    return writeAll(HttpMethod.DELETE, hash, ts, meta);
+  }
+
+  /** Replaces user metadata on every replica: 202, 404 or 503. */
+  public Future<Integer> post(String hash, String ts, JsonObject update) {
+    return writeAll(HttpMethod.POST, hash, ts, update);
+  }
+
+  private Future<Integer> writeAll(HttpMethod method, String hash, String ts, JsonObject meta) {
+    Ring r = ring.get();
+    int part = r.partition(hash);
+    Iterator<Device> handoffs = r.handoffs(part).iterator();
+    List<Future<Integer>> all = new ArrayList<>();
+    for (Device d : r.primaries(part)) {
+      all.add(sendSimple(method, d, part, hash, ts, meta, handoffs));
+    }
+    return Future.join(all).transform(x -> {
+      int success = 0;
+      int notFound = 0;
+      for (Future<Integer> f : all) {
+        if (f.succeeded()) {
+          int s = f.result();
+          if (s == 404) {
+            notFound++;
+          } else if (s >= 200 && s < 300) {
+            success++;
+          }
+        }
+      }
+      int status;
+      if (success + notFound < r.quorum()) {
+        status = 503;
+      } else if (success > 0 && (method != HttpMethod.POST || success >= notFound)) {
+        status = method == HttpMethod.POST ? 202 : 204;
+      } else {
+        status = 404;
+      }
+      return Future.succeededFuture(status);
+    });
+  }
+
+  private Future<Integer> sendSimple(HttpMethod method, Device d, int part, String hash, String ts, JsonObject meta,
+                                     Iterator<Device> handoffs) {
+    return client.request(options(method, d, uri(d, part, hash)))
+      .compose(req -> req.putHeader(Wire.TS, ts).putHeader(Wire.META, Wire.encode(meta)).send())
+      .map(resp -> {
+        drain(resp);
+        return resp.statusCode();
+      })
+      .compose(status -> status >= 500 ? Future.failedFuture("status " + status) : Future.succeededFuture(status))
+      .recover(err -> {
+        Device next;
+        synchronized (handoffs) {
+          next = handoffs.hasNext() ? handoffs.next() : null;
+        }
+        return next == null ? Future.failedFuture(err) : sendSimple(method, next, part, hash, ts, meta, handoffs);
+      });
+  }
+
+  /** Lets a response we do not read finish (it may have ended already), so its connection is reused. */
+  static void drain(HttpClientResponse resp) {
+    try {
+      resp.handler(null);
+      resp.resume();
+    } catch (IllegalStateException ignored) {
+      // already ended
+    }
+  }
+}
