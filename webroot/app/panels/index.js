@@ -7,5 +7,7 @@
 import overview from './overview.js';
 import identity from './identity.js';
 import profile from './profile.js';
+import objectStore from './objectstore.js';
+import images from './images.js';
 
-export const panels = [overview, identity, profile];
+export const panels = [overview, objectStore, images, identity, profile];

@@ -15,7 +15,9 @@ function Overview({ session, api, panels }) {
     const services = Object.fromEntries(catalog.services.map((s) => [s.id, s]));
     const usage = {};
     for (const p of panels.filter((p) => p.usage)) {
-      for (const u of await p.usage(api, session)) usage[`${u.service_type}/${u.resource_name}`] = u.used;
+      // a service that cannot say (down, or not in this cloud) leaves its bars "not reported"
+      const reported = await p.usage(api, session).catch(() => []);
+      for (const u of reported) usage[`${u.service_type}/${u.resource_name}`] = u.used;
     }
     // The project's own limit overrides the registered default of the same service and resource.
     const rows = new Map();
