@@ -38,7 +38,7 @@ export function formatBytes(n) {
 export function formatDate(s) {
   if (!s) return '';
   const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s}Z`); // Swift's listing dates are UTC without a zone
-  return Number.isNaN(d.getTime()) ? s : d.toLocaleString();
+  return Number.isNaN(d.getTime()) ? s : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 }
 
 /**

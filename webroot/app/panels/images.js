@@ -201,7 +201,7 @@ function MembersDialog({ api, base, image, onClose }) {
   };
   const columns = [
     { title: 'Project', render: (m) => html`<code>${m.member_id}</code>` },
-    { title: 'Status', render: (m) => html`<span class=${`tag member-${m.status}`}>${m.status}</span>` },
+    { title: 'Status', className: 'nowrap', render: (m) => html`<span class=${`tag member-${m.status}`}>${m.status}</span>` },
     { title: '', className: 'row-actions', render: (m) => html`<${ConfirmButton} label="Remove" question="Remove?"
         onError=${setError} onConfirm=${async () => { await api.del(`${url}/${m.member_id}`); list.reload(); }} />` },
   ];
@@ -252,13 +252,14 @@ function Images({ session, api }) {
     list.reload();
   };
   const columns = [
-    { title: 'Name', render: (i) => html`<strong>${i.name || html`<span class="muted">(no name)</span>`}</strong> ${shortId(i.id)}` },
-    { title: 'Status', render: (i) => html`<span class=${`tag status status-${i.status}`}>${i.status}</span>` },
-    { title: 'Visibility', render: (i) => html`<span class=${`tag visibility ${i.visibility === 'public' ? 'public' : ''}`}>${i.visibility}</span>` },
-    { title: 'Format', render: (i) => html`<span class="disk-format">${i.disk_format || ''}</span>` },
-    { title: 'Size', render: (i) => html`<span class="size" title=${i.size == null ? '' : `${i.size} bytes`}>${formatBytes(i.size)}</span>` },
-    { title: 'Owner', render: (i) => (i.owner === project ? html`<span class="muted">this project</span>` : shortId(i.owner)) },
-    { title: 'Updated', render: (i) => formatDate(i.updated_at) },
+    { title: 'Name', render: (i) => html`<strong>${i.name || html`<span class="muted">(no name)</span>`}</strong> ${shortId(i.id)}
+      ${i.protected && html` <span class="tag protected" title="Protected: cannot be deleted">protected</span>`}` },
+    { title: 'Status', className: 'nowrap', render: (i) => html`<span class=${`tag status status-${i.status}`}>${i.status}</span>` },
+    { title: 'Visibility', className: 'nowrap', render: (i) => html`<span class=${`tag visibility ${i.visibility === 'public' ? 'public' : ''}`}>${i.visibility}</span>` },
+    { title: 'Format', className: 'nowrap', render: (i) => html`<span class="disk-format">${i.disk_format || ''}</span>` },
+    { title: 'Size', className: 'nowrap', render: (i) => html`<span class="size" title=${i.size == null ? '' : `${i.size} bytes`}>${formatBytes(i.size)}</span>` },
+    { title: 'Owner', className: 'nowrap', render: (i) => (i.owner === project ? html`<span class="muted">this project</span>` : shortId(i.owner)) },
+    { title: 'Updated', className: 'nowrap', render: (i) => formatDate(i.updated_at) },
     {
       title: '', className: 'row-actions', render: (i) => html`
         ${mine(i) && html`<button class="link" onClick=${() => setDialog({ edit: i })}>Edit</button>`}
@@ -267,7 +268,8 @@ function Images({ session, api }) {
           <button class="link accept" onClick=${() => answer(i, 'accepted').catch(setActionError)}>Accept</button>
           <button class="link reject" onClick=${() => answer(i, 'rejected').catch(setActionError)}>Reject</button>`}
         ${mine(i) && (i.protected
-          ? html`<span class="why" title="Protected images cannot be deleted: turn protection off in Edit first">protected: cannot delete</span>`
+          ? html`<button class="link danger" title="Protected images cannot be deleted"
+              onClick=${() => setActionError(`${i.name || i.id} is protected and cannot be deleted: turn protection off in Edit first.`)}>Delete</button>`
           : html`<${ConfirmButton} label="Delete" question=${`Delete ${i.name || i.id}?`} onError=${setActionError}
               onConfirm=${async () => { await api.del(`${base}/v2/images/${i.id}`); list.reload(); }} />`)}`,
     },
@@ -284,7 +286,7 @@ function Images({ session, api }) {
         <select name="filter-visibility" aria-label="Visibility" value=${filters.visibility} onChange=${set('visibility')}>
           <option value="">Any visibility</option>
           ${['public', 'private', 'shared', 'community'].map((s) => html`<option value=${s}>${s}</option>`)}
-          <option value="pending">shared with us, awaiting an answer</option>
+          <option value="pending">shared with us, pending</option>
         </select>
       </div>
       ${list.loading && html`<${Spinner} label="Refreshing…" />`}

@@ -3,7 +3,7 @@
 // cancelled; large files go up in segments as a static large object. Lists follow the live feed.
 import { html, useState } from '../lib.js';
 import { useLiveData } from '../hooks.js';
-import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, Notice, UploadList } from '../ui.js';
+import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, UploadList } from '../ui.js';
 import {
   servicePath, encodePath, formatBytes, formatDate, sendWithProgress, downloadWithToken, startUpload, useUploads,
 } from '../transfer.js';
@@ -225,9 +225,9 @@ function ContainerView({ api, base, container, onRoot }) {
     { title: 'Name', render: (o) => (o.folder
       ? html`<button class="link folder" data-folder=${o.name} onClick=${() => setPrefix(o.folder)}>${o.name}</button>`
       : html`<span class="object-name">${o.name}</span>`) },
-    { title: 'Size', render: (o) => (o.folder ? '' : html`<span class="size" title=${`${o.bytes} bytes`}>${formatBytes(o.bytes)}</span>`) },
+    { title: 'Size', className: 'nowrap', render: (o) => (o.folder ? '' : html`<span class="size" title=${`${o.bytes} bytes`}>${formatBytes(o.bytes)}</span>`) },
     { title: 'Type', render: (o) => (o.folder ? html`<span class="muted">folder</span>` : o.content_type) },
-    { title: 'Last modified', render: (o) => (o.folder ? '' : formatDate(o.last_modified)) },
+    { title: 'Last modified', className: 'nowrap', render: (o) => (o.folder ? '' : formatDate(o.last_modified)) },
     {
       title: '', className: 'row-actions', render: (o) => (o.folder ? '' : html`
         <button class="link" onClick=${() => download(o)}>Download</button>
@@ -301,7 +301,7 @@ function ContainerList({ api, base, onOpen }) {
   const columns = [
     { title: 'Name', render: (c) => html`<button class="link open" onClick=${() => onOpen(c.name)}><strong>${c.name}</strong></button>` },
     { title: 'Objects', render: (c) => html`<span class="count">${c.count}</span>` },
-    { title: 'Size', render: (c) => html`<span class="size" title=${`${c.bytes} bytes`}>${formatBytes(c.bytes)}</span>` },
+    { title: 'Size', className: 'nowrap', render: (c) => html`<span class="size" title=${`${c.bytes} bytes`}>${formatBytes(c.bytes)}</span>` },
     {
       title: 'Access', render: (c) => (c.read === null ? ''
         : isPublic(c.read) ? html`<span class="tag public access" title="Anyone with the link can read and list it">public</span>`
@@ -342,8 +342,8 @@ function ObjectStore({ session, api }) {
     ${container === null
       ? html`<${ContainerList} api=${api} base=${base} onOpen=${setContainer} />`
       : html`<${ContainerView} key=${container} api=${api} base=${base} container=${container} onRoot=${() => setContainer(null)} />`}
-    ${container === null && html`<${Notice}>Public containers can be read by anyone at
-      <code>${`${location.origin}${base}/<container>/<object>`}</code>.<//>`}
+    ${container === null && html`<p class="hint">Public containers can be read by anyone, without signing in, at${' '}
+      <code>${`${location.origin}${base}/<container>/<object>`}</code>.</p>`}
   </section>`;
 }
 

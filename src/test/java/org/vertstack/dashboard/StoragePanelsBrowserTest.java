@@ -16,6 +16,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+import org.openqa.selenium.chromium.HasNetworkConditions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -361,9 +363,124 @@ class StoragePanelsBrowserTest {
     signIn(ANN, ALPHA);
     openPanel("images", "Images");
     WebElement listed = wait.until(ExpectedConditions.visibilityOfElementLocated(row("images", name)));
-    assertThat(listed.findElement(By.cssSelector(".why")).getText()).contains("protected");
-    assertThat(listed.findElements(By.xpath(".//button[normalize-space()='Delete']"))).isEmpty();
+    assertThat(listed.findElement(By.cssSelector(".tag.protected")).getText()).isEqualTo("protected");
     assertThat(listed.findElement(By.cssSelector(".status")).getText()).isEqualTo("queued");
+    listed.findElement(By.xpath(".//button[normalize-space()='Delete']")).click();
+    assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".content .error"))).getText())
+      .contains("is protected and cannot be deleted");
+    JsonArray still = cloud.call("GET", "/image/v2/images?name=" + name, token, null).body().getJsonArray("images");
+    assertThat(still).hasSize(1);
+    // and the API says the same to a client that tries anyway
+    assertThat(new String(cloud.send("DELETE", "/image/v2/images/" + still.getJsonObject(0).getString("id"), token, null).body(),
+      StandardCharsets.UTF_8)).contains("protected");
+  }
+
+  @Test
+  void anImageIsSharedWithAnotherProjectWhichAcceptsIt() throws Exception {
+    String annToken = cloud.token(ANN, PASSWORD, ALPHA);
+    String name = TestCloud.unique("shared-disk");
+    String id = cloud.call("POST", "/image/v2/images", annToken, new JsonObject().put("name", name).put("disk_format", "raw")
+      .put("container_format", "bare").put("visibility", "shared")).body().getString("id");
+    signIn(ANN, ALPHA);
+    openPanel("images", "Images");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("images", name)))
+      .findElement(By.xpath(".//button[normalize-space()='Members']")).click();
+    WebElement d = dialog();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("member"))).sendKeys(beta.getString("id"));
+    d.findElement(By.xpath(".//button[normalize-space()='Add project']")).click();
+    WebElement member = wait.until(ExpectedConditions.visibilityOfElementLocated(row("members", beta.getString("id"))));
+    assertThat(member.getText()).contains("pending");
+    d.findElement(By.cssSelector("header button")).click();
+    dialogClosed();
+    browser.findElement(By.id("sign-out")).click();
+
+    // the other project: not in its list until it accepts; then there
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
+    signIn(BEN, BETA);
+    openPanel("images", "Images");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".collection.images")));
+    assertThat(browser.findElements(row("images", name))).isEmpty();
+    new Select(browser.findElement(By.name("filter-visibility"))).selectByValue("pending");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("images", name)))
+      .findElement(By.xpath(".//button[normalize-space()='Accept']")).click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(row("images", name)));
+    new Select(browser.findElement(By.name("filter-visibility"))).selectByValue("");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("images", name)));
+    String benToken = cloud.token(BEN, PASSWORD, BETA);
+    assertThat(cloud.call("GET", "/image/v2/images/" + id + "/members/" + beta.getString("id"), benToken, null).body()
+      .getString("status")).isEqualTo("accepted");
+  }
+
+  /** Slows the browser's uploads down (Chrome's network emulation), so that one can be seen and cancelled mid-way. */
+  private void slowUploads(int bytesPerSecond) {
+    ChromiumNetworkConditions slow = new ChromiumNetworkConditions();
+    slow.setLatency(Duration.ofMillis(5));
+    slow.setUploadThroughput(bytesPerSecond);
+    slow.setDownloadThroughput(50_000_000);
+    ((HasNetworkConditions) browser).setNetworkConditions(slow);
+  }
+
+  /** Waits until the upload named shows some progress, and returns its list entry. */
+  private WebElement uploadUnderWay(String name, int percent) {
+    By entry = By.cssSelector(".uploads li.upload.running[data-name='" + name + "']");
+    wait.until(d -> {
+      var found = d.findElements(entry);
+      if (found.isEmpty()) {
+        return false;
+      }
+      String now = found.get(0).findElement(By.cssSelector(".bar")).getAttribute("aria-valuenow");
+      return now != null && Integer.parseInt(now) >= percent;
+    });
+    return browser.findElement(entry);
+  }
+
+  @Test
+  void anObjectUploadShowsItsProgressAndCanBeCancelled() throws Exception {
+    String token = cloud.token(ANN, PASSWORD, ALPHA);
+    String container = TestCloud.unique("slow");
+    cloud.send("PUT", account() + "/" + container, token, null);
+    signIn(ANN, ALPHA);
+    openPanel("object-store", "Object store");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("containers", container))).findElement(By.cssSelector("button.open")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".collection.objects[data-container='" + container + "']")));
+    slowUploads(256 * 1024);
+    upload(file("slow.bin", random(4 * 1024 * 1024, 9)));
+    WebElement entry = uploadUnderWay("slow.bin", 20);
+    assertThat(entry.findElement(By.cssSelector(".upload-state")).getText()).contains("of 4.0 MiB");
+    screenshot("object-store-upload");
+    entry.findElement(By.xpath(".//button[normalize-space()='Cancel']")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".uploads li[data-name='slow.bin'] .upload-state"), "Cancelled"));
+    Thread.sleep(500); // an aborted PUT must not leave an object behind
+    assertThat(cloud.send("HEAD", account() + "/" + container + "/slow.bin", token, null).statusCode()).isEqualTo(404);
+    assertThat(browser.findElements(row("objects", "slow.bin"))).isEmpty();
+  }
+
+  @Test
+  void aCancelledImageUploadLeavesNoImage() throws Exception {
+    String name = TestCloud.unique("cancelled");
+    signIn(ANN, ALPHA);
+    openPanel("images", "Images");
+    slowUploads(256 * 1024);
+    button("Upload image").click();
+    WebElement d = dialog();
+    d.findElement(By.cssSelector("input[type=file]")).sendKeys(file("big.raw", new byte[8 * 1024 * 1024]).toString());
+    wait.until(d2 -> "raw".equals(new Select(d.findElement(By.name("disk_format"))).getFirstSelectedOption().getAttribute("value")));
+    d.findElement(By.name("name")).clear();
+    d.findElement(By.name("name")).sendKeys(name);
+    d.findElement(By.cssSelector("button[type=submit]")).click();
+    dialogClosed();
+    WebElement entry = uploadUnderWay(name, 1);
+    String annToken = cloud.token(ANN, PASSWORD, ALPHA);
+    assertThat(cloud.call("GET", "/image/v2/images?name=" + name, annToken, null).body().getJsonArray("images")).hasSize(1);
+    entry.findElement(By.xpath(".//button[normalize-space()='Cancel']")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".uploads li[data-name='" + name + "'] .upload-state"), "Cancelled"));
+    long until = System.currentTimeMillis() + 10_000;
+    while (!cloud.call("GET", "/image/v2/images?name=" + name, annToken, null).body().getJsonArray("images").isEmpty()
+      && System.currentTimeMillis() < until) {
+      Thread.sleep(100);
+    }
+    assertThat(cloud.call("GET", "/image/v2/images?name=" + name, annToken, null).body().getJsonArray("images")).isEmpty();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(row("images", name)));
   }
 
   /** Only with -Dvertstack.screenshots=DIR: both panels with something in them. */
