@@ -1,5 +1,6 @@
 // Small shared building blocks of the panels: tables, dialogs, forms, bars, messages.
 import { html, useState, useEffect } from './lib.js';
+import { formatBytes } from './transfer.js';
 
 export function Spinner({ label = 'Loading…' }) {
   return html`<div class="spinner" role="status"><span class="spinner-dot"></span>${label}</div>`;
@@ -108,11 +109,12 @@ export function ConfirmButton({ label, question, onConfirm, onError }) {
 }
 
 /** What is used of a limit; used may be unknown (null) until its service reports usage. */
-export function UsageBar({ label, used, limit }) {
+export function UsageBar({ label, used, limit, unit }) {
   const known = used !== null && used !== undefined;
   const ratio = known && limit > 0 ? Math.min(1, used / limit) : 0;
   const level = ratio >= 0.9 ? 'high' : ratio >= 0.7 ? 'mid' : 'low';
-  const text = limit < 0 ? 'unlimited' : known ? `${used} of ${limit}` : `limit ${limit}`;
+  const f = unit === 'bytes' ? formatBytes : String;
+  const text = limit < 0 ? (known ? `${f(used)} (unlimited)` : 'unlimited') : known ? `${f(used)} of ${f(limit)}` : `limit ${f(limit)}`;
   const hint = known ? `${used} of ${limit} used` : 'Usage is not reported yet by the service that owns this resource.';
   return html`<div class="usage" data-resource=${label} title=${hint}>
     <div class="usage-label"><span>${label}</span><span class="muted">${text}</span></div>

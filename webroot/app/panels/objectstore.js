@@ -352,7 +352,7 @@ async function usage(api, session) {
   const r = await api.request('HEAD', accountPath(session));
   const n = (h) => Number(r.headers.get(h) || 0);
   return [
-    { service_type: 'object-store', resource_name: 'bytes', used: n('X-Account-Bytes-Used') },
+    { service_type: 'object-store', resource_name: 'bytes', used: n('X-Account-Bytes-Used'), unit: 'bytes' },
     { service_type: 'object-store', resource_name: 'objects', used: n('X-Account-Object-Count') },
     { service_type: 'object-store', resource_name: 'containers', used: n('X-Account-Container-Count') },
   ];

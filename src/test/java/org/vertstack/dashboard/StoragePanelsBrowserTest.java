@@ -411,6 +411,52 @@ class StoragePanelsBrowserTest {
       .getString("status")).isEqualTo("accepted");
   }
 
+  /** A registered default (generous, so no other test is limited by it; kept if already there) and a project limit. */
+  private static void limit(String admin, String serviceType, String resource, long registered, String project, long value)
+    throws Exception {
+    String service = cloud.call("GET", "/identity/v3/services?type=" + serviceType, admin, null).body()
+      .getJsonArray("services").getJsonObject(0).getString("id");
+    cloud.call("POST", "/identity/v3/registered_limits", admin, new JsonObject().put("registered_limits", new JsonArray()
+      .add(new JsonObject().put("service_id", service).put("resource_name", resource).put("default_limit", registered))));
+    DashboardNode.Response r = cloud.call("POST", "/identity/v3/limits", admin, new JsonObject().put("limits", new JsonArray()
+      .add(new JsonObject().put("service_id", service).put("project_id", project).put("resource_name", resource)
+        .put("resource_limit", value))));
+    assertThat(r.status()).isEqualTo(201);
+  }
+
+  @Test
+  void theOverviewShowsWhatTheObjectStoreAndTheImagesUse() throws Exception {
+    String admin = cloud.adminToken();
+    String projectName = TestCloud.unique("store-gamma");
+    String userName = TestCloud.unique("gil");
+    JsonObject gamma = cloud.create(admin, "projects", "project", new JsonObject().put("name", projectName));
+    JsonObject gil = cloud.create(admin, "users", "user", new JsonObject().put("name", userName).put("password", PASSWORD)
+      .put("default_project_id", gamma.getString("id")));
+    cloud.grant(admin, gamma.getString("id"), gil.getString("id"), "member");
+    limit(admin, "object-store", "objects", 1_000_000, gamma.getString("id"), 50);
+    limit(admin, "object-store", "bytes", 1L << 40, gamma.getString("id"), 10L << 20);
+    limit(admin, "image", "image_count", 100_000, gamma.getString("id"), 5);
+    String token = cloud.token(userName, PASSWORD, projectName);
+    String account = "/object-store/v1/AUTH_" + gamma.getString("id");
+    cloud.send("PUT", account + "/things", token, null);
+    cloud.send("PUT", account + "/things/a.bin", token, random(2048, 10));
+    cloud.send("PUT", account + "/things/b.bin", token, random(1024, 11));
+    cloud.call("POST", "/image/v2/images", token, new JsonObject().put("name", "one").put("disk_format", "raw")
+      .put("container_format", "bare"));
+
+    signIn(userName, projectName);
+    By objects = By.cssSelector(".card[data-service='object-store'] .usage[data-resource='objects']");
+    assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(objects)).getText()).contains("2 of 50");
+    assertThat(browser.findElement(By.cssSelector(".card[data-service='object-store'] .usage[data-resource='bytes']")).getText())
+      .contains("3.0 KiB of 10 MiB");
+    assertThat(browser.findElement(By.cssSelector(".card[data-service='image'] .usage[data-resource='image_count']")).getText())
+      .contains("1 of 5");
+    // an upload elsewhere moves the bar, live
+    cloud.send("PUT", account + "/things/c.bin", token, random(1024, 12));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(objects, "3 of 50"));
+    screenshot("overview-storage");
+  }
+
   /** Slows the browser's uploads down (Chrome's network emulation), so that one can be seen and cancelled mid-way. */
   private void slowUploads(int bytesPerSecond) {
     ChromiumNetworkConditions slow = new ChromiumNetworkConditions();
