@@ -120,6 +120,11 @@ public final class ContainerDb {
       });
   }
 
+  public Future<Boolean> objectExists(String account, String container, String name) {
+    return pool.preparedQuery("SELECT 1 FROM objectstore.objects WHERE account = $1 AND container = $2 AND name = $3")
+      .execute(Tuple.of(account, container, name)).map(rows -> rows.size() > 0);
+  }
+
   /** Removes an object's listing entry if not newer than ts; the removed size, or null. */
   public Future<Long> deleteObject(String account, String container, String name, String ts) {
     return pool.preparedQuery("WITH del AS (DELETE FROM objectstore.objects WHERE account = $1 AND container = $2 AND name = $3 AND ts < $4 RETURNING size),"

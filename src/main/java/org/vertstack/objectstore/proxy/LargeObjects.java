@@ -70,8 +70,9 @@ final class LargeObjects {
     if (cl != null && Long.parseLong(cl) > 8 * 1024 * 1024) {
       return Future.failedFuture(Errors.of(413, "Manifest File > 8388608 bytes"));
     }
+    Future<io.vertx.core.buffer.Buffer> whole = ctx.request().body();
     ctx.request().resume();
-    return ctx.request().body().compose(body -> {
+    return whole.compose(body -> {
       JsonArray given;
       try {
         given = body.toJsonArray();

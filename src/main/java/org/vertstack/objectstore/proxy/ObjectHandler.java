@@ -206,8 +206,13 @@ final class ObjectHandler {
     String ts = Timestamps.next();
     String hash = hash(path);
     long reserveBytes = Math.max(0, length);
-    return quotas.reserve(path.projectId(), reserveBytes, 1)
-      .compose(v -> Versioning.beforeOverwrite(this, path, containerInfo))
+    long[] reservedObjects = {0};
+    return quotas.reserve(path.projectId(), reserveBytes,
+        () -> api.db.objectExists(path.account(), path.container(), path.object()))
+      .compose(n -> {
+        reservedObjects[0] = n;
+        return Versioning.beforeOverwrite(this, path, containerInfo);
+      })
       .compose(v -> {
         if (continueTo != null && "100-continue".equalsIgnoreCase(continueTo.getHeader("Expect"))) {
           continueTo.response().writeContinue();
@@ -220,9 +225,8 @@ final class ObjectHandler {
         return objects.put(hash, body, length, meta, etag, ts);
       })
       .compose(result -> {
-
         if (result.status() != 201) {
-          return quotas.release(path.projectId(), reserveBytes, 1).transform(x -> Future.failedFuture(
+          return quotas.release(path.projectId(), reserveBytes, reservedObjects[0]).transform(x -> Future.failedFuture(
             result.status() == 422 ? Errors.of(422, "Unprocessable Entity") : Errors.of(503, "Service Unavailable")));
         }
         String ctype = meta.getString("content_type");
@@ -232,10 +236,10 @@ final class ObjectHandler {
         return api.db.putObject(path.account(), path.container(), path.object(), listedSize, listedEtag, ctype, ts)
           .compose(rec -> {
             Long old = rec.getLong("old_size");
+            // settle: what was reserved before the write against what the write really changed
             long fixBytes = reserveBytes - result.size() + (old == null ? 0 : old);
-            Future<Void> fix = fixBytes > 0 ? quotas.release(path.projectId(), fixBytes, old == null ? 0 : 1)
-              : quotas.reserve(path.projectId(), -fixBytes, 0).compose(x -> old == null ? Future.succeededFuture()
-                : quotas.release(path.projectId(), 0, 1)).recover(err -> Future.succeededFuture());
+            long fixObjects = reservedObjects[0] - (old == null ? 1 : 0);
+            Future<Void> fix = quotas.settle(path.projectId(), fixBytes, fixObjects);
             return fix.map(x -> rec);
           })
           .map(rec -> {

@@ -209,6 +209,9 @@ public final class SwiftApi {
     if (!caller.mayWrite(path.projectId()) || caller.tempUrl()) {
       return Future.failedFuture(caller.denied());
     }
+    if (ctx.request().getParam("bulk-delete") != null) {
+      return BulkDelete.run(this, ctx, path);
+    }
     JsonObject changes = Metadata.fromHeaders(ctx.request().headers(), "account");
     return db.updateAccountMeta(path.account(), changes).map(v -> {
       ctx.response().setStatusCode(204).end();

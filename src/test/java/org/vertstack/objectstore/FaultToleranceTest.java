@@ -1,0 +1,157 @@
+package org.vertstack.objectstore;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vertstack.objectstore.ring.Ring;
+import org.vertstack.testing.TestCloud;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Faults on a private node: a device that goes away and comes back, a replica whose bytes rot
+ * on disk. Objects stay readable and writable, and the replicator and auditor restore three
+ * good copies.
+ */
+class FaultToleranceTest {
+
+  private static TestCloud cloud;
+  private static String token;
+  private static String account;
+
+  @BeforeAll
+  static void start() throws Exception {
+    JsonObject overrides = new JsonObject().put("objectstore", new JsonObject()
+      .put("replicator-interval-seconds", 3600).put("auditor-interval-seconds", 3600).put("part-power", 6));
+    cloud = TestCloud.start(Files.createTempDirectory("vertstack-faults-"), overrides).await();
+    JsonObject login = cloud.login("admin", TestCloud.ADMIN_PASSWORD, "admin").await();
+    token = login.getString("token");
+    account = "AUTH_" + login.getJsonObject("body").getJsonObject("project").getString("id");
+  }
+
+  @AfterAll
+  static void stop() {
+    cloud.close();
+  }
+
+  private static HttpResponse<Buffer> call(HttpMethod method, String path, Buffer body) {
+    var req = cloud.http().requestAbs(method, cloud.baseUrl() + "/object-store/v1/" + account + path).putHeader("X-Auth-Token", token);
+    return (body == null ? req.send() : req.sendBuffer(body)).await();
+  }
+
+  private static Path device(int n) {
+    return cloud.stateDir().resolve("objects").resolve("dev" + n);
+  }
+
+  /** The committed data files of an object on one device. */
+  private static List<Path> dataFiles(int dev, String container, String object) throws Exception {
+    String hash = Ring.hash(account, container, object);
+    Path objects = device(dev).resolve("objects");
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(objects)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.walk(objects)) {
+      s.filter(p -> p.getParent().getFileName().toString().equals(hash) && p.toString().endsWith(".data")).forEach(out::add);
+    }
+    return out;
+  }
+
+  private static int copies(String container, String object) throws Exception {
+    int n = 0;
+    for (int d = 1; d <= 3; d++) {
+      n += dataFiles(d, container, object).isEmpty() ? 0 : 1;
+    }
+    return n;
+  }
+
+  private static Buffer payload(int i) {
+    byte[] b = new byte[1000 + i * 997];
+    new Random(i).nextBytes(b);
+    return Buffer.buffer(b);
+  }
+
+  @Test
+  void aLostDeviceNeitherLosesNorBlocksDataAndIsRefilledWhenBack() throws Exception {
+    String c = TestCloud.unique("faults");
+    assertThat(call(HttpMethod.PUT, "/" + c, null).statusCode()).isEqualTo(201);
+    for (int i = 0; i < 20; i++) {
+      assertThat(call(HttpMethod.PUT, "/" + c + "/before-" + i, payload(i)).statusCode()).isEqualTo(201);
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(copies(c, "before-" + i)).isEqualTo(3);
+    }
+
+    Path away = device(3).resolveSibling("dev3.unplugged");
+    Files.move(device(3), away);
+    try {
+      for (int i = 0; i < 20; i++) {
+        HttpResponse<Buffer> got = call(HttpMethod.GET, "/" + c + "/before-" + i, null);
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(got.body()).isEqualTo(payload(i));
+      }
+      for (int i = 0; i < 10; i++) {
+        assertThat(call(HttpMethod.PUT, "/" + c + "/during-" + i, payload(100 + i)).statusCode()).isEqualTo(201);
+        assertThat(call(HttpMethod.GET, "/" + c + "/during-" + i, null).body()).isEqualTo(payload(100 + i));
+      }
+      assertThat(call(HttpMethod.DELETE, "/" + c + "/before-0", null).statusCode()).isEqualTo(204);
+    } finally {
+      Files.move(away, device(3));
+    }
+    for (int i = 0; i < 10; i++) {
+      assertThat(copies(c, "during-" + i)).isEqualTo(2);
+    }
+
+    JsonObject pass = ObjectStoreRuntime.replicate(cloud.node().vertx()).await();
+    assertThat(pass.getLong("pushed")).isGreaterThanOrEqualTo(11);
+    for (int i = 0; i < 10; i++) {
+      assertThat(copies(c, "during-" + i)).as("copies of during-%d", i).isEqualTo(3);
+    }
+    // the delete made while dev3 was away reached it as a tombstone
+    assertThat(copies(c, "before-0")).isZero();
+    assertThat(call(HttpMethod.GET, "/" + c + "/before-0", null).statusCode()).isEqualTo(404);
+    // a second pass has nothing left to do
+    assertThat(ObjectStoreRuntime.replicate(cloud.node().vertx()).await().getLong("pushed")).isZero();
+  }
+
+  @Test
+  void theAuditorQuarantinesRottenBytesAndTheReplicatorHeals() throws Exception {
+    String c = TestCloud.unique("rot");
+    assertThat(call(HttpMethod.PUT, "/" + c, null).statusCode()).isEqualTo(201);
+    Buffer good = payload(7);
+    assertThat(call(HttpMethod.PUT, "/" + c + "/victim", good).statusCode()).isEqualTo(201);
+    List<Path> files = dataFiles(2, c, "victim");
+    assertThat(files).hasSize(1);
+    try (RandomAccessFile f = new RandomAccessFile(files.get(0).toFile(), "rw")) {
+      f.seek(10);
+      int b = f.read();
+      f.seek(10);
+      f.write(b ^ 0xFF);
+    }
+    JsonObject audit = ObjectStoreRuntime.audit(cloud.node().vertx()).await();
+    assertThat(audit.getLong("quarantined")).isEqualTo(1);
+    assertThat(dataFiles(2, c, "victim")).isEmpty();
+    assertThat(copies(c, "victim")).isEqualTo(2);
+    for (int i = 0; i < 5; i++) {
+      assertThat(call(HttpMethod.GET, "/" + c + "/victim", null).body()).isEqualTo(good);
+    }
+    ObjectStoreRuntime.replicate(cloud.node().vertx()).await();
+    List<Path> healed = dataFiles(2, c, "victim");
+    assertThat(healed).hasSize(1);
+    byte[] bytes = Files.readAllBytes(healed.get(0));
+    assertThat(Buffer.buffer(bytes).getBuffer(0, good.length())).isEqualTo(good);
+    assertThat(ObjectStoreRuntime.audit(cloud.node().vertx()).await().getLong("quarantined")).isZero();
+  }
+}
