@@ -278,9 +278,10 @@ class StoragePanelsBrowserTest {
   void objectMetadataIsEditedInTheDialog() throws Exception {
     String token = cloud.token(ANN, PASSWORD, ALPHA);
     String container = TestCloud.unique("meta");
-    cloud.send("PUT", account() + "/" + container, token, null);
-    cloud.send("PUT", account() + "/" + container + "/report.txt", token, "report".getBytes(StandardCharsets.UTF_8),
-      "X-Object-Meta-Colour", "blue", "Content-Type", "text/plain");
+    assertThat(cloud.send("PUT", account() + "/" + container, token, null).statusCode()).isEqualTo(201);
+    HttpResponse<byte[]> put = cloud.send("PUT", account() + "/" + container + "/report.txt", token,
+      "report".getBytes(StandardCharsets.UTF_8), "X-Object-Meta-Colour", "blue", "Content-Type", "text/plain");
+    assertThat(put.statusCode()).as(new String(put.body(), StandardCharsets.UTF_8)).isEqualTo(201);
     signIn(ANN, ALPHA);
     openPanel("object-store", "Object store");
     wait.until(ExpectedConditions.visibilityOfElementLocated(row("containers", container))).findElement(By.cssSelector("button.open")).click();
@@ -411,13 +412,13 @@ class StoragePanelsBrowserTest {
       .getString("status")).isEqualTo("accepted");
   }
 
-  /** A registered default (generous, so no other test is limited by it; kept if already there) and a project limit. */
-  private static void limit(String admin, String serviceType, String resource, long registered, String project, long value)
+  /** A registered default of -1 (unlimited, so no other test is limited by it; kept if already there) and a project limit. */
+  private static void limit(String admin, String serviceType, String resource, String project, long value)
     throws Exception {
     String service = cloud.call("GET", "/identity/v3/services?type=" + serviceType, admin, null).body()
       .getJsonArray("services").getJsonObject(0).getString("id");
     cloud.call("POST", "/identity/v3/registered_limits", admin, new JsonObject().put("registered_limits", new JsonArray()
-      .add(new JsonObject().put("service_id", service).put("resource_name", resource).put("default_limit", registered))));
+      .add(new JsonObject().put("service_id", service).put("resource_name", resource).put("default_limit", -1))));
     DashboardNode.Response r = cloud.call("POST", "/identity/v3/limits", admin, new JsonObject().put("limits", new JsonArray()
       .add(new JsonObject().put("service_id", service).put("project_id", project).put("resource_name", resource)
         .put("resource_limit", value))));
@@ -433,9 +434,9 @@ class StoragePanelsBrowserTest {
     JsonObject gil = cloud.create(admin, "users", "user", new JsonObject().put("name", userName).put("password", PASSWORD)
       .put("default_project_id", gamma.getString("id")));
     cloud.grant(admin, gamma.getString("id"), gil.getString("id"), "member");
-    limit(admin, "object-store", "objects", 1_000_000, gamma.getString("id"), 50);
-    limit(admin, "object-store", "bytes", 1L << 40, gamma.getString("id"), 10L << 20);
-    limit(admin, "image", "image_count", 100_000, gamma.getString("id"), 5);
+    limit(admin, "object-store", "objects", gamma.getString("id"), 50);
+    limit(admin, "object-store", "bytes", gamma.getString("id"), 10L << 20);
+    limit(admin, "image", "image_count", gamma.getString("id"), 5);
     String token = cloud.token(userName, PASSWORD, projectName);
     String account = "/object-store/v1/AUTH_" + gamma.getString("id");
     cloud.send("PUT", account + "/things", token, null);
