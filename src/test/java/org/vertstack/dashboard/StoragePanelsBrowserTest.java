@@ -62,6 +62,7 @@ class StoragePanelsBrowserTest {
   private WebDriverWait wait;
   private Path profile;
   private Path files;
+  private Path downloads;
 
   @BeforeAll
   static void startCloud() throws Exception {
@@ -88,6 +89,9 @@ class StoragePanelsBrowserTest {
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
       "--window-size=1280,800", "--user-data-dir=" + profile);
     options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
+    downloads = Files.createDirectories(files.resolve("downloads"));
+    options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+      "download.prompt_for_download", false));
     ChromeDriverService service = new ChromeDriverService.Builder()
       .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
     browser = new ChromeDriver(service, options);
@@ -174,6 +178,14 @@ class StoragePanelsBrowserTest {
     Files.copy(shot.toPath(), Path.of(dir, name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
   private static byte[] random(int n, long seed) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
@@ -224,6 +236,12 @@ class StoragePanelsBrowserTest {
     HttpResponse<byte[]> stored = cloud.send("GET", account() + "/" + container + "/hello.bin", token, null);
     assertThat(stored.statusCode()).isEqualTo(200);
     assertThat(stored.body()).isEqualTo(hello);
+
+    // the Download link saves the same bytes (fetched with the token, saved from a blob URL)
+    helloRow.findElement(By.xpath(".//button[normalize-space()='Download']")).click();
+    Path saved = downloads.resolve("hello.bin");
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> Files.exists(saved) && sizeOf(saved) == hello.length);
+    assertThat(Files.readAllBytes(saved)).isEqualTo(hello);
 
     // another client (the REST API, as the swift CLI) uploads: the page shows it without a reload
     js("window.__sameDocument = true;");
@@ -545,9 +563,10 @@ class StoragePanelsBrowserTest {
     cloud.send("PUT", account() + "/photos/index.html", token, random(2_311, 6), "Content-Type", "text/html");
     cloud.send("PUT", account() + "/backups/db-2026-11-24.sql.gz", token, random(1_843_200, 7), "Content-Type", "application/gzip");
     cloud.send("PUT", account() + "/website/index.html", token, random(5_120, 8), "Content-Type", "text/html");
-    for (String[] i : new String[][] {{"debian-12-genericcloud", "qcow2"}, {"installer", "iso"}, {"scratch-disk", "raw"}}) {
+    for (String[] i : new String[][] {{"debian-12-genericcloud", "qcow2", "private"}, {"installer", "iso", "community"},
+        {"scratch-disk", "raw", "shared"}}) {
       JsonObject image = cloud.call("POST", "/image/v2/images", token, new JsonObject().put("name", i[0]).put("disk_format", i[1])
-        .put("container_format", "bare")).body();
+        .put("container_format", "bare").put("visibility", i[2]).put("os_distro", "debian")).body();
       if (!i[0].equals("scratch-disk")) {
         byte[] bytes = i[1].equals("qcow2") ? qcow2() : new byte[64 * 1024];
         if (i[1].equals("iso")) {
@@ -578,6 +597,11 @@ class StoragePanelsBrowserTest {
     openPanel("images", "Images");
     wait.until(ExpectedConditions.visibilityOfElementLocated(row("images", "installer")));
     screenshot("images");
+    browser.findElement(row("images", "debian-12-genericcloud")).findElement(By.xpath(".//button[normalize-space()='Edit']")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("prop-key-0")));
+    screenshot("images-edit");
+    browser.findElement(By.cssSelector(".dialog header button")).click();
+    dialogClosed();
     button("Upload image").click();
     dialog().findElement(By.cssSelector("input[type=file]")).sendKeys(file("debian-13.qcow2", qcow2()).toString());
     wait.until(d2 -> "qcow2".equals(new Select(browser.findElement(By.name("disk_format"))).getFirstSelectedOption().getAttribute("value")));
