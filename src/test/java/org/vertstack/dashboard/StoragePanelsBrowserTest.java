@@ -476,6 +476,56 @@ class StoragePanelsBrowserTest {
     screenshot("overview-storage");
   }
 
+  @Test
+  void theDiskFormatIsReadFromTheFirstBytes() throws Exception {
+    signIn(ANN, ALPHA);
+    Object formats = ((JavascriptExecutor) browser).executeAsyncScript("""
+      const done = arguments[arguments.length - 1];
+      import('/app/panels/images.js').then(async (m) => {
+        const iso = new Uint8Array(40000); iso.set([0x43, 0x44, 0x30, 0x30, 0x31], 32769);
+        const blobs = [new Uint8Array([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3]), iso, new TextEncoder().encode('KDMV....'),
+          new TextEncoder().encode('vhdxfile'), new Uint8Array(100), new Uint8Array(0), new TextEncoder().encode('QFI')];
+        const out = [];
+        for (const b of blobs) out.push(await m.detectDiskFormat(new Blob([b])));
+        done(out);
+      }, (e) => done(String(e)));
+      """);
+    assertThat(formats).isEqualTo(List.of("qcow2", "iso", "vmdk", "vhdx", "raw", "raw", "raw"));
+  }
+
+  @Test
+  void propertiesAreChangedAndRemovedWithJsonPatch() throws Exception {
+    String token = cloud.token(ANN, PASSWORD, ALPHA);
+    String name = TestCloud.unique("patched");
+    String id = cloud.call("POST", "/image/v2/images", token, new JsonObject().put("name", name).put("disk_format", "raw")
+      .put("container_format", "bare").put("visibility", "private").put("a_prop", "1").put("b_prop", "2")
+      .put("odd/key~x", "z")).body().getString("id");
+    signIn(ANN, ALPHA);
+    openPanel("images", "Images");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("images", name)))
+      .findElement(By.xpath(".//button[normalize-space()='Edit']")).click();
+    WebElement d = dialog();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("prop-key-2")));
+    // properties are listed by name: a_prop, b_prop, odd/key~x
+    assertThat(d.findElement(By.name("prop-key-2")).getAttribute("value")).isEqualTo("odd/key~x");
+    d.findElement(By.name("prop-value-0")).clear();
+    d.findElement(By.name("prop-value-0")).sendKeys("10");
+    d.findElements(By.xpath(".//div[@class='kv']/button[normalize-space()='Remove']")).get(2).click();
+    d.findElements(By.xpath(".//div[@class='kv']/button[normalize-space()='Remove']")).get(1).click();
+    d.findElement(By.name("name")).clear();
+    d.findElement(By.name("name")).sendKeys(name + "-renamed");
+    new Select(d.findElement(By.name("visibility"))).selectByVisibleText("community");
+    d.findElement(By.cssSelector("button[type=submit]")).click();
+    dialogClosed();
+    JsonObject image = cloud.call("GET", "/image/v2/images/" + id, token, null).body();
+    assertThat(image.getString("name")).isEqualTo(name + "-renamed");
+    assertThat(image.getString("visibility")).isEqualTo("community");
+    assertThat(image.getString("a_prop")).isEqualTo("10");
+    assertThat(image.containsKey("b_prop")).isFalse();
+    assertThat(image.containsKey("odd/key~x")).isFalse();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("images", name + "-renamed")));
+  }
+
   /** Slows the browser's uploads down (Chrome's network emulation), so that one can be seen and cancelled mid-way. */
   private void slowUploads(int bytesPerSecond) {
     ChromiumNetworkConditions slow = new ChromiumNetworkConditions();
