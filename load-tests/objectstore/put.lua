@@ -1,6 +1,6 @@
 -- PUTs 4 KiB objects under unique names: thread id + counter.
 local counter = 0
-local tid = 0
+
 local threads = {}
 function setup(thread)
   thread:set("tid", #threads)

@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import org.vertstack.common.auth.TokenVerifier;
 import org.vertstack.common.db.Databases;
 import org.vertstack.common.module.ServiceModule;
+import org.vertstack.objectstore.db.ContainerDb;
 import org.vertstack.objectstore.proxy.SwiftApi;
 import org.vertstack.objectstore.storage.ObjectServerVerticle;
 
@@ -36,7 +37,11 @@ public final class ObjectStoreModule implements ServiceModule {
   public Future<?> deploy(Vertx vertx, JsonObject config) {
     Set<String> roles = Set.copyOf(config.getJsonArray("roles").getList());
     ObjectStoreSettings settings = ObjectStoreSettings.from(config);
-    Future<?> chain = roles.contains("controller") ? Databases.migrate(vertx, config, NAME) : Future.succeededFuture();
+    Future<?> chain = roles.contains("controller") ? Databases.migrate(vertx, config, NAME).onSuccess(v -> {
+      // container counters: fold the per-write deltas into the container rows every second
+      ContainerDb db = new ContainerDb(Databases.pool(vertx, config, NAME));
+      vertx.setPeriodic(1000, id -> db.foldDeltas());
+    }) : Future.succeededFuture();
     if (roles.contains("storage")) {
       chain = chain.compose(v -> deployStorage(vertx, settings));
     } else {

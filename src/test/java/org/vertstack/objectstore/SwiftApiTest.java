@@ -366,9 +366,9 @@ class SwiftApiTest {
   void expiringObjectsDisappear() throws Exception {
     String a = account(alice);
     String c = container(alice);
-    call(alice, HttpMethod.PUT, a + "/" + c + "/short", Map.of("X-Delete-After", "1"), Buffer.buffer("bye"));
+    call(alice, HttpMethod.PUT, a + "/" + c + "/short", Map.of("X-Delete-After", "3"), Buffer.buffer("bye"));
     assertThat(call(alice, HttpMethod.HEAD, a + "/" + c + "/short").getHeader("X-Delete-At")).isNotNull();
-    Thread.sleep(2100);
+    Thread.sleep(4100);
     assertThat(call(alice, HttpMethod.GET, a + "/" + c + "/short").statusCode()).isEqualTo(404);
   }
 

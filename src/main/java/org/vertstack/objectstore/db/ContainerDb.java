@@ -31,8 +31,10 @@ public final class ContainerDb {
 
   public Future<JsonObject> account(String account) {
     return pool.preparedQuery("SELECT a.meta, a.created_at, (SELECT count(*) FROM objectstore.containers c WHERE c.account = $1) AS containers,"
-        + " (SELECT coalesce(sum(object_count), 0) FROM objectstore.containers c WHERE c.account = $1) AS objects,"
-        + " (SELECT coalesce(sum(bytes_used), 0) FROM objectstore.containers c WHERE c.account = $1) AS bytes"
+        + " (SELECT coalesce(sum(object_count), 0) FROM objectstore.containers c WHERE c.account = $1)"
+        + "   + (SELECT coalesce(sum(objects), 0) FROM objectstore.container_deltas x WHERE x.account = $1) AS objects,"
+        + " (SELECT coalesce(sum(bytes_used), 0) FROM objectstore.containers c WHERE c.account = $1)"
+        + "   + (SELECT coalesce(sum(bytes), 0) FROM objectstore.container_deltas x WHERE x.account = $1) AS bytes"
         + " FROM (SELECT $1::text AS account) k LEFT JOIN objectstore.accounts a ON a.account = k.account")
       .execute(Tuple.of(account)).map(rows -> {
         Row r = rows.iterator().next();
@@ -56,7 +58,10 @@ public final class ContainerDb {
 
   /** The container's row as JSON, or null. */
   public Future<JsonObject> container(String account, String name) {
-    return pool.preparedQuery("SELECT meta, object_count, bytes_used, created_at FROM objectstore.containers WHERE account = $1 AND name = $2")
+    return pool.preparedQuery("SELECT meta, object_count + coalesce(d.objects, 0) AS object_count, bytes_used + coalesce(d.bytes, 0) AS bytes_used,"
+        + " created_at FROM objectstore.containers c LEFT JOIN LATERAL (SELECT sum(objects)::bigint AS objects, sum(bytes)::bigint AS bytes"
+        + " FROM objectstore.container_deltas x WHERE x.account = c.account AND x.container = c.name) d ON true"
+        + " WHERE c.account = $1 AND c.name = $2")
       .execute(Tuple.of(account, name)).map(rows -> {
         if (rows.size() == 0) {
           return null;
@@ -86,12 +91,22 @@ public final class ContainerDb {
   public Future<Integer> deleteContainer(String account, String name) {
     return pool.preparedQuery("WITH target AS (SELECT 1 FROM objectstore.containers WHERE account = $1 AND name = $2),"
         + " busy AS (SELECT 1 FROM objectstore.objects WHERE account = $1 AND container = $2 LIMIT 1),"
-        + " gone AS (DELETE FROM objectstore.containers WHERE account = $1 AND name = $2 AND NOT EXISTS (SELECT 1 FROM busy) RETURNING 1)"
+        + " gone AS (DELETE FROM objectstore.containers WHERE account = $1 AND name = $2 AND NOT EXISTS (SELECT 1 FROM busy) RETURNING 1),"
+        + " drop_deltas AS (DELETE FROM objectstore.container_deltas WHERE account = $1 AND container = $2 AND EXISTS (SELECT 1 FROM gone))"
         + " SELECT EXISTS (SELECT 1 FROM target) AS existed, EXISTS (SELECT 1 FROM gone) AS deleted")
       .execute(Tuple.of(account, name)).map(rows -> {
         Row r = rows.iterator().next();
         return !r.getBoolean("existed") ? 404 : r.getBoolean("deleted") ? 204 : 409;
       });
+  }
+
+  /** Folds pending counter deltas into the container rows (one atomic statement). */
+  public Future<Integer> foldDeltas() {
+    return pool.query("WITH moved AS (DELETE FROM objectstore.container_deltas RETURNING account, container, objects, bytes),"
+        + " sums AS (SELECT account, container, sum(objects) AS objects, sum(bytes) AS bytes FROM moved GROUP BY account, container)"
+        + " UPDATE objectstore.containers c SET object_count = c.object_count + s.objects, bytes_used = c.bytes_used + s.bytes"
+        + " FROM sums s WHERE c.account = s.account AND c.name = s.container")
+      .execute().map(rows -> rows.rowCount());
   }
 
   // ---- objects
@@ -108,10 +123,9 @@ public final class ContainerDb {
         + "   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account, container, name) DO UPDATE SET"
         + "   size = EXCLUDED.size, etag = EXCLUDED.etag, content_type = EXCLUDED.content_type, ts = EXCLUDED.ts, last_modified = EXCLUDED.last_modified"
         + "   WHERE objectstore.objects.ts < EXCLUDED.ts RETURNING size),"
-        + " stats AS (UPDATE objectstore.containers SET"
-        + "   object_count = object_count + CASE WHEN EXISTS (SELECT 1 FROM up) AND NOT EXISTS (SELECT 1 FROM old) THEN 1 ELSE 0 END,"
-        + "   bytes_used = bytes_used + CASE WHEN EXISTS (SELECT 1 FROM up) THEN $4 - coalesce((SELECT size FROM old), 0) ELSE 0 END"
-        + "   WHERE account = $1 AND name = $2 RETURNING 1)"
+        + " stats AS (INSERT INTO objectstore.container_deltas (account, container, objects, bytes)"
+        + "   SELECT $1, $2, CASE WHEN EXISTS (SELECT 1 FROM old) THEN 0 ELSE 1 END, $4 - coalesce((SELECT size FROM old), 0)"
+        + "   WHERE EXISTS (SELECT 1 FROM up) RETURNING 1)"
         + " SELECT EXISTS (SELECT 1 FROM up) AS applied, (SELECT size FROM old) AS old_size, EXISTS (SELECT 1 FROM stats) AS counted")
       .execute(Tuple.of(account, container, name, size, etag, contentType).addString(ts).addOffsetDateTime(modified))
       .map(rows -> {
@@ -128,8 +142,8 @@ public final class ContainerDb {
   /** Removes an object's listing entry if not newer than ts; the removed size, or null. */
   public Future<Long> deleteObject(String account, String container, String name, String ts) {
     return pool.preparedQuery("WITH del AS (DELETE FROM objectstore.objects WHERE account = $1 AND container = $2 AND name = $3 AND ts < $4 RETURNING size),"
-        + " stats AS (UPDATE objectstore.containers SET object_count = object_count - (SELECT count(*) FROM del),"
-        + "   bytes_used = bytes_used - coalesce((SELECT sum(size) FROM del), 0) WHERE account = $1 AND name = $2 AND EXISTS (SELECT 1 FROM del) RETURNING 1)"
+        + " stats AS (INSERT INTO objectstore.container_deltas (account, container, objects, bytes)"
+        + "   SELECT $1, $2, -1, -size FROM del RETURNING 1)"
         + " SELECT (SELECT size FROM del) AS size, EXISTS (SELECT 1 FROM stats) AS counted")
       .execute(Tuple.of(account, container, name, ts)).map(rows -> rows.iterator().next().getLong("size"));
   }
@@ -138,7 +152,11 @@ public final class ContainerDb {
 
   /** Containers of an account: [{name, count, bytes, last_modified} | {subdir}]. */
   public Future<JsonArray> listContainers(String account, ListQuery q) {
-    return list("SELECT name, object_count, bytes_used, created_at FROM objectstore.containers WHERE account = $1",
+    return list("SELECT name, object_count + coalesce((SELECT sum(objects) FROM objectstore.container_deltas x"
+        + " WHERE x.account = c.account AND x.container = c.name), 0)::bigint AS object_count,"
+        + " bytes_used + coalesce((SELECT sum(bytes) FROM objectstore.container_deltas x"
+        + " WHERE x.account = c.account AND x.container = c.name), 0)::bigint AS bytes_used,"
+        + " created_at FROM objectstore.containers c WHERE account = $1",
       Tuple.of(account), q, r -> new JsonObject().put("name", r.getString("name")).put("count", r.getLong("object_count"))
         .put("bytes", r.getLong("bytes_used")).put("last_modified", LISTING_TIME.format(r.getOffsetDateTime("created_at"))));
   }
@@ -194,10 +212,12 @@ public final class ContainerDb {
 
   private Future<Void> round(String base, Tuple fixed, ListQuery q, RowJson render, int limit, String lo, boolean loInclusive,
                              String hi, JsonArray out) {
-    int want = limit - out.size();
-    if (want <= 0) {
+    int left = limit - out.size();
+    if (left <= 0) {
       return Future.succeededFuture();
     }
+    // with a delimiter a round usually ends at the first subdir: read small batches
+    int want = q.delimiter() == null ? left : Math.min(left, 64);
     StringBuilder sql = new StringBuilder(base);
     Tuple args = Tuple.tuple();
     for (int i = 0; i < fixed.size(); i++) {

@@ -336,9 +336,15 @@ final class ObjectHandler {
       boolean manifest = meta.containsKey("manifest") || meta.getBoolean("slo", false);
       if (simple && !manifest) {
         HttpServerResponse resp = ctx.response();
+        if (resp.closed()) {
+          f.body().request().reset();
+          return Future.<Void>succeededFuture();
+        }
         objectHeaders(resp, meta, meta.getString("etag"));
         resp.putHeader("Content-Length", String.valueOf(meta.getLong("size")));
-        return f.body().pipeTo(resp);
+        // a client that goes away mid-body stops the replica's stream too
+        resp.closeHandler(v -> f.body().request().reset());
+        return f.body().pipeTo(resp).onFailure(err -> f.body().request().reset());
       }
       if (f.body() != null) {
         f.body().request().reset();
@@ -445,7 +451,8 @@ final class ObjectHandler {
           if (f.status() != 200) {
             return Future.failedFuture(Errors.of(503, "a segment could not be read"));
           }
-          return f.body().pipe().endOnComplete(false).to(resp);
+          resp.closeHandler(v -> f.body().request().reset());
+          return f.body().pipe().endOnComplete(false).to(resp).onFailure(err -> f.body().request().reset());
         });
       }
       offset += size;

@@ -63,6 +63,7 @@ public final class SwiftApi {
     this.settings = ObjectStoreSettings.from(config);
     this.db = new ContainerDb(Databases.pool(vertx, config, ObjectStoreModule.NAME));
     this.objects = new ObjectClient(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+      .setReceiveBufferSize(1024 * 1024).setSendBufferSize(1024 * 1024)
       .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024),
       new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1)), () -> ObjectStoreRuntime.ring(vertx));
     this.objectHandler = new ObjectHandler(this);
@@ -419,6 +420,10 @@ public final class SwiftApi {
     } else if (err instanceof IllegalArgumentException) {
       status = 400;
       message = err.getMessage();
+    }
+    if (status == 500 && (ctx.response().closed() || err instanceof io.vertx.core.http.HttpClosedException
+      || err instanceof java.nio.channels.ClosedChannelException)) {
+      return; // the client went away: nothing to answer, nothing to report
     }
     if (status == 500) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), err);
