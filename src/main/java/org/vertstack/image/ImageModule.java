@@ -35,7 +35,17 @@ public final class ImageModule implements ServiceModule {
   private static final Logger LOG = LoggerFactory.getLogger(ImageModule.class);
 
   /** The node's image components, built once in deploy and shared by every HTTP verticle. */
-  record Components(ImageService images, ImageData data, ImageStore store, Garbage garbage) {
+  record Components(ImageService images, ImageData data, ImageStore store, Garbage garbage, JsonObject config, String nodeId) {
+
+    /**
+     * The data path for one HTTP verticle: its own store client, created on that verticle's event
+     * loop, so an upload's server request and its object-store PUT share one thread (with a
+     * node-wide client, large uploads stalled now and then on a lost drain across event loops).
+     */
+    ImageData dataForThisEventLoop(Vertx vertx) {
+      ImageStore local = newStore(vertx, config);
+      return new ImageData(images, local, garbage, settings(config).getLong("max-image-bytes", 5L << 30), nodeId);
+    }
   }
 
   private static final Map<Vertx, Components> NODES = new ConcurrentHashMap<>();
@@ -67,12 +77,12 @@ public final class ImageModule implements ServiceModule {
       return Files.readString(nodeIdFile).trim();
     })).compose(nodeId -> {
       Pool pool = Databases.pool(vertx, config, name());
-      ImageStore store = store(vertx, config);
+      ImageStore store = newStore(vertx, config);
       ImageJson.storeId = store.id();
       Garbage garbage = new Garbage(pool, store);
       ImageService images = new ImageService(vertx, pool, new QuotaGate(vertx), garbage);
       ImageData data = new ImageData(images, store, garbage, conf.getLong("max-image-bytes", 5L << 30), nodeId);
-      Components c = new Components(images, data, store, garbage);
+      Components c = new Components(images, data, store, garbage, config, nodeId);
       NODES.put(vertx, c);
       vertx.setPeriodic(60_000, 300_000, id -> garbage.sweep()
         .onFailure(err -> LOG.warn("image garbage sweep: {}", err.getMessage())));
@@ -86,7 +96,7 @@ public final class ImageModule implements ServiceModule {
   }
 
   /** "auto": the object store when this node serves one, else files under the state dir. */
-  static ImageStore store(Vertx vertx, JsonObject config) {
+  static ImageStore newStore(Vertx vertx, JsonObject config) {
     JsonObject conf = settings(config);
     String kind = conf.getString("store", "auto");
     if ("auto".equals(kind)) {
@@ -111,7 +121,8 @@ public final class ImageModule implements ServiceModule {
     if (c == null) {
       throw new IllegalStateException("image module mounted before it was deployed");
     }
-    root.route("/image*").subRouter(ImageApi.router(vertx, config, verifier, c.images(), c.data(), c.store().id()));
+    root.route("/image*").subRouter(ImageApi.router(vertx, config, verifier, c.images(), c.dataForThisEventLoop(vertx),
+      c.store().id()));
   }
 
   @Override

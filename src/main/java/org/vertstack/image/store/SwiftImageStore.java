@@ -1,6 +1,7 @@
 package org.vertstack.image.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -80,26 +81,38 @@ public final class SwiftImageStore implements ImageStore {
         } else {
           req.setChunked(true);
         }
-        // failures surface through the futures below; the handler keeps Vert.x from logging them twice
-        req.exceptionHandler(err -> { });
+        // No exceptionHandler on req: with one set, the pipe below stalled after a few MB (lost drain).
         Future<HttpClientResponse> response = req.response();
         Future<Void> sent = data.pipe().endOnFailure(false).to(req);
-        return sent.recover(err -> {
+        Promise<Void> outcome = Promise.promise();
+        sent.onFailure(err -> {
           // the upload failed on our side: abort the PUT so the store never commits a partial object
           req.reset(0, err);
-          return Future.failedFuture(err);
-        }).compose(x -> response).compose(resp -> {
-          resp.pause();
-          int s = resp.statusCode();
-          resp.resume();
+          outcome.tryFail(err);
+        });
+        response.onComplete(ar -> {
+          if (ar.failed()) {
+            // the store went away mid-upload: fail now rather than wait on a pipe that will never drain
+            req.reset(0, ar.cause());
+            outcome.tryFail(Errors.of(503, "The object store connection failed: " + ar.cause().getMessage()));
+            return;
+          }
+          int s = ar.result().statusCode();
           if (s == 401) {
             auth.invalidate();
           }
           if (s != 201) {
-            return Future.failedFuture(Errors.of(503, "The object store did not store the image (" + s + ")."));
+            req.reset();
+            outcome.tryFail(Errors.of(503, "The object store did not store the image (" + s + ")."));
+            return;
           }
-          return Future.succeededFuture();
+          sent.onComplete(x -> {
+            if (x.succeeded()) {
+              outcome.tryComplete();
+            }
+          });
         });
+        return outcome.future();
       });
   }
 
