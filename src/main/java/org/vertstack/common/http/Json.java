@@ -87,6 +87,9 @@ public final class Json {
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw Errors.badRequest("'" + key + "' must be an integer.");
     }
+    if (Math.abs(n.doubleValue()) > Long.MAX_VALUE / 2.0) {
+      throw Errors.badRequest("'" + key + "' is out of range.");
+    }
     return n.longValue();
   }
 
