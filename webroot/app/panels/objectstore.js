@@ -1,7 +1,7 @@
 // Object store: containers and objects through the Swift v1 API (the same calls as the swift
 // CLI). Pseudo-folders come from delimiter=/ listings; uploads show progress and can be
 // cancelled; large files go up in segments as a static large object. Lists follow the live feed.
-import { html, useState } from '../lib.js';
+import { html, useState, useEffect } from '../lib.js';
 import { useLiveData } from '../hooks.js';
 import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, UploadList } from '../ui.js';
 import {
@@ -14,11 +14,23 @@ const MiB = 1024 * 1024;
 /** Files above this go up in segments of this size (Swift allows at most 1000 segments per manifest). */
 const SEGMENT_BYTES = 64 * MiB;
 const MAX_SEGMENTS = 1000;
+/** One listing page (Swift's maximum); more entries than this are not paged through here. */
+const LISTING_LIMIT = 10000;
+
+/** The store's largest single object (from /info, once), so that smaller limits still get segments. */
+let maxObject = Infinity;
+let infoAsked = false;
+function learnLimits(api) {
+  if (infoAsked) return;
+  infoAsked = true;
+  api.get('/object-store/info').then((i) => { if (i && i.swift && i.swift.max_file_size > 0) maxObject = i.swift.max_file_size; },
+    () => { infoAsked = false; });
+}
 
 /** The segment size; a test may lower it (sessionStorage 'vertstack.segment-bytes') to exercise segments with small files. */
 function segmentBytes() {
   const asked = Number(sessionStorage.getItem('vertstack.segment-bytes'));
-  return asked > 0 ? asked : SEGMENT_BYTES;
+  return Math.min(asked > 0 ? asked : SEGMENT_BYTES, maxObject);
 }
 
 const accountPath = (session) => servicePath(session, 'object-store', `/object-store/v1/AUTH_${session.scoped.project.id}`);
@@ -205,7 +217,7 @@ function ContainerView({ api, base, container, onRoot }) {
   const [actionError, setActionError] = useState(null);
   const uploads = useUploads('object').filter((u) => u.target === container);
   const list = useLiveData(async () => {
-    const q = `format=json&delimiter=/&limit=10000&prefix=${encodeURIComponent(prefix)}`;
+    const q = `format=json&delimiter=/&limit=${LISTING_LIMIT}&prefix=${encodeURIComponent(prefix)}`;
     return (await api.request('GET', `${containerUrl(base, container)}?${q}`)).data || [];
   }, [container, prefix], FEED);
   const rows = (list.data || []).filter((o) => (o.subdir || o.name) !== prefix).map((o) => (o.subdir
@@ -220,7 +232,7 @@ function ContainerView({ api, base, container, onRoot }) {
     list.reload();
   };
   const download = (o) => downloadWithToken(objectUrl(base, container, o.full), api.token, o.name.split('/').pop())
-    .catch(setActionError);
+    .catch((e) => (e.status === 401 && api.onUnauthorized ? api.onUnauthorized(e) : setActionError(e)));
   const columns = [
     { title: 'Name', render: (o) => (o.folder
       ? html`<button class="link folder" data-folder=${o.name} onClick=${() => setPrefix(o.folder)}>${o.name}</button>`
@@ -255,6 +267,7 @@ function ContainerView({ api, base, container, onRoot }) {
     <${ErrorNote} error=${list.error || actionError} onDismiss=${actionError ? () => setActionError(null) : null} />
     ${!list.data && list.loading ? html`<${Spinner} />`
       : html`<${DataTable} columns=${columns} rows=${rows} empty="No objects here yet. Upload files or make a folder." />`}
+    ${list.data && list.data.length >= LISTING_LIMIT && html`<p class="hint">The first ${LISTING_LIMIT} entries are shown.</p>`}
     ${dialog && dialog.upload && html`<${UploadDialog} where=${`${container}/${prefix}`} onClose=${() => setDialog(null)}
       onUpload=${(files) => uploadFiles(api, base, container, prefix, files)} />`}
     ${dialog && dialog.folder && html`<${Dialog} title="New folder" onClose=${() => setDialog(null)}>
@@ -272,7 +285,7 @@ function ContainerList({ api, base, onOpen }) {
   const [creating, setCreating] = useState(false);
   const [actionError, setActionError] = useState(null);
   const list = useLiveData(async () => {
-    const containers = (await api.request('GET', `${base}?format=json&limit=10000`)).data || [];
+    const containers = (await api.request('GET', `${base}?format=json&limit=${LISTING_LIMIT}`)).data || [];
     // public or private is in each container's read ACL, which only its HEAD tells
     const heads = await Promise.all(containers.slice(0, 200).map((c) => api.request('HEAD', containerUrl(base, c.name))
       .then((r) => r.headers.get('X-Container-Read') || '', () => null)));
@@ -333,6 +346,7 @@ function ContainerList({ api, base, onOpen }) {
 
 function ObjectStore({ session, api }) {
   const base = accountPath(session);
+  useEffect(() => learnLimits(api), []);
   const [container, setContainer] = useState(null);
   const uploads = useUploads('object');
   const elsewhere = uploads.filter((u) => u.target !== container);
