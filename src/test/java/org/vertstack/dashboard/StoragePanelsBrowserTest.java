@@ -571,6 +571,29 @@ class StoragePanelsBrowserTest {
   }
 
   @Test
+  void aCancelledSegmentedUploadLeavesNoSegments() throws Exception {
+    String token = cloud.token(ANN, PASSWORD, ALPHA);
+    String container = TestCloud.unique("slow-slo");
+    cloud.send("PUT", account() + "/" + container, token, null);
+    signIn(ANN, ALPHA);
+    js("sessionStorage.setItem('vertstack.segment-bytes', String(512 * 1024));");
+    openPanel("object-store", "Object store");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row("containers", container))).findElement(By.cssSelector("button.open")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".collection.objects[data-container='" + container + "']")));
+    slowUploads(512 * 1024);
+    upload(file("movie.bin", random(3 * 1024 * 1024, 13)));
+    // past the first segments (each 1/6 of the file), then cancel
+    WebElement entry = uploadUnderWay("movie.bin", 40);
+    assertThat(cloud.send("HEAD", account() + "/" + container + "_segments", token, null)
+      .headers().firstValue("X-Container-Object-Count").map(Integer::parseInt).orElse(0)).isGreaterThan(0);
+    entry.findElement(By.xpath(".//button[normalize-space()='Cancel']")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".uploads li[data-name='movie.bin'] .upload-state"), "Cancelled"));
+    assertThat(cloud.send("HEAD", account() + "/" + container + "_segments", token, null)
+      .headers().firstValue("X-Container-Object-Count")).hasValue("0");
+    assertThat(cloud.send("HEAD", account() + "/" + container + "/movie.bin", token, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void aCancelledImageUploadLeavesNoImage() throws Exception {
     String name = TestCloud.unique("cancelled");
     signIn(ANN, ALPHA);
