@@ -87,8 +87,9 @@ public final class SwiftImageStore implements ImageStore {
         Promise<Void> outcome = Promise.promise();
         sent.onFailure(err -> {
           // the upload failed on our side: abort the PUT so the store never commits a partial object
-          req.reset(0, err);
+          // (our reason first: the reset fails the response at once, and that must not win)
           outcome.tryFail(err);
+          req.reset(0, err);
         });
         response.onComplete(ar -> {
           if (ar.failed()) {
