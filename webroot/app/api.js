@@ -30,7 +30,14 @@ export function errorMessage(status, body, text) {
     }
     if (typeof body.message === 'string') return body.message;
   }
-  if (text && text.length < 300 && !text.trimStart().startsWith('<')) return text.trim();
+  if (text) {
+    // Swift answers with a tiny HTML page (<h1>reason</h1><p>message</p>), Glance with plain text
+    // starting with the status line ("403 Forbidden\n\nmessage"): keep only the message.
+    const para = /<p>([^<]{1,300})<\/p>/i.exec(text);
+    if (para) return para[1].trim();
+    const plain = text.replace(/^\d{3} [^\n]*\n+/, '').trim();
+    if (plain && plain.length < 300 && !plain.startsWith('<')) return plain;
+  }
   return `The request failed (HTTP ${status}).`;
 }
 
@@ -47,8 +54,9 @@ export async function call(method, path, { token, body, headers = {} } = {}) {
   };
   if (token) init.headers['X-Auth-Token'] = token;
   if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    // a JSON body unless the caller names another type (e.g. Glance's JSON Patch media type)
+    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) init.headers['Content-Type'] = 'application/json';
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
   }
   setBusy(+1);
   try {
@@ -72,19 +80,24 @@ export async function call(method, path, { token, body, headers = {} } = {}) {
 
 /** An API bound to a token; onUnauthorized is told when the token stops working (401). */
 export function boundApi(token, onUnauthorized) {
-  const send = async (method, path, body, headers) => {
+  const full = async (method, path, body, headers) => {
     try {
-      return (await call(method, path, { token, body, headers })).data;
+      return await call(method, path, { token, body, headers });
     } catch (e) {
       if (e.status === 401 && onUnauthorized) onUnauthorized(e);
       throw e;
     }
   };
+  const send = async (method, path, body, headers) => (await full(method, path, body, headers)).data;
   return {
+    token,
+    onUnauthorized,
+    /** Any call, with the whole answer ({data, headers, status}): for headers-only APIs such as Swift's. */
+    request: (method, path, { body, headers } = {}) => full(method, path, body, headers),
     get: (path) => send('GET', path),
     post: (path, body) => send('POST', path, body),
     put: (path, body) => send('PUT', path, body),
-    patch: (path, body) => send('PATCH', path, body),
+    patch: (path, body, headers) => send('PATCH', path, body, headers),
     del: (path, headers) => send('DELETE', path, undefined, headers),
   };
 }

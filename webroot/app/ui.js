@@ -1,5 +1,6 @@
 // Small shared building blocks of the panels: tables, dialogs, forms, bars, messages.
 import { html, useState, useEffect } from './lib.js';
+import { formatBytes } from './transfer.js';
 
 export function Spinner({ label = 'Loading…' }) {
   return html`<div class="spinner" role="status"><span class="spinner-dot"></span>${label}</div>`;
@@ -30,14 +31,14 @@ export function DataTable({ columns, rows, empty = 'Nothing here yet.', rowKey =
   </table>`;
 }
 
-export function Dialog({ title, onClose, children }) {
+export function Dialog({ title, onClose, children, wide = false }) {
   useEffect(() => {
     const esc = (e) => e.key === 'Escape' && onClose();
     addEventListener('keydown', esc);
     return () => removeEventListener('keydown', esc);
   }, [onClose]);
   return html`<div class="backdrop" onClick=${(e) => e.target === e.currentTarget && onClose()}>
-    <div class="dialog" role="dialog" aria-modal="true" aria-label=${title}>
+    <div class=${`dialog ${wide ? 'wide' : ''}`} role="dialog" aria-modal="true" aria-label=${title}>
       <header><h2>${title}</h2><button class="link" onClick=${onClose} aria-label="Close">×</button></header>
       ${children}
     </div>
@@ -108,11 +109,12 @@ export function ConfirmButton({ label, question, onConfirm, onError }) {
 }
 
 /** What is used of a limit; used may be unknown (null) until its service reports usage. */
-export function UsageBar({ label, used, limit }) {
+export function UsageBar({ label, used, limit, unit }) {
   const known = used !== null && used !== undefined;
   const ratio = known && limit > 0 ? Math.min(1, used / limit) : 0;
   const level = ratio >= 0.9 ? 'high' : ratio >= 0.7 ? 'mid' : 'low';
-  const text = limit < 0 ? 'unlimited' : known ? `${used} of ${limit}` : `limit ${limit}`;
+  const f = unit === 'bytes' ? formatBytes : String;
+  const text = limit < 0 ? (known ? `${f(used)} (unlimited)` : 'unlimited') : known ? `${f(used)} of ${f(limit)}` : `limit ${f(limit)}`;
   const hint = known ? `${used} of ${limit} used` : 'Usage is not reported yet by the service that owns this resource.';
   return html`<div class="usage" data-resource=${label} title=${hint}>
     <div class="usage-label"><span>${label}</span><span class="muted">${text}</span></div>
@@ -126,4 +128,30 @@ export function Toolbar({ children }) {
 
 export function shortId(id) {
   return id ? html`<code title=${id}>${id.slice(0, 8)}</code>` : '';
+}
+
+/** Uploads in flight: name, a progress bar, what is done, and Cancel (or the error). */
+export function UploadList({ uploads, format }) {
+  if (!uploads.length) return null;
+  return html`<ul class="uploads" aria-label="Uploads">
+    ${uploads.map((u) => {
+      const ratio = u.total ? Math.min(1, u.done / u.total) : 0;
+      const pct = `${Math.floor(ratio * 100)}%`;
+      return html`<li key=${u.id} class=${`upload ${u.state}`} data-name=${u.name}>
+        <div class="upload-label">
+          <span class="upload-name">${u.name}${u.target ? html` <span class="muted">→ ${u.target}</span>` : ''}</span>
+          <span class="muted upload-state">${u.state === 'running' ? `${format(u.done)} of ${format(u.total)} · ${pct}`
+            : u.state === 'done' ? 'Uploaded' : u.state === 'cancelled' ? 'Cancelled' : 'Failed'}</span>
+        </div>
+        <div class="upload-row">
+          <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.floor(ratio * 100)}>
+            <div class=${`fill ${u.state === 'failed' ? 'high' : 'low'}`} style=${`width:${(ratio * 100).toFixed(1)}%`}></div>
+          </div>
+          ${u.state === 'running' ? html`<button class="secondary small" onClick=${() => u.cancel()}>Cancel</button>`
+            : html`<button class="link" aria-label="Dismiss" onClick=${() => u.dismiss()}>×</button>`}
+        </div>
+        ${u.error && html`<div class="upload-error">${u.error.message}</div>`}
+      </li>`;
+    })}
+  </ul>`;
 }

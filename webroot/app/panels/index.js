@@ -3,9 +3,12 @@
 //   id        short name, also the URL hash (#compute)
 //   adminOnly shown only to tokens with the admin role (the API refuses the others anyway)
 //   component Preact component, called with {session, api, panels}
-//   usage     optional async (api, session) => [{service_type, resource_name, used}] for Overview
+//   usage     optional async (api, session) => [{service_type, resource_name, used, unit?}] for Overview
+//             (unit 'bytes' shows sizes as KiB, MiB...)
 import overview from './overview.js';
 import identity from './identity.js';
 import profile from './profile.js';
+import objectStore from './objectstore.js';
+import images from './images.js';
 
-export const panels = [overview, identity, profile];
+export const panels = [overview, objectStore, images, identity, profile];

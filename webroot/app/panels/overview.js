@@ -15,7 +15,9 @@ function Overview({ session, api, panels }) {
     const services = Object.fromEntries(catalog.services.map((s) => [s.id, s]));
     const usage = {};
     for (const p of panels.filter((p) => p.usage)) {
-      for (const u of await p.usage(api, session)) usage[`${u.service_type}/${u.resource_name}`] = u.used;
+      // a service that cannot say (down, or not in this cloud) leaves its bars "not reported"
+      const reported = await p.usage(api, session).catch(() => []);
+      for (const u of reported) usage[`${u.service_type}/${u.resource_name}`] = u;
     }
     // The project's own limit overrides the registered default of the same service and resource.
     const rows = new Map();
@@ -27,7 +29,8 @@ function Overview({ session, api, panels }) {
     }
     return [...rows.values()].map((r) => {
       const type = services[r.service_id]?.type || 'other';
-      return { ...r, type, used: usage[`${type}/${r.resource_name}`] ?? null };
+      const u = usage[`${type}/${r.resource_name}`];
+      return { ...r, type, used: u ? u.used : null, unit: u && u.unit };
     }).sort((a, b) => (a.type + a.resource_name).localeCompare(b.type + b.resource_name));
   }, [project.id], ['identity.limit', 'identity.registered_limit', 'identity.service', 'compute.', 'network.', 'volume.', 'image.', 'object-store.']);
 
@@ -41,7 +44,7 @@ function Overview({ session, api, panels }) {
     <div class="cards">
       ${Object.entries(groups).map(([type, rows]) => html`<div class="card" data-service=${type}>
         <h2>${type}</h2>
-        ${rows.map((r) => html`<${UsageBar} label=${r.resource_name} used=${r.used} limit=${r.limit} />`)}
+        ${rows.map((r) => html`<${UsageBar} label=${r.resource_name} used=${r.used} limit=${r.limit} unit=${r.unit} />`)}
       </div>`)}
     </div>
   </section>`;

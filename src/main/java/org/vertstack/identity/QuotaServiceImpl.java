@@ -43,7 +43,7 @@ final class QuotaServiceImpl implements QuotaService {
         .execute(key)
         .compose(v -> db.preparedQuery("""
             UPDATE quota_usage SET in_use = in_use + $4
-            WHERE project_id = $1 AND service_type = $2 AND resource_name = $3 AND ($5 < 0 OR in_use + $4 <= $5)
+            WHERE project_id = $1 AND service_type = $2 AND resource_name = $3 AND ($5::bigint < 0 OR in_use + $4::bigint <= $5::bigint)
             RETURNING in_use""")
           .execute(Tuple.of(projectId, serviceType, resource, amount, limit)))
         .compose(updated -> {

@@ -65,6 +65,20 @@ final class DashboardNode {
   record Response(int status, JsonObject body) {
   }
 
+  /** Any request with a raw body (object and image bytes); headers as name, value pairs. */
+  HttpResponse<byte[]> send(String method, String path, String token, byte[] body, String... headers)
+    throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path))
+      .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (token != null) {
+      b.header("X-Auth-Token", token);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   JsonObject create(String token, String collection, String member, JsonObject fields) throws Exception {
     Response r = call("POST", "/identity/v3/" + collection, token, new JsonObject().put(member, fields));
     if (r.status() != 201) {

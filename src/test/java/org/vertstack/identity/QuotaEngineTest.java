@@ -90,4 +90,19 @@ class QuotaEngineTest {
     quota.release(project, "identity", resource, 5).await();
     assertThat(quota.reserve(project, "identity", resource, 2).await().getLong("in_use")).isEqualTo(2);
   }
+
+  @Test
+  void limitsBeyondThirtyTwoBitsAreKeptWhole() {
+    String resource = TestCloud.unique("bytes");
+    long fourGiB = 4L << 30;
+    registerDefault(resource, fourGiB + 10);
+    String project = cloud.projectWithUser("member").await().getString("project_id");
+    QuotaService quota = QuotaService.createProxy(cloud.node().vertx());
+    assertThat(quota.reserve(project, "identity", resource, 6).await().getLong("limit")).isEqualTo(fourGiB + 10);
+    assertThat(quota.reserve(project, "identity", resource, fourGiB).await().getLong("in_use")).isEqualTo(fourGiB + 6);
+    Future<JsonObject> over = quota.reserve(project, "identity", resource, 5);
+    over.otherwiseEmpty().await();
+    assertThat(over.failed()).isTrue();
+    assertThat(quota.reserve(project, "identity", resource, 4).await().getLong("in_use")).isEqualTo(fourGiB + 10);
+  }
 }

@@ -58,6 +58,8 @@ public final class TestCloud implements AutoCloseable {
     config.getJsonObject("http").put("port", freePort());
     config.put("state-dir", stateDir.toString());
     config.getJsonObject("identity").put("admin-password", ADMIN_PASSWORD).put("password-hash-cost", 4);
+    // The first-start import of the tiny guest image is tested on its own (TinyGuestImportTest).
+    config.getJsonObject("image").put("tiny-guest", false);
     config = Config.deepMerge(config, overrides);
     return Main.start(config).map(node -> new TestCloud(node, stateDir));
   }

@@ -15,6 +15,7 @@ public final class Modules {
     return List.of(
       new IdentityModule(),
       new org.vertstack.objectstore.ObjectStoreModule(),
+      new org.vertstack.image.ImageModule(),
       new org.vertstack.dashboard.DashboardModule()); // last: its static files catch what no API took
   }
 

@@ -1,0 +1,290 @@
+package org.vertstack.image;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vertstack.common.auth.AuthContext;
+import org.vertstack.common.http.Errors;
+import org.vertstack.image.format.FormatInspector;
+import org.vertstack.image.store.ImageStore;
+import org.vertstack.image.store.TappedStream;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Image bytes: uploads (PUT file, glance-direct stage) stream from the client through the hashers
+ * and the format inspector into the store; downloads stream from the store to the client. The
+ * database only says "active" after the store has every byte and the checks passed.
+ */
+public final class ImageData {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ImageData.class);
+
+  private final ImageService images;
+  private final ImageStore store;
+  private final Garbage garbage;
+  private final long maxImageBytes;
+  private final String nodeId;
+
+  /** {@code nodeId} prefixes this node's upload ids, so a restart rolls back only its own uploads. */
+  ImageData(ImageService images, ImageStore store, Garbage garbage, long maxImageBytes, String nodeId) {
+    this.nodeId = nodeId;
+    this.images = images;
+    this.store = store;
+    this.garbage = garbage;
+    this.maxImageBytes = maxImageBytes;
+  }
+
+  /** Where an image's bytes live in the store (container "glance" is the store's business). */
+  static String objectName(String imageId) {
+    return imageId;
+  }
+
+  /**
+   * Streams an upload into the store. {@code stage}: glance-direct staging (status "uploading"
+   * until the import call) instead of a direct upload (status "active").
+   */
+  public Future<JsonObject> upload(AuthContext auth, String id, ReadStream<Buffer> body, long contentLength, boolean stage) {
+    String target = stage ? "uploading" : "active";
+    String during = stage ? "uploading" : "saving";
+    if (contentLength > maxImageBytes) {
+      return Future.failedFuture(Errors.overQuota("Image exceeds the storage quota: " + contentLength + " bytes is more than "
+        + maxImageBytes + "."));
+    }
+    String uploadId = nodeId + "/" + UUID.randomUUID();
+    return images.writableRow(auth, id).compose(r -> {
+      String status = r.getString("status");
+      if (!"queued".equals(status)) {
+        return Future.failedFuture(Errors.conflict("Image status transition from " + status + " to " + during + " is not allowed"));
+      }
+      if (r.getString("disk_format") == null || r.getString("container_format") == null) {
+        return Future.failedFuture(Errors.badRequest("Properties disk_format, container_format must be set prior to saving data."));
+      }
+      return images.pool().preparedQuery("UPDATE images SET status = $3, upload_id = $2, updated_at = date_trunc('second', now()) "
+          + "WHERE id = $1 AND status = 'queued' RETURNING " + ImageJson.COLUMNS)
+        .execute(Tuple.of(id, uploadId, during))
+        .compose(rows -> rows.size() == 0
+          ? Future.failedFuture(Errors.conflict("Image status transition from " + status + " to " + during + " is not allowed"))
+          : Future.succeededFuture(rows.iterator().next()));
+    }).compose(r -> {
+      images.publish(ImageJson.image(r), during);
+      String owner = r.getString("owner");
+      Upload up = new Upload(r.getString("disk_format"), contentLength, maxImageBytes);
+      // reserve the announced size before a byte moves; a chunked upload is counted at its end
+      long[] reservedBytes = {0};
+      Future<Void> reserved = images.quota().reserve(owner, QuotaGate.SIZE, Math.max(contentLength, 0))
+        .onSuccess(v -> reservedBytes[0] = Math.max(contentLength, 0));
+      return reserved.compose(v -> store.put(objectName(id), up.wrap(body), contentLength)
+          .compose(x -> contentLength >= 0 ? Future.<Void>succeededFuture()
+            : images.quota().reserve(owner, QuotaGate.SIZE, up.size).onSuccess(y -> reservedBytes[0] = up.size))
+          .compose(x -> commit(id, uploadId, target, stage, up))
+          .recover(err -> images.quota().release(owner, QuotaGate.SIZE, reservedBytes[0])
+            .transform(x -> Future.failedFuture(err))))
+        .recover(err -> rollBack(id, uploadId, err).transform(x -> Future.failedFuture(err)));
+    });
+  }
+
+  /** Marks the image as holding the bytes, unless it was deleted or re-uploaded meanwhile. */
+  private Future<JsonObject> commit(String id, String uploadId, String target, boolean stage, Upload up) {
+    return images.pool().preparedQuery("UPDATE images SET status = $3, size = $4, virtual_size = $5, checksum = $6, "
+        + "os_hash_algo = 'sha512', os_hash_value = $7, staged = $8, upload_id = NULL, updated_at = date_trunc('second', now()) "
+        + "WHERE id = $1 AND upload_id = $2 RETURNING " + ImageJson.COLUMNS)
+      .execute(Tuple.tuple().addString(id).addString(uploadId).addString(target).addLong(up.size)
+        .addLong(up.verdict.virtualSize()).addString(up.md5()).addString(up.sha512()).addBoolean(stage))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.failedFuture(Errors.of(410, "Image " + id + " could not be found after upload. "
+            + "The image may have been deleted during the upload."));
+        }
+        JsonObject image = ImageJson.image(rows.iterator().next());
+        images.publish(image, target);
+        return Future.succeededFuture(image);
+      });
+  }
+
+  /**
+   * After a failed upload: the partial bytes go, and the image goes back to "queued" (the client
+   * may retry) or to "killed" when the store itself failed.
+   */
+  private Future<Void> rollBack(String id, String uploadId, Throwable err) {
+    int code = err instanceof ReplyException re ? re.failureCode() : 0;
+    boolean gone = code == 410;
+    String status = code >= 500 ? "killed" : "queued";
+    LOG.info("upload of image {} failed ({}): image back to {}", id, err.getMessage(), gone ? "(deleted)" : status);
+    Future<Void> bytes = garbage.discard(objectName(id));
+    if (gone) {
+      return bytes;
+    }
+    return bytes.compose(v -> images.pool().preparedQuery("UPDATE images SET status = $3, upload_id = NULL, size = NULL, "
+          + "checksum = NULL, os_hash_algo = NULL, os_hash_value = NULL, virtual_size = NULL, "
+          + "updated_at = date_trunc('second', now()) WHERE id = $1 AND upload_id = $2 RETURNING " + ImageJson.COLUMNS)
+        .execute(Tuple.of(id, uploadId, status)))
+      .onSuccess(rows -> rows.forEach(r -> images.publish(ImageJson.image(r), status)))
+      .mapEmpty();
+  }
+
+  /** POST /v2/images/{id}/import with glance-direct: the staged bytes become the image. */
+  public Future<Void> importStaged(AuthContext auth, String id, JsonObject body) {
+    JsonObject method = body.getJsonObject("method");
+    String name = method == null ? null : method.getString("name");
+    if (!"glance-direct".equals(name)) {
+      return Future.failedFuture(Errors.badRequest("Import method " + name + " is not supported; available: glance-direct."));
+    }
+    return images.writableRow(auth, id).compose(r -> {
+      if (!"uploading".equals(r.getString("status")) || !r.getBoolean("staged")) {
+        return Future.failedFuture(Errors.conflict("Image " + id + " has no staged data to import (status "
+          + r.getString("status") + ")."));
+      }
+      return images.pool().preparedQuery("UPDATE images SET status = 'active', staged = false, updated_at = date_trunc('second', now()) "
+          + "WHERE id = $1 AND status = 'uploading' AND staged RETURNING " + ImageJson.COLUMNS)
+        .execute(Tuple.of(id))
+        .onSuccess(rows -> rows.forEach(x -> images.publish(ImageJson.image(x), "active")))
+        .mapEmpty();
+    });
+  }
+
+  // ------------------------------------------------------------------ download
+
+  public Future<Void> download(AuthContext auth, String id, HttpServerRequest req, HttpServerResponse resp) {
+    return images.row(auth, id).compose(r -> {
+      String status = r.getString("status");
+      if ("deactivated".equals(status) && !auth.isAdmin()) {
+        return Future.failedFuture(Errors.forbidden("The requested image has been deactivated. Image data download is forbidden."));
+      }
+      if (!"active".equals(status) && !"deactivated".equals(status) || r.getLong("size") == null) {
+        resp.setStatusCode(204).end();
+        return Future.succeededFuture();
+      }
+      long size = r.getLong("size");
+      long[] range = range(req.getHeader("Range"), size);
+      if (range != null && range.length == 0) {
+        resp.setStatusCode(416).putHeader("Content-Range", "bytes */" + size).putHeader("Content-Type", "text/plain").end();
+        return Future.succeededFuture();
+      }
+      long start = range == null ? 0 : range[0];
+      long end = range == null ? size - 1 : range[1];
+      if (size == 0) {
+        resp.putHeader("Content-Type", "application/octet-stream").putHeader("Content-MD5", r.getString("checksum")).end();
+        return Future.succeededFuture();
+      }
+      return store.get(objectName(id), start, range == null ? -1 : end).compose(stream -> {
+        resp.putHeader("Content-Type", "application/octet-stream")
+          .putHeader("Content-Length", Long.toString(end - start + 1));
+        if (range == null) {
+          resp.putHeader("Content-MD5", r.getString("checksum"));
+        } else {
+          resp.setStatusCode(206).putHeader("Content-Range", "bytes " + start + "-" + end + "/" + size);
+        }
+        return stream.pipe().endOnFailure(false).to(resp).recover(err -> {
+          // headers are out: the only honest signal left is to cut the connection
+          resp.reset();
+          return Future.failedFuture(err);
+        });
+      });
+    });
+  }
+
+  /** null: whole file; {}: unsatisfiable; {start, end}: one byte range. */
+  static long[] range(String header, long size) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    String h = header.trim();
+    if (!h.startsWith("bytes=") || h.contains(",")) {
+      return null;
+    }
+    String spec = h.substring(6).trim();
+    int dash = spec.indexOf('-');
+    if (dash < 0) {
+      return null;
+    }
+    try {
+      String a = spec.substring(0, dash).trim();
+      String b = spec.substring(dash + 1).trim();
+      long start;
+      long end;
+      if (a.isEmpty()) {
+        long suffix = Long.parseLong(b);
+        if (suffix <= 0) {
+          return new long[0];
+        }
+        start = Math.max(0, size - suffix);
+        end = size - 1;
+      } else {
+        start = Long.parseLong(a);
+        end = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
+      }
+      if (start >= size || start > end || start < 0) {
+        return new long[0];
+      }
+      return new long[] {start, end};
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** The per-upload state the tap updates: size, hashes, the inspector. */
+  private static final class Upload {
+    private final MessageDigest md5;
+    private final MessageDigest sha512;
+    private final FormatInspector inspector;
+    private final long announced;
+    private final long max;
+    long size;
+    FormatInspector.Verdict verdict;
+
+    Upload(String diskFormat, long announced, long max) {
+      try {
+        this.md5 = MessageDigest.getInstance("MD5");
+        this.sha512 = MessageDigest.getInstance("SHA-512");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      this.inspector = new FormatInspector(diskFormat);
+      this.announced = announced;
+      this.max = max;
+    }
+
+    ReadStream<Buffer> wrap(ReadStream<Buffer> body) {
+      return new TappedStream(body, this::take).beforeEnd(this::end);
+    }
+
+    private void take(Buffer b) {
+      size += b.length();
+      if (size > max || (announced >= 0 && size > announced)) {
+        throw Errors.overQuota("Image exceeds the storage quota or its announced size.");
+      }
+      inspector.feed(b);
+      // hash the bytes in place: no copy of the upload
+      io.netty.buffer.ByteBuf nb = ((io.vertx.core.internal.buffer.BufferInternal) b).getByteBuf();
+      md5.update(nb.nioBuffer());
+      sha512.update(nb.nioBuffer());
+    }
+
+    private void end() {
+      if (announced >= 0 && size != announced) {
+        throw Errors.badRequest("Upload ended after " + size + " of " + announced + " bytes.");
+      }
+      verdict = inspector.finish();
+    }
+
+    String md5() {
+      return HexFormat.of().formatHex(md5.digest());
+    }
+
+    String sha512() {
+      return HexFormat.of().formatHex(sha512.digest());
+    }
+  }
+
+}
