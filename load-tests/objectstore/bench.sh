@@ -19,7 +19,7 @@ for tool in wrk curl python3 dd; do command -v $tool >/dev/null || { echo "missi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
-java -Xmx$HEAP -jar "$jar" --state-dir "$WORK/state" --port "$port" >"$WORK/server.log" 2>&1 &
+java ${JAVA_OPTS:-} -Xmx$HEAP -jar "$jar" --state-dir "$WORK/state" --port "$port" >"$WORK/server.log" 2>&1 &
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; cp "$WORK/server.log" /tmp/vs-bench-server.log 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT

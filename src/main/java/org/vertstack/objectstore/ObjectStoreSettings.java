@@ -75,9 +75,15 @@ public record ObjectStoreSettings(Path root, JsonObject section) {
     return out;
   }
 
-  /** Devices whose directories are on this node (those served by its object server). */
+  /**
+   * Devices whose directories are on this node: all of them in all-in-one; in a cluster, those
+   * whose host (and port, when given) are this node's object server.
+   */
   public List<Device> localDevices() {
-    return devices(objectServerHost(), 0).stream().filter(d -> d.path() != null).toList();
+    boolean allInOne = section.getJsonArray("devices", new JsonArray()).isEmpty();
+    int port = objectServerPort();
+    return devices(objectServerHost(), port).stream().filter(d -> d.path() != null)
+      .filter(d -> allInOne || (d.host().equals(objectServerHost()) && (port == 0 || d.port() == port))).toList();
   }
 
   public void formatLocalDevices() throws IOException {
@@ -94,18 +100,33 @@ public record ObjectStoreSettings(Path root, JsonObject section) {
       .put("fsync-dir", section.getBoolean("fsync-dir", false));
   }
 
+  private void save(Path file, Ring ring) throws IOException {
+    Files.createDirectories(root);
+    Path tmp = root.resolve("ring.json.tmp");
+    Files.writeString(tmp, ring.toJson().encode());
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
   /** Loads ring.json (creating it on first start); in all-in-one, points it at this node's port. */
   public Ring loadRing(String host, int port) throws IOException {
     Path file = root.resolve("ring.json");
     Ring ring;
     if (Files.exists(file)) {
       ring = Ring.fromJson(new JsonObject(Files.readString(file)));
+      // devices added to the configuration join the ring; only their share of partitions moves
+      boolean grown = false;
+      for (Device d : devices(host, port)) {
+        if (ring.device(d.id()) == null) {
+          ring = ring.withDevice(d);
+          grown = true;
+        }
+      }
+      if (grown) {
+        save(file, ring);
+      }
     } else {
       ring = Ring.build(partPower(), replicas(), devices(host, port));
-      Files.createDirectories(root);
-      Path tmp = root.resolve("ring.json.tmp");
-      Files.writeString(tmp, ring.toJson().encode());
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      save(file, ring);
     }
     boolean allInOne = section.getJsonArray("devices", new JsonArray()).isEmpty();
     return allInOne && host != null ? ring.withEndpoint(host, port) : ring;

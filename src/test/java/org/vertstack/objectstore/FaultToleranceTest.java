@@ -110,6 +110,7 @@ class FaultToleranceTest {
     } finally {
       Files.move(away, device(3));
     }
+    Thread.sleep(1500); // the object server notices the device is back within a second
     for (int i = 0; i < 10; i++) {
       assertThat(copies(c, "during-" + i)).isEqualTo(2);
     }

@@ -277,7 +277,7 @@ final class ObjectHandler {
       .compose(dstInfo -> objects.get(hash(src), -1, -1, false).compose(f -> {
         if (f.status() != 200 || expired(f.meta())) {
           if (f.body() != null) {
-            f.body().request().reset();
+            discard(f.body());
           }
           return Future.failedFuture(Errors.notFound("Not Found"));
         }
@@ -328,7 +328,7 @@ final class ObjectHandler {
       }
       if (f.status() != 200 || expired(f.meta())) {
         if (f.body() != null) {
-          f.body().request().reset();
+          discard(f.body());
         }
         return Future.<Void>failedFuture(Errors.notFound("Not Found"));
       }
@@ -337,7 +337,7 @@ final class ObjectHandler {
       if (simple && !manifest) {
         HttpServerResponse resp = ctx.response();
         if (resp.closed()) {
-          f.body().request().reset();
+          discard(f.body());
           return Future.<Void>succeededFuture();
         }
         objectHeaders(resp, meta, meta.getString("etag"));
@@ -345,7 +345,7 @@ final class ObjectHandler {
         return relay(f.body(), resp).compose(v -> resp.end());
       }
       if (f.body() != null) {
-        f.body().request().reset();
+        discard(f.body());
       }
       if (manifest && "get".equals(req.getParam("multipart-manifest")) && meta.getBoolean("slo", false)) {
         return LargeObjects.manifestBody(this, path, meta).compose(body -> {
@@ -465,7 +465,7 @@ final class ObjectHandler {
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
     dst.closeHandler(v -> {
       if (!done.future().isComplete()) {
-        src.request().reset();
+        discard(src);
         done.tryFail(new java.nio.channels.ClosedChannelException());
       }
     });
@@ -480,7 +480,7 @@ final class ObjectHandler {
           dst.drainHandler(v -> src.resume());
         }
       } catch (IllegalStateException gone) {
-        src.request().reset();
+        discard(src);
         done.tryFail(new java.nio.channels.ClosedChannelException());
       }
     });
@@ -488,6 +488,12 @@ final class ObjectHandler {
     src.endHandler(v -> done.tryComplete());
     src.resume();
     return done.future();
+  }
+
+  /** Abandons a replica's response we will not read (its connection is closed, quietly). */
+  static void discard(io.vertx.core.http.HttpClientResponse resp) {
+    resp.exceptionHandler(err -> { });
+    resp.request().reset();
   }
 
   static void objectHeaders(HttpServerResponse resp, JsonObject meta, String etag) {
@@ -603,7 +609,7 @@ final class ObjectHandler {
         return Future.failedFuture(Errors.notFound("Not Found"));
       }
       if (f.meta().getLong("size") > MAX_MANIFEST_BYTES) {
-        f.body().request().reset();
+        discard(f.body());
         return Future.failedFuture(Errors.badRequest("manifest too large"));
       }
       Future<Buffer> body = f.body().body();

@@ -42,6 +42,8 @@ public class ObjectServerVerticle extends VerticleBase {
   private static final int SMALL_READ = 64 * 1024;
 
   private final Map<String, Path> devices = new HashMap<>();
+  /** Whether each device is present, re-checked off the event loop twice a second. */
+  private final Map<Path, Boolean> mounted = new java.util.concurrent.ConcurrentHashMap<>();
   private WorkerExecutor disk;
   private HttpServer server;
 
@@ -57,7 +59,15 @@ public class ObjectServerVerticle extends VerticleBase {
       .setHandle100ContinueAutomatically(false)
       .setIdleTimeout(600);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
-    return server.listen();
+    vertx.setPeriodic(500, id -> checkDevices());
+    return checkDevices().compose(v -> server.listen());
+  }
+
+  private Future<Void> checkDevices() {
+    return disk.executeBlocking(() -> {
+      devices.values().forEach(dev -> mounted.put(dev, DiskStore.mounted(dev)));
+      return null;
+    }, false);
   }
 
   public int actualPort() {
@@ -75,7 +85,7 @@ public class ObjectServerVerticle extends VerticleBase {
           end(req, 400);
           return;
         }
-        if (!DiskStore.mounted(dev)) {
+        if (!mounted.getOrDefault(dev, false)) {
           end(req, 507);
           return;
         }
@@ -92,7 +102,7 @@ public class ObjectServerVerticle extends VerticleBase {
           end(req, 400);
           return;
         }
-        if (!DiskStore.mounted(dev)) {
+        if (!mounted.getOrDefault(dev, false)) {
           end(req, 507);
           return;
         }
