@@ -10,6 +10,7 @@ import org.vertstack.common.db.Databases;
 import org.vertstack.common.module.ServiceModule;
 import org.vertstack.objectstore.db.ContainerDb;
 import org.vertstack.objectstore.proxy.SwiftApi;
+import org.vertstack.objectstore.storage.LocalDevices;
 import org.vertstack.objectstore.storage.ObjectServerVerticle;
 
 import java.util.List;
@@ -67,6 +68,11 @@ public final class ObjectStoreModule implements ServiceModule {
     }).compose(port -> vertx.deployVerticle(ObjectServerVerticle.class, new DeploymentOptions()
         .setInstances(Math.max(1, settings.objectServerInstances())).setConfig(settings.objectServerConfig(port)))
       .compose(id -> vertx.executeBlocking(() -> settings.loadRing(settings.objectServerHost(), port)))
+      .onSuccess(ring -> {
+        java.util.Map<String, java.nio.file.Path> devs = new java.util.HashMap<>();
+        settings.localDevices().forEach(d -> devs.put(d.name(), java.nio.file.Path.of(d.path())));
+        ObjectStoreRuntime.installLocal(vertx, new LocalDevices(settings.objectServerHost(), port, java.util.Map.copyOf(devs)));
+      })
     ).compose(ring -> {
       ObjectStoreRuntime.install(vertx, ring);
       return vertx.deployVerticle(new MaintenanceVerticle(settings), new DeploymentOptions().setConfig(new JsonObject()));

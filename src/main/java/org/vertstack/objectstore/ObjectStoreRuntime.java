@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.vertstack.objectstore.ring.Ring;
+import org.vertstack.objectstore.storage.LocalDevices;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,7 @@ public final class ObjectStoreRuntime {
 
   private static final Map<Vertx, Ring> RINGS = new ConcurrentHashMap<>();
   private static final Map<Vertx, MaintenanceVerticle> MAINTENANCE = new ConcurrentHashMap<>();
+  private static final Map<Vertx, LocalDevices> LOCAL = new ConcurrentHashMap<>();
 
   private ObjectStoreRuntime() {
   }
@@ -29,8 +31,19 @@ public final class ObjectStoreRuntime {
     return ring;
   }
 
+  /** The devices of this node's object server (storage nodes only). */
+  public static void installLocal(Vertx vertx, LocalDevices local) {
+    LOCAL.put(vertx, local);
+  }
+
+  /** This node's object server devices, or null when it is not a storage node. */
+  public static LocalDevices local(Vertx vertx) {
+    return LOCAL.get(vertx);
+  }
+
   public static void forget(Vertx vertx) {
     RINGS.remove(vertx);
+    LOCAL.remove(vertx);
     MAINTENANCE.remove(vertx);
   }
 

@@ -32,6 +32,10 @@ public record ObjectStoreSettings(Path root, JsonObject section) {
     return section.getString("object-server-host", "127.0.0.1");
   }
 
+  public int diskThreads() {
+    return section.getInteger("disk-threads", 32);
+  }
+
   public int objectServerInstances() {
     return section.getInteger("object-server-instances", 2);
   }

@@ -65,7 +65,8 @@ public final class SwiftApi {
     this.objects = new ObjectClient(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
       .setReceiveBufferSize(1024 * 1024).setSendBufferSize(1024 * 1024)
       .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024),
-      new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1)), () -> ObjectStoreRuntime.ring(vertx));
+      new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1)), () -> ObjectStoreRuntime.ring(vertx),
+      () -> ObjectStoreRuntime.local(vertx), vertx.createSharedWorkerExecutor("objectstore-disk", settings.diskThreads()));
     this.objectHandler = new ObjectHandler(this);
   }
 

@@ -107,6 +107,30 @@ public final class DiskStore {
   }
 
   /**
+   * Stores a whole small body as version {@code ts}: checks its MD5 against {@code expected}
+   * (when given), completes {@code meta} (ts, size, etag...), writes, renames and fsyncs.
+   * Returns the etag, or null on a checksum mismatch (nothing written).
+   */
+  public static String storeSmall(Path device, int part, String hash, Buffer body, JsonObject meta, String expected, String ts)
+    throws IOException {
+    java.security.MessageDigest md5;
+    try {
+      md5 = java.security.MessageDigest.getInstance("MD5");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    md5.update(((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().nioBuffer());
+    String etag = java.util.HexFormat.of().formatHex(md5.digest());
+    if (expected != null && !expected.equalsIgnoreCase(etag)) {
+      return null;
+    }
+    meta.put("ts", ts).put("data_ts", ts).put("deleted", false).put("size", (long) body.length()).put("etag", etag);
+    Path tmp = writeTmp(device, body, meta);
+    commit(device, part, hash, tmp, ts, "data");
+    return etag;
+  }
+
+  /**
    * Makes a complete temp file (bytes + trailer) the object's version {@code ts} of the given
    * kind (data, meta or ts): rename into place, fsync, then drop what it supersedes.
    */

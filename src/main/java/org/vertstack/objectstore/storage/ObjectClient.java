@@ -2,6 +2,7 @@ package org.vertstack.objectstore.storage;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -13,6 +14,7 @@ import io.vertx.core.streams.ReadStream;
 import org.vertstack.objectstore.ring.Device;
 import org.vertstack.objectstore.ring.Ring;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -27,10 +29,25 @@ public final class ObjectClient {
 
   private final HttpClient client;
   private final Supplier<Ring> ring;
+  private final Supplier<LocalDevices> local;
+  private final WorkerExecutor disk;
 
   public ObjectClient(HttpClient client, Supplier<Ring> ring) {
+    this(client, ring, () -> null, null);
+  }
+
+  /** With {@code local} (this node's object server devices) and a disk pool, local replicas skip HTTP. */
+  public ObjectClient(HttpClient client, Supplier<Ring> ring, Supplier<LocalDevices> local, WorkerExecutor disk) {
     this.client = client;
     this.ring = ring;
+    this.local = local;
+    this.disk = disk;
+  }
+
+  /** The local path of a device when this node serves it and the proxy may use it directly. */
+  private Path localPath(Device d) {
+    LocalDevices l = disk == null ? null : local.get();
+    return l == null ? null : l.pathOf(d);
   }
 
   public Ring ring() {
@@ -89,24 +106,25 @@ public final class ObjectClient {
     Ring r = ring.get();
     int part = r.partition(hash);
     Iterator<Device> handoffs = r.handoffs(part).iterator();
-    List<Future<HttpClientResponse>> all = new ArrayList<>();
+    List<Future<Reply>> all = new ArrayList<>();
     String encoded = Wire.encode(meta);
     for (Device d : r.primaries(part)) {
-      all.add(sendBody(d, part, hash, body, encoded, expectedEtag, ts, handoffs));
+      all.add(sendBody(d, part, hash, body, meta, encoded, expectedEtag, ts, handoffs));
     }
+    // all replicas are awaited (not just a quorum): a 201 means every reachable copy is durable
     return Future.join(all).transform(x -> {
       int ok = 0;
       int mismatch = 0;
       String etag = null;
       long size = 0;
-      for (Future<HttpClientResponse> f : all) {
+      for (Future<Reply> f : all) {
         if (f.succeeded()) {
-          HttpClientResponse resp = f.result();
-          if (resp.statusCode() == 201) {
+          Reply resp = f.result();
+          if (resp.status() == 201) {
             ok++;
-            etag = resp.getHeader("Etag");
-            size = Long.parseLong(resp.getHeader(Wire.SIZE));
-          } else if (resp.statusCode() == 422) {
+            etag = resp.etag();
+            size = resp.size();
+          } else if (resp.status() == 422) {
             mismatch++;
           }
         }
@@ -118,24 +136,44 @@ public final class ObjectClient {
     });
   }
 
-  private Future<HttpClientResponse> sendBody(Device d, int part, String hash, Buffer body, String meta, String etag, String ts,
-                                              Iterator<Device> handoffs) {
-    return client.request(options(HttpMethod.PUT, d, uri(d, part, hash))).compose(req -> {
-      req.putHeader(Wire.TS, ts).putHeader(Wire.META, meta);
-      if (etag != null) {
-        req.putHeader(Wire.ETAG, etag);
-      }
-      return req.send(body);
-    }).compose(resp -> {
-      drain(resp);
-      int s = resp.statusCode();
-      return s == 201 || s == 422 ? Future.succeededFuture(resp) : Future.failedFuture("status " + s);
-    }).recover(err -> {
+  /** One replica's answer to a small write. */
+  private record Reply(int status, String etag, long size) {
+  }
+
+  private Future<Reply> sendBody(Device d, int part, String hash, Buffer body, JsonObject meta, String encoded, String etag,
+                                 String ts, Iterator<Device> handoffs) {
+    Path dev = localPath(d);
+    Future<Reply> sent;
+    if (dev != null) {
+      // this node's own device: the object server's write (same checks, rename and fsync) without the loopback hop
+      JsonObject copy = meta.copy();
+      sent = disk.executeBlocking(() -> {
+        if (!DiskStore.mounted(dev)) {
+          throw new java.io.IOException("device " + d.name() + " is not mounted");
+        }
+        String written = DiskStore.storeSmall(dev, part, hash, body, copy, etag, ts);
+        return written == null ? new Reply(422, null, 0) : new Reply(201, written, body.length());
+      }, false);
+    } else {
+      sent = client.request(options(HttpMethod.PUT, d, uri(d, part, hash))).compose(req -> {
+        req.putHeader(Wire.TS, ts).putHeader(Wire.META, encoded);
+        if (etag != null) {
+          req.putHeader(Wire.ETAG, etag);
+        }
+        return req.send(body);
+      }).compose(resp -> {
+        drain(resp);
+        int s = resp.statusCode();
+        return s == 201 ? Future.succeededFuture(new Reply(201, resp.getHeader("Etag"), Long.parseLong(resp.getHeader(Wire.SIZE))))
+          : s == 422 ? Future.succeededFuture(new Reply(422, null, 0)) : Future.failedFuture("status " + s);
+      });
+    }
+    return sent.recover(err -> {
       Device next;
       synchronized (handoffs) {
         next = handoffs.hasNext() ? handoffs.next() : null;
       }
-      return next == null ? Future.failedFuture(err) : sendBody(next, part, hash, body, meta, etag, ts, handoffs);
+      return next == null ? Future.failedFuture(err) : sendBody(next, part, hash, body, meta, encoded, etag, ts, handoffs);
     });
   }
 

@@ -145,18 +145,8 @@ public class ObjectServerVerticle extends VerticleBase {
     }
     Future<Integer> done;
     if (declared >= 0 && declared <= SMALL_BODY) {
-      done = req.body().compose(body -> disk.executeBlocking(() -> {
-        MessageDigest md5 = MessageDigest.getInstance("MD5");
-        md5.update(((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().nioBuffer());
-        String etag = HexFormat.of().formatHex(md5.digest());
-        if (expected != null && !expected.equalsIgnoreCase(etag)) {
-          return 422;
-        }
-        meta.put("ts", ts).put("data_ts", ts).put("deleted", false).put("size", (long) body.length()).put("etag", etag);
-        Path tmp = DiskStore.writeTmp(dev, body, meta);
-        DiskStore.commit(dev, part, hash, tmp, ts, "data");
-        return 201;
-      }, false));
+      done = req.body().compose(body -> disk.executeBlocking(
+        () -> DiskStore.storeSmall(dev, part, hash, body, meta, expected, ts) == null ? 422 : 201, false));
     } else {
       req.pause();
       Path tmp = DiskStore.newTmp(dev);
