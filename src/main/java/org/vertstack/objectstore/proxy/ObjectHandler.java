@@ -322,7 +322,35 @@ final class ObjectHandler {
     boolean simple = !head && h.get("Range") == null && h.get("If-Match") == null && h.get("If-None-Match") == null
       && h.get("If-Modified-Since") == null && h.get("If-Unmodified-Since") == null && req.getParam("multipart-manifest") == null;
     String hash = hash(path);
-    return authorize(path, caller, false, false).compose(x -> objects.get(hash, -1, -1, !simple)).compose(f -> {
+    if (simple) {
+      // a whole-object GET served from this node's own replica: sendFile, no loopback hop and no copies
+      return authorize(path, caller, false, false).compose(x -> objects.openLocal(hash)).<Void>compose(l -> {
+        if (l == null) {
+          return getViaServers(ctx, path, hash, true, false).mapEmpty();
+        }
+        if (expired(l.meta()) || l.meta().containsKey("manifest") || l.meta().getBoolean("slo", false)) {
+          objects.close(l.channel());
+          return getViaServers(ctx, path, hash, true, false).mapEmpty();
+        }
+        HttpServerResponse resp = ctx.response();
+        if (resp.closed()) {
+          objects.close(l.channel());
+          return Future.succeededFuture();
+        }
+        objectHeaders(resp, l.meta(), l.meta().getString("etag"));
+        resp.putHeader("Content-Length", String.valueOf(l.size()));
+        if (l.channel() == null) {
+          return resp.end(l.small());
+        }
+        return resp.sendFile(l.channel(), 0, l.size()).andThen(x -> objects.close(l.channel()));
+      });
+    }
+    return authorize(path, caller, false, false).compose(x -> getViaServers(ctx, path, hash, simple, head));
+  }
+
+  private Future<?> getViaServers(RoutingContext ctx, SwiftPath path, String hash, boolean simple, boolean head) {
+    HttpServerRequest req = ctx.request();
+    return objects.get(hash, -1, -1, !simple).compose(f -> {
       if (f.status() == 503) {
         return Future.<Void>failedFuture(Errors.of(503, "Service Unavailable"));
       }

@@ -14,7 +14,11 @@ import io.vertx.core.streams.ReadStream;
 import org.vertstack.objectstore.ring.Device;
 import org.vertstack.objectstore.ring.Ring;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -294,6 +298,66 @@ public final class ObjectClient {
     // spread reads over the replicas
     java.util.Collections.rotate(order, (int) (Thread.currentThread().getId() + System.nanoTime()) % order.size());
     return tryGet(order, 0, r.handoffs(part), part, hash, first, last, head, null, false);
+  }
+
+  /** A replica read straight from this node's disk: its metadata and either its bytes (small) or an open channel. */
+  public record LocalRead(JsonObject meta, long size, Buffer small, FileChannel channel) {
+  }
+
+  private static final int SMALL_READ = 64 * 1024;
+
+  /**
+   * Opens the current version of an object on the first replica in read order when that
+   * replica is on this node. Succeeds with null when it is not, or has no live version there
+   * (the caller then asks the object servers, which settle tombstones and handoffs).
+   */
+  public Future<LocalRead> openLocal(String hash) {
+    Ring r = ring.get();
+    int part = r.partition(hash);
+    List<Device> order = r.primaries(part);
+    Device first = order.get((int) Math.floorMod(Thread.currentThread().getId() + System.nanoTime(), (long) order.size()));
+    Path dev = localPath(first);
+    if (dev == null) {
+      return Future.succeededFuture();
+    }
+    return disk.executeBlocking(() -> {
+      if (!DiskStore.mounted(dev)) {
+        return null;
+      }
+      for (int attempt = 0; attempt < 3; attempt++) {
+        JsonObject meta = DiskStore.current(dev, part, hash);
+        if (meta == null || meta.getBoolean("deleted", false)) {
+          return null;
+        }
+        long size = meta.getLong("size");
+        try {
+          FileChannel ch = FileChannel.open(DiskStore.dataFile(dev, part, hash, meta), StandardOpenOption.READ);
+          if (size > SMALL_READ) {
+            return new LocalRead(meta, size, null, ch);
+          }
+          try (ch) {
+            ByteBuffer bb = ByteBuffer.allocate((int) size);
+            while (bb.hasRemaining() && ch.read(bb, bb.position()) > 0) {
+              // keep reading
+            }
+            return bb.hasRemaining() ? null : new LocalRead(meta, size, Buffer.buffer(bb.array()), null);
+          }
+        } catch (NoSuchFileException e) {
+          // replaced while we looked; read the newer version
+        }
+      }
+      return null;
+    }, false).recover(err -> Future.succeededFuture());
+  }
+
+  /** Closes a channel from {@link #openLocal} off the event loop. */
+  public void close(FileChannel ch) {
+    if (ch != null) {
+      disk.executeBlocking(() -> {
+        ch.close();
+        return null;
+      }, false);
+    }
   }
 
   private Future<Fetched> tryGet(List<Device> order, int idx, List<Device> handoffs, int part, String hash, long first,
