@@ -19,8 +19,15 @@ public final class Timestamps {
     return format(ts);
   }
 
+  private static final String ZEROS = "0000000000000000000";
+
+  /** Zero-padded to 19 digits (String.format cost 5 % of a small PUT's CPU). */
   public static String format(long micros) {
-    return String.format("%019d", micros);
+    if (micros < 0) {
+      throw new IllegalArgumentException("negative timestamp");
+    }
+    String digits = Long.toString(micros);
+    return digits.length() >= 19 ? digits : ZEROS.substring(digits.length()) + digits;
   }
 
   public static long micros(String ts) {
