@@ -43,7 +43,7 @@ public class MaintenanceVerticle extends VerticleBase {
     replicator = new Replicator(vertx, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
       new PoolOptions().setHttp1MaxSize(8)), disk, () -> ObjectStoreRuntime.ring(vertx), devices);
     auditor = new Auditor(disk, devices);
-    vertx.setPeriodic(settings.replicatorIntervalSeconds() * 1000, id -> replicate()
+    vertx.setPeriodic(settings.replicatorIntervalSeconds() * 1000, id -> replicate(true)
       .onSuccess(s -> {
         if (s.getLong("pushed") > 0 || s.getLong("removed") > 0) {
           LOG.info("replicator: {}", s.encode());
@@ -55,15 +55,23 @@ public class MaintenanceVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Runs a replication pass now (or joins the one under way). */
+  /** Runs a replication pass now at full speed (or joins the one under way and speeds it up). */
   public Future<JsonObject> replicate() {
+    return replicate(false);
+  }
+
+  private Future<JsonObject> replicate(boolean paced) {
     Promise<JsonObject> p = Promise.promise();
-    context.runOnContext(v -> runReplicator().onComplete(p));
+    context.runOnContext(v -> runReplicator(paced).onComplete(p));
     return p.future();
   }
 
-  private synchronized Future<JsonObject> runReplicator() {
+  private synchronized Future<JsonObject> runReplicator(boolean paced) {
+    if (!paced) {
+      replicator.paced(false);
+    }
     if (replicating == null || replicating.isComplete()) {
+      replicator.paced(paced);
       replicating = replicator.runOnce();
     }
     return replicating;
