@@ -122,6 +122,23 @@ export function UsageBar({ label, used, limit, unit }) {
   </div>`;
 }
 
+/**
+ * Editable name/value rows (image properties, object metadata). Inputs are named
+ * `${name}-key-${i}` and `${name}-value-${i}`; every change hands the new rows to onChange.
+ */
+export function KeyValueEditor({ rows, onChange, name, keyLabel, addLabel }) {
+  const edit = (i, field) => (e) => onChange(rows.map((r, j) => (j === i ? { ...r, [field]: e.target.value } : r)));
+  return html`
+    <div class="kv">
+      <span class="head">${keyLabel}</span><span class="head">Value</span><span></span>
+      ${rows.map((r, i) => html`
+        <input name=${`${name}-key-${i}`} aria-label=${keyLabel} value=${r.key} onInput=${edit(i, 'key')} />
+        <input name=${`${name}-value-${i}`} aria-label="Value" value=${r.value} onInput=${edit(i, 'value')} />
+        <button type="button" class="link danger" onClick=${() => onChange(rows.filter((_, j) => j !== i))}>Remove</button>`)}
+    </div>
+    <div><button type="button" class="secondary small" onClick=${() => onChange([...rows, { key: '', value: '' }])}>${addLabel}</button></div>`;
+}
+
 export function Toolbar({ children }) {
   return html`<div class="toolbar">${children}</div>`;
 }

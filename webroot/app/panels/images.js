@@ -3,7 +3,7 @@
 // JSON Patch, visibility, members (sharing between projects) and delete. Follows the live feed.
 import { html, useState } from '../lib.js';
 import { useLiveData } from '../hooks.js';
-import { Spinner, ErrorNote, DataTable, Dialog, ConfirmButton, Toolbar, Notice, UploadList, shortId } from '../ui.js';
+import { Spinner, ErrorNote, DataTable, Dialog, ConfirmButton, Toolbar, Notice, UploadList, KeyValueEditor, shortId } from '../ui.js';
 import { servicePath, formatBytes, formatDate, sendWithProgress, startUpload, useUploads } from '../transfer.js';
 
 const FEED = ['image.'];
@@ -138,7 +138,6 @@ function EditDialog({ api, base, image, admin, onClose }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (k) => (e) => setV({ ...v, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
-  const edit = (i, field) => (e) => setProps(props.map((p, j) => (j === i ? { ...p, [field]: e.target.value } : p)));
   const save = async (e) => {
     e.preventDefault();
     const ops = imagePatch(image, v, props);
@@ -164,14 +163,7 @@ function EditDialog({ api, base, image, admin, onClose }) {
       <label><span>Minimum disk (GiB)</span><input name="min_disk" type="number" min="0" value=${v.min_disk} onInput=${set('min_disk')} /></label>
       <label><span>Minimum RAM (MiB)</span><input name="min_ram" type="number" min="0" value=${v.min_ram} onInput=${set('min_ram')} /></label>
       <label class="check"><span>Protected (cannot be deleted)</span><input type="checkbox" name="protected" checked=${v.protected} onChange=${set('protected')} /></label>
-      <div class="kv">
-        <span class="head">Property</span><span class="head">Value</span><span></span>
-        ${props.map((p, i) => html`
-          <input name=${`prop-key-${i}`} aria-label="Property" value=${p.key} onInput=${edit(i, 'key')} />
-          <input name=${`prop-value-${i}`} aria-label="Value" value=${p.value} onInput=${edit(i, 'value')} />
-          <button type="button" class="link danger" onClick=${() => setProps(props.filter((_, j) => j !== i))}>Remove</button>`)}
-      </div>
-      <div><button type="button" class="secondary small" onClick=${() => setProps([...props, { key: '', value: '' }])}>Add property</button></div>
+      <${KeyValueEditor} rows=${props} onChange=${setProps} name="prop" keyLabel="Property" addLabel="Add property" />
       <${ErrorNote} error=${error} />
       <div class="actions">
         <button type="button" class="secondary" onClick=${onClose}>Cancel</button>

@@ -3,7 +3,7 @@
 // cancelled; large files go up in segments as a static large object. Lists follow the live feed.
 import { html, useState, useEffect } from '../lib.js';
 import { useLiveData } from '../hooks.js';
-import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, UploadList } from '../ui.js';
+import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, UploadList, KeyValueEditor } from '../ui.js';
 import {
   servicePath, encodePath, formatBytes, formatDate, sendWithProgress, downloadWithToken, startUpload, useUploads,
 } from '../transfer.js';
@@ -152,7 +152,6 @@ function MetadataDialog({ api, url, name, onClose }) {
   const f = head.data.facts;
   const current = rows || head.data.meta;
   const contentType = type ?? (f['content-type'] || '');
-  const edit = (i, field) => (e) => setRows(current.map((r, j) => (j === i ? { ...r, [field]: e.target.value } : r)));
   const save = async (e) => {
     e.preventDefault();
     setError(null);
@@ -181,14 +180,7 @@ function MetadataDialog({ api, url, name, onClose }) {
     </dl>
     <form class="form metadata" onSubmit=${save}>
       <label><span>Content type</span><input name="content-type" value=${contentType} onInput=${(e) => setType(e.target.value)} /></label>
-      <div class="kv">
-        <span class="head">Metadata name</span><span class="head">Value</span><span></span>
-        ${current.map((r, i) => html`
-          <input name=${`meta-key-${i}`} aria-label="Metadata name" value=${r.key} onInput=${edit(i, 'key')} />
-          <input name=${`meta-value-${i}`} aria-label="Value" value=${r.value} onInput=${edit(i, 'value')} />
-          <button type="button" class="link danger" onClick=${() => setRows(current.filter((_, j) => j !== i))}>Remove</button>`)}
-      </div>
-      <div><button type="button" class="secondary small" onClick=${() => setRows([...current, { key: '', value: '' }])}>Add metadata</button></div>
+      <${KeyValueEditor} rows=${current} onChange=${setRows} name="meta" keyLabel="Metadata name" addLabel="Add metadata" />
       <${ErrorNote} error=${error} />
       <div class="actions">
         <button type="button" class="secondary" onClick=${onClose}>Cancel</button>

@@ -12,8 +12,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -36,8 +34,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class DashboardBrowserTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final String MEMBER_PASSWORD = "dana-password-1";
   // the node is shared with other tests: names of our own
   private static final String ALPHA = TestCloud.unique("alpha");
@@ -57,7 +53,7 @@ class DashboardBrowserTest {
 
   @BeforeAll
   static void startCloud() throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed");
+    assumeTrue(Chromium.installed(), "Debian's chromium and chromedriver are not installed");
     cloud = DashboardNode.shared();
     adminToken = cloud.adminToken();
     alpha = cloud.create(adminToken, "projects", "project", new JsonObject().put("name", ALPHA).put("description", "Team alpha"));
@@ -72,15 +68,8 @@ class DashboardBrowserTest {
   @BeforeEach
   void openBrowser() throws Exception {
     profile = Files.createTempDirectory("vertstack-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--window-size=1280,800", "--user-data-dir=" + profile);
-    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-      .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
+    ChromeOptions options = Chromium.options(profile);
+    browser = Chromium.start(options);
     wait = new WebDriverWait(browser, Duration.ofSeconds(15));
   }
 
@@ -88,10 +77,7 @@ class DashboardBrowserTest {
   void closeBrowser() throws Exception {
     if (browser != null) {
       // the page broke no rule of its Content-Security-Policy and threw no uncaught error
-      List<String> problems = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
-        .map(org.openqa.selenium.logging.LogEntry::getMessage)
-        .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught"))
-        .toList();
+      List<String> problems = Chromium.pageProblems(browser);
       browser.quit();
       assertThat(problems).isEmpty();
     }

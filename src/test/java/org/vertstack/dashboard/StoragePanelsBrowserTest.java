@@ -13,8 +13,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.chromium.HasNetworkConditions;
@@ -46,8 +44,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StoragePanelsBrowserTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final String PASSWORD = "storage-password-1";
   private static final String ALPHA = TestCloud.unique("store-alpha");
   private static final String BETA = TestCloud.unique("store-beta");
@@ -66,7 +62,7 @@ class StoragePanelsBrowserTest {
 
   @BeforeAll
   static void startCloud() throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed");
+    assumeTrue(Chromium.installed(), "Debian's chromium and chromedriver are not installed");
     cloud = DashboardNode.shared();
     String admin = cloud.adminToken();
     alpha = cloud.create(admin, "projects", "project", new JsonObject().put("name", ALPHA));
@@ -83,18 +79,11 @@ class StoragePanelsBrowserTest {
   void openBrowser() throws Exception {
     profile = Files.createTempDirectory("vertstack-chromium-");
     files = Files.createTempDirectory("vertstack-uploads-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--window-size=1280,800", "--user-data-dir=" + profile);
-    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
+    ChromeOptions options = Chromium.options(profile);
     downloads = Files.createDirectories(files.resolve("downloads"));
     options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
       "download.prompt_for_download", false));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-      .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
+    browser = Chromium.start(options);
     wait = new WebDriverWait(browser, Duration.ofSeconds(20));
   }
 
@@ -102,10 +91,7 @@ class StoragePanelsBrowserTest {
   void closeBrowser() throws Exception {
     if (browser != null) {
       // the page broke no rule of its Content-Security-Policy and threw no uncaught error
-      List<String> problems = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
-        .map(org.openqa.selenium.logging.LogEntry::getMessage)
-        .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught"))
-        .toList();
+      List<String> problems = Chromium.pageProblems(browser);
       browser.quit();
       assertThat(problems).isEmpty();
     }
