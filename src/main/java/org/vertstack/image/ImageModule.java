@@ -84,6 +84,7 @@ public final class ImageModule implements ServiceModule {
       ImageData data = new ImageData(images, store, garbage, conf.getLong("max-image-bytes", 5L << 30), nodeId);
       Components c = new Components(images, data, store, garbage, config, nodeId);
       NODES.put(vertx, c);
+      new io.vertx.serviceproxy.ServiceBinder(vertx).setAddress(ImageCatalog.ADDRESS).register(ImageCatalog.class, new ImageCatalogImpl(images));
       vertx.setPeriodic(60_000, 300_000, id -> garbage.sweep()
         .onFailure(err -> LOG.warn("image garbage sweep: {}", err.getMessage())));
       vertx.setTimer(3_000, id -> new TinyGuest(vertx, config, c).importOnce());
