@@ -15,11 +15,14 @@ export function useLiveData(loader, deps, feedPrefixes = []) {
     );
   }, deps);
   useEffect(reload, [reload]);
-  // Several events in a burst cost one reload.
+  // Several events in a burst cost one reload. The timer calls the latest loader: the panel's
+  // filters may have changed since the event came, and a reload with the old ones would win.
+  const latest = useRef(reload);
+  latest.current = reload;
   const pending = useRef(null);
   useFeed(feedPrefixes, () => {
     if (pending.current) return;
-    pending.current = setTimeout(() => { pending.current = null; reload(); }, 80);
+    pending.current = setTimeout(() => { pending.current = null; latest.current(); }, 80);
   });
   useEffect(() => () => clearTimeout(pending.current), []);
   return { ...state, reload };
