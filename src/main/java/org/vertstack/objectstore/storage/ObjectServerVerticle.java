@@ -124,19 +124,32 @@ public class ObjectServerVerticle extends VerticleBase {
     }
   }
 
-  private void put(HttpServerRequest req, Path dev, int part, String hash) {
+  /** The timestamp and metadata a PUT or DELETE carries. */
+  private record Version(String ts, JsonObject meta) {
+  }
+
+  /** Reads the version headers; answers 400 and gives null when they are missing or malformed. */
+  private Version version(HttpServerRequest req) {
     String ts = req.getHeader(Wire.TS);
     if (ts == null || !DiskStore.TS.matcher(ts).matches()) {
       end(req, 400);
-      return;
+      return null;
     }
-    JsonObject meta;
     try {
-      meta = Wire.decode(req.getHeader(Wire.META));
+      return new Version(ts, Wire.decode(req.getHeader(Wire.META)));
     } catch (RuntimeException e) {
       end(req, 400);
+      return null;
+    }
+  }
+
+  private void put(HttpServerRequest req, Path dev, int part, String hash) {
+    Version version = version(req);
+    if (version == null) {
       return;
     }
+    String ts = version.ts();
+    JsonObject meta = version.meta();
     String expected = req.getHeader(Wire.ETAG);
     String lengthHeader = req.getHeader("Content-Length");
     long declared = lengthHeader == null ? -1 : Long.parseLong(lengthHeader);
@@ -266,18 +279,12 @@ public class ObjectServerVerticle extends VerticleBase {
   }
 
   private void delete(HttpServerRequest req, Path dev, int part, String hash) {
-    String ts = req.getHeader(Wire.TS);
-    if (ts == null || !DiskStore.TS.matcher(ts).matches()) {
-      end(req, 400);
+    Version version = version(req);
+    if (version == null) {
       return;
     }
-    JsonObject meta;
-    try {
-      meta = Wire.decode(req.getHeader(Wire.META));
-    } catch (RuntimeException e) {
-      end(req, 400);
-      return;
-    }
+    String ts = version.ts();
+    JsonObject meta = version.meta();
     meta.put("ts", ts).put("deleted", true).remove("data_ts");
     disk.executeBlocking(() -> {
       JsonObject cur = DiskStore.current(dev, part, hash);
