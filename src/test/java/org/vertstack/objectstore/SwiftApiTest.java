@@ -179,6 +179,41 @@ class SwiftApiTest {
   }
 
   @Test
+  void rangesAndConditionalsOnAnObjectServedFromAFile() throws Exception {
+    // 200 KiB: past the size read into memory, so the bytes come from the replica's file
+    byte[] bytes = new byte[200 * 1024];
+    new java.util.Random(7).nextBytes(bytes);
+    Buffer body = Buffer.buffer(bytes);
+    String o = account(alice) + "/" + container(alice) + "/big";
+    String etag = call(alice, HttpMethod.PUT, o, Map.of(), body).getHeader("Etag");
+    assertThat(etag).isEqualTo(md5(body));
+
+    HttpResponse<Buffer> whole = call(alice, HttpMethod.GET, o, Map.of(), null);
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(whole.body()).isEqualTo(body);
+    HttpResponse<Buffer> middle = call(alice, HttpMethod.GET, o, Map.of("Range", "bytes=70000-140000"), null);
+    assertThat(middle.statusCode()).isEqualTo(206);
+    assertThat(middle.getHeader("Content-Range")).isEqualTo("bytes 70000-140000/" + bytes.length);
+    assertThat(middle.body()).isEqualTo(body.slice(70000, 140001));
+    assertThat(call(alice, HttpMethod.GET, o, Map.of("Range", "bytes=-5"), null).body()).isEqualTo(body.slice(bytes.length - 5, bytes.length));
+    HttpResponse<Buffer> multi = call(alice, HttpMethod.GET, o, Map.of("Range", "bytes=0-0,204799-"), null);
+    assertThat(multi.statusCode()).isEqualTo(206);
+    assertThat(multi.getHeader("Content-Type")).startsWith("multipart/byteranges;boundary=");
+    HttpResponse<Buffer> headRange = call(alice, HttpMethod.HEAD, o, Map.of("Range", "bytes=10-19"), null);
+    assertThat(headRange.statusCode()).isEqualTo(206);
+    assertThat(headRange.getHeader("Content-Length")).isEqualTo("10");
+    HttpResponse<Buffer> head = call(alice, HttpMethod.HEAD, o, Map.of(), null);
+    assertThat(head.getHeader("Content-Length")).isEqualTo(String.valueOf(bytes.length));
+    assertThat(head.getHeader("Etag")).isEqualTo(etag);
+    assertThat(call(alice, HttpMethod.GET, o, Map.of("Range", "bytes=204800-"), null).statusCode()).isEqualTo(416);
+    assertThat(call(alice, HttpMethod.GET, o, Map.of("If-None-Match", etag), null).statusCode()).isEqualTo(304);
+    assertThat(call(alice, HttpMethod.GET, o, Map.of("If-Match", "\"nope\""), null).statusCode()).isEqualTo(412);
+    HttpResponse<Buffer> matched = call(alice, HttpMethod.GET, o, Map.of("If-Match", etag, "Range", "bytes=1-2"), null);
+    assertThat(matched.statusCode()).isEqualTo(206);
+    assertThat(matched.body()).isEqualTo(body.slice(1, 3));
+  }
+
+  @Test
   void hostileNamesAreStoredByHashOrRejectedNeverEscape() throws Exception {
     String a = account(alice);
     String c = container(alice);

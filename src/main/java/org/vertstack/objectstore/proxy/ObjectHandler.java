@@ -322,30 +322,9 @@ final class ObjectHandler {
     boolean simple = !head && h.get("Range") == null && h.get("If-Match") == null && h.get("If-None-Match") == null
       && h.get("If-Modified-Since") == null && h.get("If-Unmodified-Since") == null && req.getParam("multipart-manifest") == null;
     String hash = hash(path);
-    if (simple) {
-      // a whole-object GET served from this node's own replica: sendFile, no loopback hop and no copies
-      return authorize(path, caller, false, false).compose(x -> objects.openLocal(hash)).<Void>compose(l -> {
-        if (l == null) {
-          return getViaServers(ctx, path, hash, true, false).mapEmpty();
-        }
-        if (expired(l.meta()) || l.meta().containsKey("manifest") || l.meta().getBoolean("slo", false)) {
-          objects.close(l.channel());
-          return getViaServers(ctx, path, hash, true, false).mapEmpty();
-        }
-        HttpServerResponse resp = ctx.response();
-        if (resp.closed()) {
-          objects.close(l.channel());
-          return Future.succeededFuture();
-        }
-        objectHeaders(resp, l.meta(), l.meta().getString("etag"));
-        resp.putHeader("Content-Length", String.valueOf(l.size()));
-        if (l.channel() == null) {
-          return resp.end(l.small());
-        }
-        return resp.sendFile(l.channel(), 0, l.size()).andThen(x -> objects.close(l.channel()));
-      });
-    }
-    return authorize(path, caller, false, false).compose(x -> getViaServers(ctx, path, hash, simple, head));
+    // this node's own replica answers without the loopback hop when it can; else the object servers
+    return authorize(path, caller, false, false).compose(x -> LocalGet.serve(objects, ctx, hash, head))
+      .compose(served -> served ? Future.succeededFuture() : getViaServers(ctx, path, hash, simple, head));
   }
 
   private Future<?> getViaServers(RoutingContext ctx, SwiftPath path, String hash, boolean simple, boolean head) {
@@ -521,6 +500,7 @@ final class ObjectHandler {
   /** Abandons a replica's response we will not read (its connection is closed, quietly). */
   static void discard(io.vertx.core.http.HttpClientResponse resp) {
     resp.exceptionHandler(err -> { });
+    resp.request().exceptionHandler(err -> { });
     resp.request().reset();
   }
 

@@ -58,7 +58,7 @@ public final class Ranges {
           out.add(new Range(Math.max(0, size - suffix), size - 1));
         } else {
           long first = Long.parseLong(a);
-          long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+          long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b); // open-ended: to the end, even past it
           if (first < 0 || last < first) {
             return null;
           }

@@ -95,7 +95,7 @@ public final class ObjectClient {
         }
       }
       if (live.size() < r.quorum()) {
-        live.forEach(t -> t.req.reset());
+        live.forEach(t -> abandon(t.req));
         return Future.succeededFuture(new PutResult(503, null, 0));
       }
       return fanOut(body, live, r.quorum());
@@ -202,7 +202,10 @@ public final class ObjectClient {
       req.continueHandler(v -> ready.tryComplete(new Target(req, response)));
       response.onComplete(ar -> {
         if (ready.tryFail(ar.succeeded() ? "status " + ar.result().statusCode() : String.valueOf(ar.cause()))) {
-          req.reset();
+          if (ar.succeeded()) {
+            ar.result().exceptionHandler(err -> { });
+          }
+          abandon(req);
         }
       });
       req.sendHead().onFailure(ready::tryFail);
@@ -249,7 +252,7 @@ public final class ObjectClient {
       }
     });
     body.exceptionHandler(err -> {
-      targets.forEach(t -> t.req.reset());
+      targets.forEach(t -> abandon(t.req));
       sent.tryFail(err);
     });
     body.endHandler(v -> {
@@ -458,6 +461,12 @@ public final class ObjectClient {
         }
         return next == null ? Future.failedFuture(err) : sendSimple(method, next, part, hash, ts, meta, handoffs);
       });
+  }
+
+  /** Resets a request we give up on, quietly: its failure is already accounted for. */
+  static void abandon(HttpClientRequest req) {
+    req.exceptionHandler(err -> { });
+    req.reset();
   }
 
   /** Lets a response we do not read finish (it may have ended already), so its connection is reused. */
