@@ -59,10 +59,17 @@ mb() { python3 -c "print(round(($1) / ($2) / 1e6, 1))"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 pct() { python3 -c "print(round(100 * $1 / $2))"; }
 bytes=$((BIG_MB * 1024 * 1024))
-t0=$(date +%s.%N); dd if=/dev/zero of="$WORK/raw" bs=4M count=$((BIG_MB / 4)) conv=fsync status=none; t1=$(date +%s.%N)
-raw_write=$(mb $bytes "$t1 - $t0")
+ROUNDS=${ROUNDS:-3}
 head -c $bytes /dev/urandom >"$WORK/big"
-put=$(curl -fsS -o /dev/null -w '%{speed_upload}' -X PUT -T "$WORK/big" -H "X-Auth-Token: $token" "$base$VS_BASE/bench/big")
+# rounds of a raw write and a PUT of the same size (the disk's write speed swings too)
+raw_writes=(); puts=()
+for _ in $(seq 1 "$ROUNDS"); do
+  t0=$(date +%s.%N); dd if=/dev/zero of="$WORK/raw" bs=4M count=$((BIG_MB / 4)) conv=fsync status=none; t1=$(date +%s.%N)
+  raw_writes+=("$(mb $bytes "$t1 - $t0")")
+  puts+=("$(mb "$(curl -fsS -o /dev/null -w '%{speed_upload}' -X PUT -T "$WORK/big" -H "X-Auth-Token: $token" "$base$VS_BASE/bench/big")" 1)")
+done
+raw_write=$(median "${raw_writes[@]}")
+put=$(median "${puts[@]}")
 # integrity first, untimed: the download through a pipe, compared byte for byte
 curl -fsS -H "X-Auth-Token: $token" "$base$VS_BASE/bench/big" | cmp - "$WORK/big" || { echo "1 GiB download differs" >&2; exit 1; }
 # Timed GETs go to /dev/null, as wrk discards its bodies: a client writing 1 GiB to the disk under
@@ -70,7 +77,6 @@ curl -fsS -H "X-Auth-Token: $token" "$base$VS_BASE/bench/big" | cmp - "$WORK/big
 # replicas there). Then, as the raw read of this virtual disk swings from run to run, rounds of a
 # raw read and a GET with the page cache dropped (needs root): the bytes come off the disk, like
 # the raw read. Medians of ROUNDS.
-ROUNDS=${ROUNDS:-3}
 get_big() { mb "$(curl -fsS -o /dev/null -w '%{speed_download}' -H "X-Auth-Token: $token" "$base$VS_BASE/bench/big")" 1; }
 can_drop=false
 [ -w /proc/sys/vm/drop_caches ] && can_drop=true
@@ -87,9 +93,10 @@ done
 rm -f "$WORK/raw"
 raw_read=$(median "${raws[@]}")
 limit_write=$(python3 -c "print(round($raw_write / 3, 1))")
-printf 'raw disk               write %s MB/s (fsync)   read %s MB/s (O_DIRECT, median of: %s)\n' "$raw_write" "$raw_read" "${raws[*]}"
-printf '%-22s %s MB/s  (physical limit with 3 replicas on one disk: %s MB/s = %s%%)\n' "${BIG_MB} MiB PUT" \
-  "$(mb "$put" 1)" "$limit_write" "$(pct "$put / 1e6" "$limit_write")"
+printf 'raw disk               write %s MB/s (fsync, median of: %s)   read %s MB/s (O_DIRECT, median of: %s)\n' \
+  "$raw_write" "${raw_writes[*]}" "$raw_read" "${raws[*]}"
+printf '%-22s %s MB/s  (median of: %s; physical limit with 3 replicas on one disk: %s MB/s = %s%%)\n' "${BIG_MB} MiB PUT" \
+  "$put" "${puts[*]}" "$limit_write" "$(pct "$put" "$limit_write")"
 if $can_drop; then
   cold=$(median "${colds[@]}")
   printf '%-22s %s MB/s  (median of: %s; raw read %s MB/s = %s%%)\n' "${BIG_MB} MiB GET, from disk" "$cold" "${colds[*]}" \

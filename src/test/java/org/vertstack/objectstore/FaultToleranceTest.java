@@ -127,6 +127,56 @@ class FaultToleranceTest {
     assertThat(ObjectStoreRuntime.replicate(cloud.node().vertx()).await().getLong("pushed")).isZero();
   }
 
+  private static List<Path> tempFiles() throws Exception {
+    List<Path> out = new ArrayList<>();
+    for (int d = 1; d <= 3; d++) {
+      try (Stream<Path> s = Files.list(device(d).resolve("tmp"))) {
+        s.forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void streamedWritesLeaveNothingBehindWhenRefusedOrCutOff() throws Exception {
+    String c = TestCloud.unique("stream");
+    assertThat(call(HttpMethod.PUT, "/" + c, null).statusCode()).isEqualTo(201);
+    byte[] bytes = new byte[300 * 1024]; // past the size sent in one piece: streamed to every replica
+    new Random(3).nextBytes(bytes);
+    Buffer body = Buffer.buffer(bytes);
+
+    var wrongEtag = cloud.http().requestAbs(HttpMethod.PUT, cloud.baseUrl() + "/object-store/v1/" + account + "/" + c + "/checked")
+      .putHeader("X-Auth-Token", token).putHeader("Etag", "0123456789abcdef0123456789abcdef").sendBuffer(body).await();
+    assertThat(wrongEtag.statusCode()).isEqualTo(422);
+    assertThat(copies(c, "checked")).isZero();
+
+    // a client that goes away halfway: no object, and no temp file stays on any device
+    var socket = cloud.node().vertx().createNetClient().connect(cloud.port(), "127.0.0.1").await();
+    socket.write("PUT /object-store/v1/" + account + "/" + c + "/cut HTTP/1.1\r\nHost: localhost\r\nX-Auth-Token: " + token
+      + "\r\nContent-Length: " + bytes.length + "\r\n\r\n").await();
+    socket.write(body.slice(0, 200 * 1024)).await();
+    Thread.sleep(300);
+    socket.close().await();
+    long deadline = System.currentTimeMillis() + 5000;
+    while (!tempFiles().isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(tempFiles()).isEmpty();
+    assertThat(call(HttpMethod.GET, "/" + c + "/cut", null).statusCode()).isEqualTo(404);
+    assertThat(copies(c, "cut")).isZero();
+
+    Path away = device(1).resolveSibling("dev1.unplugged");
+    Files.move(device(1), away);
+    try {
+      assertThat(call(HttpMethod.PUT, "/" + c + "/two-of-three", body).statusCode()).isEqualTo(201);
+      assertThat(call(HttpMethod.GET, "/" + c + "/two-of-three", null).body()).isEqualTo(body);
+    } finally {
+      Files.move(away, device(1));
+    }
+    assertThat(copies(c, "two-of-three")).isEqualTo(2);
+    assertThat(tempFiles()).isEmpty();
+  }
+
   @Test
   void theAuditorQuarantinesRottenBytesAndTheReplicatorHeals() throws Exception {
     String c = TestCloud.unique("rot");

@@ -500,7 +500,6 @@ final class ObjectHandler {
   /** Abandons a replica's response we will not read (its connection is closed, quietly). */
   static void discard(io.vertx.core.http.HttpClientResponse resp) {
     resp.exceptionHandler(err -> { });
-    resp.request().exceptionHandler(err -> { });
     resp.request().reset();
   }
 

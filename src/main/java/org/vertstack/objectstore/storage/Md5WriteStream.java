@@ -3,21 +3,20 @@ package org.vertstack.objectstore.storage;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
 import io.vertx.core.streams.WriteStream;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Writes to a file while computing the MD5 and the length. */
+/** Passes bytes on to another stream while computing their MD5 and length. */
 final class Md5WriteStream implements WriteStream<Buffer> {
 
-  private final AsyncFile file;
+  private final WriteStream<Buffer> file;
   private final MessageDigest md5;
   private long length;
 
-  Md5WriteStream(AsyncFile file) {
+  Md5WriteStream(WriteStream<Buffer> file) {
     this.file = file;
     try {
       this.md5 = MessageDigest.getInstance("MD5");
@@ -39,7 +38,7 @@ final class Md5WriteStream implements WriteStream<Buffer> {
     return file.write(data);
   }
 
-  /** Ends nothing: the caller appends the trailer and closes the file. */
+  /** Ends nothing: the caller completes the file (see {@link ReplicaFile#commit}). */
   @Override
   public Future<Void> end() {
     return Future.succeededFuture();

@@ -2,6 +2,7 @@ package org.vertstack.objectstore.storage;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -31,17 +32,15 @@ import java.util.function.Supplier;
  */
 public final class ObjectClient {
 
+  private final Vertx vertx;
   private final HttpClient client;
   private final Supplier<Ring> ring;
   private final Supplier<LocalDevices> local;
   private final WorkerExecutor disk;
 
-  public ObjectClient(HttpClient client, Supplier<Ring> ring) {
-    this(client, ring, () -> null, null);
-  }
-
   /** With {@code local} (this node's object server devices) and a disk pool, local replicas skip HTTP. */
-  public ObjectClient(HttpClient client, Supplier<Ring> ring, Supplier<LocalDevices> local, WorkerExecutor disk) {
+  public ObjectClient(Vertx vertx, HttpClient client, Supplier<Ring> ring, Supplier<LocalDevices> local, WorkerExecutor disk) {
+    this.vertx = vertx;
     this.client = client;
     this.ring = ring;
     this.local = local;
@@ -83,19 +82,19 @@ public final class ObjectClient {
     Ring r = ring.get();
     int part = r.partition(hash);
     Iterator<Device> handoffs = r.handoffs(part).iterator();
-    List<Future<Target>> opening = new ArrayList<>();
+    List<Future<ReplicaWrite>> opening = new ArrayList<>();
     for (Device d : r.primaries(part)) {
       opening.add(openPut(d, part, hash, length, meta, expectedEtag, ts, handoffs));
     }
     return Future.join(opening).transform(x -> {
-      List<Target> live = new ArrayList<>();
-      for (Future<Target> f : opening) {
+      List<ReplicaWrite> live = new ArrayList<>();
+      for (Future<ReplicaWrite> f : opening) {
         if (f.succeeded()) {
           live.add(f.result());
         }
       }
       if (live.size() < r.quorum()) {
-        live.forEach(t -> abandon(t.req));
+        live.forEach(ReplicaWrite::abort);
         return Future.succeededFuture(new PutResult(503, null, 0));
       }
       return fanOut(body, live, r.quorum());
@@ -181,13 +180,24 @@ public final class ObjectClient {
     });
   }
 
-  private record Target(HttpClientRequest req, Future<HttpClientResponse> response) {
+  private Future<ReplicaWrite> openPut(Device d, int part, String hash, long length, JsonObject meta, String etag, String ts,
+                                       Iterator<Device> handoffs) {
+    Path dev = localPath(d);
+    Future<ReplicaWrite> opened = dev != null
+      // this node's own device: the object server's temp file, checks, fsync and rename, without the loopback hop
+      ? ReplicaFile.create(vertx, disk, dev, part, hash).map(file -> new LocalWrite(file, meta.copy(), ts, etag, length))
+      : openRemote(d, part, hash, length, meta, etag, ts);
+    return opened.recover(err -> {
+      Device next;
+      synchronized (handoffs) {
+        next = handoffs.hasNext() ? handoffs.next() : null;
+      }
+      return next == null ? Future.failedFuture(err) : openPut(next, part, hash, length, meta, etag, ts, handoffs);
+    });
   }
 
-  private Future<Target> openPut(Device d, int part, String hash, long length, JsonObject meta, String etag, String ts,
-                                 Iterator<Device> handoffs) {
-    String uri = uri(d, part, hash);
-    return client.request(options(HttpMethod.PUT, d, uri)).compose(req -> {
+  private Future<ReplicaWrite> openRemote(Device d, int part, String hash, long length, JsonObject meta, String etag, String ts) {
+    return client.request(options(HttpMethod.PUT, d, uri(d, part, hash))).compose(req -> {
       req.putHeader(Wire.TS, ts).putHeader(Wire.META, Wire.encode(meta)).putHeader("Expect", "100-continue");
       if (etag != null) {
         req.putHeader(Wire.ETAG, etag);
@@ -197,9 +207,9 @@ public final class ObjectClient {
       } else {
         req.setChunked(true);
       }
-      Promise<Target> ready = Promise.promise();
+      Promise<ReplicaWrite> ready = Promise.promise();
       Future<HttpClientResponse> response = req.response();
-      req.continueHandler(v -> ready.tryComplete(new Target(req, response)));
+      req.continueHandler(v -> ready.tryComplete(new RemoteWrite(req, response)));
       response.onComplete(ar -> {
         if (ready.tryFail(ar.succeeded() ? "status " + ar.result().statusCode() : String.valueOf(ar.cause()))) {
           if (ar.succeeded()) {
@@ -210,41 +220,42 @@ public final class ObjectClient {
       });
       req.sendHead().onFailure(ready::tryFail);
       return ready.future();
-    }).recover(err -> {
-      Device next;
-      synchronized (handoffs) {
-        next = handoffs.hasNext() ? handoffs.next() : null;
-      }
-      return next == null ? Future.failedFuture(err) : openPut(next, part, hash, length, meta, etag, ts, handoffs);
     });
   }
 
-  private Future<PutResult> fanOut(ReadStream<Buffer> body, List<Target> targets, int quorum) {
+  /**
+   * Streams the body to every replica at the pace of the slowest live one. The MD5 is computed
+   * once here for the local replicas (remote object servers compute their own).
+   */
+  private Future<PutResult> fanOut(ReadStream<Buffer> body, List<ReplicaWrite> targets, int quorum) {
     boolean[] dead = new boolean[targets.size()];
     for (int i = 0; i < targets.size(); i++) {
       int idx = i;
-      targets.get(i).response.onFailure(err -> dead[idx] = true);
-      targets.get(i).req.exceptionHandler(err -> dead[idx] = true);
+      targets.get(i).onFailure(err -> dead[idx] = true);
     }
+    java.security.MessageDigest md5 = targets.stream().anyMatch(t -> t instanceof LocalWrite) ? newMd5() : null;
     Runnable maybeResume = () -> {
       for (int i = 0; i < targets.size(); i++) {
-        if (!dead[i] && targets.get(i).req.writeQueueFull()) {
+        if (!dead[i] && targets.get(i).writeQueueFull()) {
           return;
         }
       }
       body.resume();
     };
-    for (Target t : targets) {
-      t.req.drainHandler(v -> maybeResume.run());
+    for (ReplicaWrite t : targets) {
+      t.drainHandler(v -> maybeResume.run());
     }
     Promise<Void> sent = Promise.promise();
     body.handler(buf -> {
+      if (md5 != null) {
+        md5.update(((io.vertx.core.internal.buffer.BufferInternal) buf).getByteBuf().nioBuffer());
+      }
       boolean full = false;
       for (int i = 0; i < targets.size(); i++) {
         if (!dead[i]) {
-          HttpClientRequest req = targets.get(i).req;
-          req.write(buf);
-          full |= req.writeQueueFull();
+          ReplicaWrite t = targets.get(i);
+          t.write(buf);
+          full |= t.writeQueueFull();
         }
       }
       if (full) {
@@ -252,33 +263,35 @@ public final class ObjectClient {
       }
     });
     body.exceptionHandler(err -> {
-      targets.forEach(t -> abandon(t.req));
+      targets.forEach(ReplicaWrite::abort);
       sent.tryFail(err);
     });
     body.endHandler(v -> {
+      String etag = md5 == null ? null : java.util.HexFormat.of().formatHex(md5.digest());
       for (int i = 0; i < targets.size(); i++) {
         if (!dead[i]) {
-          targets.get(i).req.end();
+          targets.get(i).end(etag);
+        } else {
+          targets.get(i).abort();
         }
       }
       sent.tryComplete();
     });
     body.resume();
-    List<Future<HttpClientResponse>> responses = targets.stream().map(Target::response).toList();
-    return sent.future().compose(v -> Future.join(responses).transform(x -> {
+    List<Future<Reply>> replies = targets.stream().map(ReplicaWrite::reply).toList();
+    return sent.future().compose(v -> Future.join(replies).transform(x -> {
       int ok = 0;
       int mismatch = 0;
       String etag = null;
       long size = 0;
-      for (Future<HttpClientResponse> f : responses) {
+      for (Future<Reply> f : replies) {
         if (f.succeeded()) {
-          HttpClientResponse resp = f.result();
-          drain(resp);
-          if (resp.statusCode() == 201) {
+          Reply reply = f.result();
+          if (reply.status() == 201) {
             ok++;
-            etag = resp.getHeader("Etag");
-            size = Long.parseLong(resp.getHeader(Wire.SIZE));
-          } else if (resp.statusCode() == 422) {
+            etag = reply.etag();
+            size = reply.size();
+          } else if (reply.status() == 422) {
             mismatch++;
           }
         }
@@ -288,6 +301,131 @@ public final class ObjectClient {
       }
       return Future.succeededFuture(new PutResult(mismatch > 0 ? 422 : 503, null, 0));
     }));
+  }
+
+  private static java.security.MessageDigest newMd5() {
+    try {
+      return java.security.MessageDigest.getInstance("MD5");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One replica of a streamed write in flight: an object server over HTTP or a file on this node. */
+  private sealed interface ReplicaWrite permits RemoteWrite, LocalWrite {
+    void write(Buffer buf);
+
+    boolean writeQueueFull();
+
+    void drainHandler(io.vertx.core.Handler<Void> handler);
+
+    /** Calls {@code handler} when this replica can no longer succeed. */
+    void onFailure(io.vertx.core.Handler<Throwable> handler);
+
+    /** The body is complete; {@code etag} is its MD5 when the proxy computed it. */
+    void end(String etag);
+
+    void abort();
+
+    /** The replica's outcome once ended: 201, 422 or 400. */
+    Future<Reply> reply();
+  }
+
+  private record RemoteWrite(HttpClientRequest req, Future<HttpClientResponse> response) implements ReplicaWrite {
+    public void write(Buffer buf) {
+      req.write(buf);
+    }
+
+    public boolean writeQueueFull() {
+      return req.writeQueueFull();
+    }
+
+    public void drainHandler(io.vertx.core.Handler<Void> handler) {
+      req.drainHandler(handler);
+    }
+
+    public void onFailure(io.vertx.core.Handler<Throwable> handler) {
+      response.onFailure(handler);
+      req.exceptionHandler(handler);
+    }
+
+    public void end(String etag) {
+      req.end();
+    }
+
+    public void abort() {
+      abandon(req);
+    }
+
+    public Future<Reply> reply() {
+      return response.map(resp -> {
+        drain(resp);
+        String size = resp.getHeader(Wire.SIZE);
+        return new Reply(resp.statusCode(), resp.getHeader("Etag"), size == null ? 0 : Long.parseLong(size));
+      });
+    }
+  }
+
+  private static final class LocalWrite implements ReplicaWrite {
+    private final ReplicaFile file;
+    private final JsonObject meta;
+    private final String ts;
+    private final String expected;
+    private final long declared;
+    private final Promise<Reply> reply = Promise.promise();
+    private boolean finished;
+
+    LocalWrite(ReplicaFile file, JsonObject meta, String ts, String expected, long declared) {
+      this.file = file;
+      this.meta = meta;
+      this.ts = ts;
+      this.expected = expected;
+      this.declared = declared;
+      file.exceptionHandler(reply::tryFail);
+    }
+
+    public void write(Buffer buf) {
+      file.write(buf).onFailure(reply::tryFail);
+    }
+
+    public boolean writeQueueFull() {
+      return file.writeQueueFull();
+    }
+
+    public void drainHandler(io.vertx.core.Handler<Void> handler) {
+      file.drainHandler(handler);
+    }
+
+    public void onFailure(io.vertx.core.Handler<Throwable> handler) {
+      reply.future().onFailure(handler);
+    }
+
+    public void end(String etag) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      if (reply.future().failed()) {
+        file.abort();
+        return;
+      }
+      file.commit(meta, ts, etag, expected, declared)
+        .map(status -> new Reply(status, meta.getString("etag"), file.length()))
+        .onComplete(reply);
+    }
+
+    /** Removes the temp file unless the replica was already committed or given up. */
+    public void abort() {
+      if (!finished) {
+        finished = true;
+        reply.tryFail("aborted");
+        file.abort();
+      }
+    }
+
+    public Future<Reply> reply() {
+      return reply.future();
+    }
   }
 
   /**
@@ -465,7 +603,11 @@ public final class ObjectClient {
 
   /** Resets a request we give up on, quietly: its failure is already accounted for. */
   static void abandon(HttpClientRequest req) {
-    req.exceptionHandler(err -> { });
+    try {
+      req.exceptionHandler(err -> { });
+    } catch (IllegalStateException ended) {
+      // sent in full already: a reset reports nowhere
+    }
     req.reset();
   }
 

@@ -162,27 +162,12 @@ public class ObjectServerVerticle extends VerticleBase {
         () -> DiskStore.storeSmall(dev, part, hash, body, meta, expected, ts) == null ? 422 : 201, false));
     } else {
       req.pause();
-      Path tmp = DiskStore.newTmp(dev);
-      done = vertx.fileSystem().open(tmp.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
-        .compose(file -> {
-          Md5WriteStream ws = new Md5WriteStream(file);
-          return req.pipe().endOnComplete(false).to(ws)
-            .compose(v -> {
-              String etag = ws.etag();
-              if ((expected != null && !expected.equalsIgnoreCase(etag)) || (declared >= 0 && ws.length() != declared)) {
-                return file.close().transform(x -> vertx.fileSystem().delete(tmp.toString()))
-                  .transform(x -> Future.succeededFuture(expected != null && !expected.equalsIgnoreCase(etag) ? 422 : 400));
-              }
-              meta.put("ts", ts).put("data_ts", ts).put("deleted", false).put("size", ws.length()).put("etag", etag);
-              return file.write(io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(DiskStore.trailer(meta))))
-                .compose(x -> file.close())
-                .compose(x -> disk.executeBlocking(() -> {
-                  DiskStore.commit(dev, part, hash, tmp, ts, "data");
-                  return 201;
-                }, false));
-            }, err -> file.close().transform(x -> vertx.fileSystem().delete(tmp.toString()))
-              .transform(x -> Future.failedFuture(err)));
-        });
+      done = ReplicaFile.create(vertx, disk, dev, part, hash).compose(file -> {
+        Md5WriteStream ws = new Md5WriteStream(file);
+        return req.pipe().endOnComplete(false).to(ws)
+          .compose(v -> file.commit(meta, ts, ws.etag(), expected, declared),
+            err -> file.abort().transform(x -> Future.failedFuture(err)));
+      });
     }
     done.onComplete(ar -> {
       if (ar.failed()) {
