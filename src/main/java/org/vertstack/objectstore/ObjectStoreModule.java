@@ -9,6 +9,7 @@ import org.vertstack.common.auth.TokenVerifier;
 import org.vertstack.common.db.Databases;
 import org.vertstack.common.module.ServiceModule;
 import org.vertstack.objectstore.db.ContainerDb;
+import org.vertstack.objectstore.proxy.Expirer;
 import org.vertstack.objectstore.proxy.SwiftApi;
 import org.vertstack.objectstore.storage.LocalDevices;
 import org.vertstack.objectstore.storage.ObjectServerVerticle;
@@ -18,7 +19,8 @@ import java.util.Set;
 
 /**
  * The object store (Swift v1): object servers and the replicator/auditor on storage nodes, the
- * Swift proxy on the front door, account/container databases in PostgreSQL.
+ * Swift proxy on the front door, account/container databases in PostgreSQL and the expirer on
+ * controllers.
  */
 public final class ObjectStoreModule implements ServiceModule {
 
@@ -50,6 +52,13 @@ public final class ObjectStoreModule implements ServiceModule {
         ObjectStoreRuntime.install(vertx, settings.loadRing(null, 0));
         return null;
       }));
+    }
+    if (roles.contains("controller")) {
+      chain = chain.onSuccess(v -> {
+        Expirer expirer = new Expirer(vertx, config);
+        ObjectStoreRuntime.installExpirer(vertx, expirer);
+        vertx.setPeriodic(settings.expirerIntervalSeconds() * 1000, id -> expirer.runOnce());
+      });
     }
     return chain;
   }

@@ -3,6 +3,7 @@ package org.vertstack.objectstore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.vertstack.objectstore.proxy.Expirer;
 import org.vertstack.objectstore.ring.Ring;
 import org.vertstack.objectstore.storage.LocalDevices;
 
@@ -15,6 +16,7 @@ public final class ObjectStoreRuntime {
   private static final Map<Vertx, Ring> RINGS = new ConcurrentHashMap<>();
   private static final Map<Vertx, MaintenanceVerticle> MAINTENANCE = new ConcurrentHashMap<>();
   private static final Map<Vertx, LocalDevices> LOCAL = new ConcurrentHashMap<>();
+  private static final Map<Vertx, Expirer> EXPIRERS = new ConcurrentHashMap<>();
 
   private ObjectStoreRuntime() {
   }
@@ -45,6 +47,17 @@ public final class ObjectStoreRuntime {
     RINGS.remove(vertx);
     LOCAL.remove(vertx);
     MAINTENANCE.remove(vertx);
+    EXPIRERS.remove(vertx);
+  }
+
+  static void installExpirer(Vertx vertx, Expirer expirer) {
+    EXPIRERS.put(vertx, expirer);
+  }
+
+  /** Runs an expirer pass on this controller now: {expired, kept, failed}. */
+  public static Future<JsonObject> expire(Vertx vertx) {
+    Expirer e = EXPIRERS.get(vertx);
+    return e == null ? Future.failedFuture("not a controller") : e.runOnce();
   }
 
   static void installMaintenance(Vertx vertx, MaintenanceVerticle m) {

@@ -56,6 +56,11 @@ public record ObjectStoreSettings(Path root, JsonObject section) {
     return section.getLong("replicator-interval-seconds", 30L);
   }
 
+  /** How often the expirer deletes the objects whose X-Delete-At has passed. */
+  public long expirerIntervalSeconds() {
+    return section.getLong("expirer-interval-seconds", 60L);
+  }
+
   public long auditorIntervalSeconds() {
     return section.getLong("auditor-interval-seconds", 3600L);
   }

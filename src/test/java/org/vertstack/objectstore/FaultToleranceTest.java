@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vertstack.objectstore.ring.Ring;
+import org.vertstack.objectstore.storage.Timestamps;
+import org.vertstack.objectstore.storage.Wire;
 import org.vertstack.testing.TestCloud;
 
 import java.io.RandomAccessFile;
@@ -175,6 +177,29 @@ class FaultToleranceTest {
     }
     assertThat(copies(c, "two-of-three")).isEqualTo(2);
     assertThat(tempFiles()).isEmpty();
+  }
+
+  @Test
+  void anExpirersDeleteSparesAReplicaWhoseExpiryChanged() throws Exception {
+    String c = TestCloud.unique("expiry");
+    assertThat(call(HttpMethod.PUT, "/" + c, null).statusCode()).isEqualTo(201);
+    long deleteAt = System.currentTimeMillis() / 1000 + 3600;
+    var put = cloud.http().requestAbs(HttpMethod.PUT, cloud.baseUrl() + "/object-store/v1/" + account + "/" + c + "/o")
+      .putHeader("X-Auth-Token", token).putHeader("X-Delete-At", String.valueOf(deleteAt)).sendBuffer(Buffer.buffer("x")).await();
+    assertThat(put.statusCode()).isEqualTo(201);
+    String hash = Ring.hash(account, c, "o");
+    Ring ring = ObjectStoreRuntime.ring(cloud.node().vertx());
+    int part = ring.partition(hash);
+    var device = ring.primaries(part).get(0);
+    java.util.function.LongFunction<Integer> expirersDelete = ifDeleteAt -> cloud.http()
+      .request(HttpMethod.DELETE, device.port(), device.host(), "/o/" + device.name() + "/" + part + "/" + hash)
+      .putHeader(Wire.TS, Timestamps.next()).putHeader(Wire.META, Wire.encode(new JsonObject().put(Wire.IF_DELETE_AT, ifDeleteAt)))
+      .send().await().statusCode();
+
+    assertThat(expirersDelete.apply(deleteAt - 60)).as("listed to expire earlier than it now does").isEqualTo(412);
+    assertThat(copies(c, "o")).isEqualTo(3);
+    assertThat(expirersDelete.apply(deleteAt)).isEqualTo(204);
+    assertThat(copies(c, "o")).isEqualTo(2);
   }
 
   @Test

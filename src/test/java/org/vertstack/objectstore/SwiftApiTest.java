@@ -403,8 +403,29 @@ class SwiftApiTest {
     String c = container(alice);
     call(alice, HttpMethod.PUT, a + "/" + c + "/short", Map.of("X-Delete-After", "3"), Buffer.buffer("bye"));
     assertThat(call(alice, HttpMethod.HEAD, a + "/" + c + "/short").getHeader("X-Delete-At")).isNotNull();
-    Thread.sleep(4100);
-    assertThat(call(alice, HttpMethod.GET, a + "/" + c + "/short").statusCode()).isEqualTo(404);
+    call(alice, HttpMethod.PUT, a + "/" + c + "/postponed", Map.of("X-Delete-After", "3"), Buffer.buffer("later"));
+    assertThat(call(alice, HttpMethod.POST, a + "/" + c + "/postponed", Map.of("X-Delete-After", "3600"), null).statusCode()).isEqualTo(202);
+    call(alice, HttpMethod.PUT, a + "/" + c + "/kept", Map.of("X-Delete-After", "3600"), Buffer.buffer("stay"));
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> consumer = cloud.node().vertx().eventBus().consumer(ResourceEvents.ADDRESS, m -> events.add(m.body()));
+    try {
+      Thread.sleep(4100);
+      assertThat(call(alice, HttpMethod.GET, a + "/" + c + "/short").statusCode()).isEqualTo(404);
+      // until the expirer runs it is still listed; then it is gone from listing, counters and disks
+      assertThat(call(alice, HttpMethod.GET, a + "/" + c).bodyAsString()).contains("short");
+      JsonObject pass = org.vertstack.objectstore.ObjectStoreRuntime.expire(cloud.node().vertx()).await();
+      assertThat(pass.getLong("expired")).isGreaterThanOrEqualTo(1);
+      assertThat(call(alice, HttpMethod.GET, a + "/" + c).bodyAsString().lines().toList()).containsExactly("kept", "postponed");
+      assertThat(call(alice, HttpMethod.HEAD, a + "/" + c).getHeader("X-Container-Object-Count")).isEqualTo("2");
+      assertThat(call(alice, HttpMethod.GET, a + "/" + c + "/postponed").bodyAsString()).isEqualTo("later");
+      assertThat(events).anySatisfy(e -> {
+        assertThat(e.getString("action")).isEqualTo("deleted");
+        assertThat(e.getString("resource_id")).isEqualTo(c + "/short");
+        assertThat(e.getString("project_id")).isEqualTo(alice.getString("project_id"));
+      });
+    } finally {
+      consumer.unregister();
+    }
   }
 
   @Test

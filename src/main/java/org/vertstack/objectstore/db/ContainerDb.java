@@ -116,18 +116,19 @@ public final class ContainerDb {
    * null when the name is new)} so quotas can be corrected.
    */
   public Future<JsonObject> putObject(String account, String container, String name, long size, String etag,
-                                      String contentType, String ts) {
+                                      String contentType, String ts, Long deleteAt) {
     OffsetDateTime modified = OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(Long.parseLong(ts) / 1000), ZoneOffset.UTC);
     return pool.preparedQuery("WITH old AS (SELECT size, ts FROM objectstore.objects WHERE account = $1 AND container = $2 AND name = $3),"
-        + " up AS (INSERT INTO objectstore.objects (account, container, name, size, etag, content_type, ts, last_modified)"
-        + "   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account, container, name) DO UPDATE SET"
-        + "   size = EXCLUDED.size, etag = EXCLUDED.etag, content_type = EXCLUDED.content_type, ts = EXCLUDED.ts, last_modified = EXCLUDED.last_modified"
+        + " up AS (INSERT INTO objectstore.objects (account, container, name, size, etag, content_type, ts, last_modified, delete_at)"
+        + "   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (account, container, name) DO UPDATE SET"
+        + "   size = EXCLUDED.size, etag = EXCLUDED.etag, content_type = EXCLUDED.content_type, ts = EXCLUDED.ts,"
+        + "   last_modified = EXCLUDED.last_modified, delete_at = EXCLUDED.delete_at"
         + "   WHERE objectstore.objects.ts < EXCLUDED.ts RETURNING size),"
         + " stats AS (INSERT INTO objectstore.container_deltas (account, container, objects, bytes)"
         + "   SELECT $1, $2, CASE WHEN EXISTS (SELECT 1 FROM old) THEN 0 ELSE 1 END, $4 - coalesce((SELECT size FROM old), 0)"
         + "   WHERE EXISTS (SELECT 1 FROM up) RETURNING 1)"
         + " SELECT EXISTS (SELECT 1 FROM up) AS applied, (SELECT size FROM old) AS old_size, EXISTS (SELECT 1 FROM stats) AS counted")
-      .execute(Tuple.of(account, container, name, size, etag, contentType).addString(ts).addOffsetDateTime(modified))
+      .execute(Tuple.of(account, container, name, size, etag, contentType).addString(ts).addOffsetDateTime(modified).addLong(deleteAt))
       .map(rows -> {
         Row r = rows.iterator().next();
         return new JsonObject().put("applied", r.getBoolean("applied")).put("old_size", r.getLong("old_size"));
@@ -146,6 +147,39 @@ public final class ContainerDb {
         + "   SELECT $1, $2, -1, -size FROM del RETURNING 1)"
         + " SELECT (SELECT size FROM del) AS size, EXISTS (SELECT 1 FROM stats) AS counted")
       .execute(Tuple.of(account, container, name, ts)).map(rows -> rows.iterator().next().getLong("size"));
+  }
+
+  /** Records a changed X-Delete-At (a POST) of the listed object; null removes it. */
+  public Future<Void> setDeleteAt(String account, String container, String name, Long deleteAt) {
+    return pool.preparedQuery("UPDATE objectstore.objects SET delete_at = $4 WHERE account = $1 AND container = $2 AND name = $3")
+      .execute(Tuple.of(account, container, name).addLong(deleteAt)).mapEmpty();
+  }
+
+  /** Up to {@code limit} listed objects whose X-Delete-At is at or before {@code now}: [{account, container, name, delete_at}]. */
+  public Future<List<JsonObject>> expired(long now, int limit) {
+    return pool.preparedQuery("SELECT account, container, name, delete_at FROM objectstore.objects"
+        + " WHERE delete_at IS NOT NULL AND delete_at <= $1 ORDER BY delete_at LIMIT $2")
+      .execute(Tuple.of(now, limit)).map(rows -> {
+        List<JsonObject> out = new ArrayList<>();
+        for (Row r : rows) {
+          out.add(new JsonObject().put("account", r.getString("account")).put("container", r.getString("container"))
+            .put("name", r.getString("name")).put("delete_at", r.getLong("delete_at")));
+        }
+        return out;
+      });
+  }
+
+  /**
+   * Removes the listing of an expired object if it still expires at {@code deleteAt} and is
+   * older than the tombstone {@code ts}; the removed size, or null.
+   */
+  public Future<Long> deleteExpired(String account, String container, String name, long deleteAt, String ts) {
+    return pool.preparedQuery("WITH del AS (DELETE FROM objectstore.objects WHERE account = $1 AND container = $2 AND name = $3"
+        + "   AND delete_at = $4 AND ts < $5 RETURNING size),"
+        + " stats AS (INSERT INTO objectstore.container_deltas (account, container, objects, bytes)"
+        + "   SELECT $1, $2, -1, -size FROM del RETURNING 1)"
+        + " SELECT (SELECT size FROM del) AS size, EXISTS (SELECT 1 FROM stats) AS counted")
+      .execute(Tuple.of(account, container, name, deleteAt, ts)).map(rows -> rows.iterator().next().getLong("size"));
   }
 
   // ---- listings

@@ -233,7 +233,8 @@ final class ObjectHandler {
         boolean slo = meta.getBoolean("slo", false);
         long listedSize = slo ? meta.getLong("slo_size") : result.size();
         String listedEtag = slo ? meta.getString("slo_etag") : result.etag();
-        return api.db.putObject(path.account(), path.container(), path.object(), listedSize, listedEtag, ctype, ts)
+        return api.db.putObject(path.account(), path.container(), path.object(), listedSize, listedEtag, ctype, ts,
+            meta.getLong("delete_at"))
           .compose(rec -> {
             Long old = rec.getLong("old_size");
             // settle: what was reserved before the write against what the write really changed
@@ -547,6 +548,9 @@ final class ObjectHandler {
     String hash = hash(path);
     return authorize(path, caller, true, true)
       .compose(x -> objects.post(hash, Timestamps.next(), update))
+      .compose(status -> status == 202 && update.containsKey("delete_at")
+        ? api.db.setDeleteAt(path.account(), path.container(), path.object(), update.getLong("delete_at")).map(status)
+        : Future.succeededFuture(status))
       .compose(status -> {
         if (status == 404) {
           return Future.failedFuture(Errors.notFound("Not Found"));
@@ -595,6 +599,34 @@ final class ObjectHandler {
         ResourceEvents.publish(api.vertx, path.projectId(), "object-store.object", path.container() + "/" + path.object(), "deleted",
           new JsonObject().put("name", path.object()).put("container", path.container()));
         return quotas.release(path.projectId(), size, 1).map(x -> 204);
+      });
+    });
+  }
+
+  /**
+   * The expirer's delete of an object listed to expire at {@code deleteAt}: tombstones only where
+   * it still does, then listing, quota and event. True when it was deleted; false when it had
+   * changed meanwhile (its listing then records the delete_at its replicas have).
+   */
+  Future<Boolean> expire(SwiftPath path, long deleteAt) {
+    String ts = Timestamps.next();
+    String hash = hash(path);
+    JsonObject meta = new JsonObject().put("name", path.fullName()).put(org.vertstack.objectstore.storage.Wire.IF_DELETE_AT, deleteAt);
+    return objects.delete(hash, ts, meta).compose(status -> {
+      if (status == 503) {
+        return Future.failedFuture(Errors.of(503, "Service Unavailable"));
+      }
+      if (status == 412) {
+        return objects.get(hash, -1, -1, true).compose(f -> api.db.setDeleteAt(path.account(), path.container(), path.object(),
+          f.status() == 200 ? f.meta().getLong("delete_at") : null)).map(false);
+      }
+      return api.db.deleteExpired(path.account(), path.container(), path.object(), deleteAt, ts).compose(size -> {
+        if (size == null) {
+          return Future.succeededFuture(false);
+        }
+        ResourceEvents.publish(api.vertx, path.projectId(), "object-store.object", path.container() + "/" + path.object(), "deleted",
+          new JsonObject().put("name", path.object()).put("container", path.container()).put("expired", true));
+        return quotas.release(path.projectId(), size, 1).map(true);
       });
     });
   }

@@ -540,7 +540,10 @@ public final class ObjectClient {
     });
   }
 
-  /** Writes a tombstone on every replica; succeeds with 204/404 (was there or not) or 503. */
+  /**
+   * Writes a tombstone on every replica; succeeds with 204/404 (was there or not) or 503, or 412
+   * when {@code meta} has {@link Wire#IF_DELETE_AT} and no replica's delete_at matched it.
+   */
   public Future<Integer> delete(String hash, String ts, JsonObject meta) {
     return writeAll(HttpMethod.DELETE, hash, ts, meta);
   }
@@ -561,18 +564,23 @@ public final class ObjectClient {
     return Future.join(all).transform(x -> {
       int success = 0;
       int notFound = 0;
+      int changed = 0;
       for (Future<Integer> f : all) {
         if (f.succeeded()) {
           int s = f.result();
           if (s == 404) {
             notFound++;
+          } else if (s == 412) {
+            changed++;
           } else if (s >= 200 && s < 300) {
             success++;
           }
         }
       }
       int status;
-      if (success + notFound < r.quorum()) {
+      if (changed > 0 && success == 0) {
+        status = 412;
+      } else if (success + notFound < r.quorum()) {
         status = 503;
       } else if (success > 0 && (method != HttpMethod.POST || success >= notFound)) {
         status = method == HttpMethod.POST ? 202 : 204;

@@ -270,9 +270,15 @@ public class ObjectServerVerticle extends VerticleBase {
     }
     String ts = version.ts();
     JsonObject meta = version.meta();
+    // the expirer's delete: only while the object still expires when it was listed to (X-If-Delete-At)
+    Long ifDeleteAt = meta.getLong(Wire.IF_DELETE_AT);
+    meta.remove(Wire.IF_DELETE_AT);
     meta.put("ts", ts).put("deleted", true).remove("data_ts");
     disk.executeBlocking(() -> {
       JsonObject cur = DiskStore.current(dev, part, hash);
+      if (ifDeleteAt != null && cur != null && !cur.getBoolean("deleted", false) && !ifDeleteAt.equals(cur.getLong("delete_at"))) {
+        return 412;
+      }
       DiskStore.commitMeta(dev, part, hash, meta, "ts");
       return cur == null || cur.getBoolean("deleted", false) ? 404 : 204;
     }, false).onSuccess(status -> end(req, status)).onFailure(err -> fail(req, err));

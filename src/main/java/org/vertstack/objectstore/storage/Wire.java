@@ -18,6 +18,8 @@ public final class Wire {
   public static final String SIZE = "X-Vs-Size";
   /** Inclusive byte range "first-last" of a GET. */
   public static final String RANGE = "X-Vs-Range";
+  /** Key in a DELETE's metadata: delete only while the object's delete_at is this, else 412 (the expirer's delete). */
+  public static final String IF_DELETE_AT = "if_delete_at";
 
   private Wire() {
   }
