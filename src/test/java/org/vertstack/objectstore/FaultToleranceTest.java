@@ -203,6 +203,32 @@ class FaultToleranceTest {
   }
 
   @Test
+  void theObjectServerStreamsABigBodyToDiskAndRefusesAWrongChecksum() throws Exception {
+    byte[] bytes = new byte[700 * 1024]; // past what the object server takes in one piece
+    new Random(11).nextBytes(bytes);
+    Buffer body = Buffer.buffer(bytes);
+    String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+    String hash = Ring.hash(account, "direct", "big");
+    Ring ring = ObjectStoreRuntime.ring(cloud.node().vertx());
+    int part = ring.partition(hash);
+    var device = ring.primaries(part).get(0);
+    String uri = "/o/" + device.name() + "/" + part + "/" + hash;
+    java.util.function.Function<String, HttpResponse<Buffer>> put = etag -> cloud.http()
+      .request(HttpMethod.PUT, device.port(), device.host(), uri).putHeader(Wire.TS, Timestamps.next())
+      .putHeader(Wire.META, Wire.encode(new JsonObject().put("name", "/" + account + "/direct/big"))).putHeader(Wire.ETAG, etag)
+      .sendBuffer(body).await();
+
+    assertThat(put.apply("0123456789abcdef0123456789abcdef").statusCode()).isEqualTo(422);
+    assertThat(tempFiles()).isEmpty();
+    HttpResponse<Buffer> stored = put.apply(md5);
+    assertThat(stored.statusCode()).isEqualTo(201);
+    assertThat(stored.getHeader("Etag")).isEqualTo(md5);
+    assertThat(stored.getHeader(Wire.SIZE)).isEqualTo(String.valueOf(bytes.length));
+    HttpResponse<Buffer> read = cloud.http().request(HttpMethod.GET, device.port(), device.host(), uri).send().await();
+    assertThat(read.body()).isEqualTo(body);
+  }
+
+  @Test
   void theAuditorQuarantinesRottenBytesAndTheReplicatorHeals() throws Exception {
     String c = TestCloud.unique("rot");
     assertThat(call(HttpMethod.PUT, "/" + c, null).statusCode()).isEqualTo(201);

@@ -233,7 +233,7 @@ public final class ObjectClient {
       int idx = i;
       targets.get(i).onFailure(err -> dead[idx] = true);
     }
-    java.security.MessageDigest md5 = targets.stream().anyMatch(t -> t instanceof LocalWrite) ? newMd5() : null;
+    java.security.MessageDigest md5 = targets.stream().anyMatch(t -> t instanceof LocalWrite) ? ReplicaFile.newMd5() : null;
     Runnable maybeResume = () -> {
       for (int i = 0; i < targets.size(); i++) {
         if (!dead[i] && targets.get(i).writeQueueFull()) {
@@ -301,14 +301,6 @@ public final class ObjectClient {
       }
       return Future.succeededFuture(new PutResult(mismatch > 0 ? 422 : 503, null, 0));
     }));
-  }
-
-  private static java.security.MessageDigest newMd5() {
-    try {
-      return java.security.MessageDigest.getInstance("MD5");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** One replica of a streamed write in flight: an object server over HTTP or a file on this node. */

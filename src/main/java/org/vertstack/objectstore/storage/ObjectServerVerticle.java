@@ -162,12 +162,10 @@ public class ObjectServerVerticle extends VerticleBase {
         () -> DiskStore.storeSmall(dev, part, hash, body, meta, expected, ts) == null ? 422 : 201, false));
     } else {
       req.pause();
-      done = ReplicaFile.create(vertx, disk, dev, part, hash).compose(file -> {
-        Md5WriteStream ws = new Md5WriteStream(file);
-        return req.pipe().endOnComplete(false).to(ws)
-          .compose(v -> file.commit(meta, ts, ws.etag(), expected, declared),
-            err -> file.abort().transform(x -> Future.failedFuture(err)));
-      });
+      done = ReplicaFile.create(vertx, disk, dev, part, hash).map(ReplicaFile::digesting)
+        .compose(file -> req.pipe().endOnComplete(false).to(file)
+          .compose(v -> file.commit(meta, ts, file.etag(), expected, declared),
+            err -> file.abort().transform(x -> Future.failedFuture(err))));
     }
     done.onComplete(ar -> {
       if (ar.failed()) {

@@ -13,6 +13,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
 
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * One replica of a streamed object being written to a device of this node: the bytes go to a
@@ -30,6 +33,7 @@ public final class ReplicaFile implements WriteStream<Buffer> {
   private final Path tmp;
   private final AsyncFile file;
   private long length;
+  private MessageDigest md5;
   private long unsynced;
   private boolean syncing;
 
@@ -61,8 +65,30 @@ public final class ReplicaFile implements WriteStream<Buffer> {
       .map(file -> new ReplicaFile(vertx, disk, device, part, hash, tmp, file));
   }
 
+  /** Also computes the MD5 of the bytes written from now on (see {@link #etag}). */
+  public ReplicaFile digesting() {
+    md5 = newMd5();
+    return this;
+  }
+
+  /** The MD5 (hex) of the bytes written, when {@link #digesting}. */
+  public String etag() {
+    return HexFormat.of().formatHex(md5.digest());
+  }
+
+  static MessageDigest newMd5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public Future<Void> write(Buffer data) {
+    if (md5 != null) {
+      md5.update(((BufferInternal) data).getByteBuf().nioBuffer());
+    }
     length += data.length();
     unsynced += data.length();
     Future<Void> written = file.write(data);
