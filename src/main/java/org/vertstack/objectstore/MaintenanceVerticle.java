@@ -42,7 +42,7 @@ public class MaintenanceVerticle extends VerticleBase {
     WorkerExecutor disk = vertx.createSharedWorkerExecutor("objectstore-maintenance", 2);
     replicator = new Replicator(vertx, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
       new PoolOptions().setHttp1MaxSize(8)), disk, () -> ObjectStoreRuntime.ring(vertx), devices);
-    auditor = new Auditor(disk, devices);
+    auditor = new Auditor(disk, devices, settings.reclaimAgeSeconds() * 1000);
     vertx.setPeriodic(settings.replicatorIntervalSeconds() * 1000, id -> replicate(true)
       .onSuccess(s -> {
         if (s.getLong("pushed") > 0 || s.getLong("removed") > 0) {

@@ -56,6 +56,11 @@ public record ObjectStoreSettings(Path root, JsonObject section) {
     return section.getLong("replicator-interval-seconds", 30L);
   }
 
+  /** Tombstones older than this are removed (Swift's reclaim_age, a week). */
+  public long reclaimAgeSeconds() {
+    return section.getLong("reclaim-age-seconds", 604_800L);
+  }
+
   /** How often the expirer deletes the objects whose X-Delete-At has passed. */
   public long expirerIntervalSeconds() {
     return section.getLong("expirer-interval-seconds", 60L);

@@ -36,7 +36,8 @@ class FaultToleranceTest {
   @BeforeAll
   static void start() throws Exception {
     JsonObject overrides = new JsonObject().put("objectstore", new JsonObject()
-      .put("replicator-interval-seconds", 3600).put("auditor-interval-seconds", 3600).put("part-power", 6));
+      .put("replicator-interval-seconds", 3600).put("auditor-interval-seconds", 3600).put("part-power", 6)
+      .put("reclaim-age-seconds", 2));
     cloud = TestCloud.start(Files.createTempDirectory("vertstack-faults-"), overrides).await();
     JsonObject login = cloud.login("admin", TestCloud.ADMIN_PASSWORD, "admin").await();
     token = login.getString("token");
@@ -226,6 +227,36 @@ class FaultToleranceTest {
     assertThat(stored.getHeader(Wire.SIZE)).isEqualTo(String.valueOf(bytes.length));
     HttpResponse<Buffer> read = cloud.http().request(HttpMethod.GET, device.port(), device.host(), uri).send().await();
     assertThat(read.body()).isEqualTo(body);
+  }
+
+  /** The version files (data, meta, tombstones) of an object on all devices. */
+  private static List<Path> versionFiles(String container, String object) throws Exception {
+    String hash = Ring.hash(account, container, object);
+    List<Path> out = new ArrayList<>();
+    for (int d = 1; d <= 3; d++) {
+      try (Stream<Path> s = Files.walk(device(d).resolve("objects"))) {
+        s.filter(p -> p.getParent().getFileName().toString().equals(hash)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void tombstonesPastTheReclaimAgeAreRemoved() throws Exception {
+    String c = TestCloud.unique("reclaim");
+    assertThat(call(HttpMethod.PUT, "/" + c, null).statusCode()).isEqualTo(201);
+    assertThat(call(HttpMethod.PUT, "/" + c + "/old", payload(1)).statusCode()).isEqualTo(201);
+    assertThat(call(HttpMethod.DELETE, "/" + c + "/old", null).statusCode()).isEqualTo(204);
+    assertThat(versionFiles(c, "old")).hasSize(3).allSatisfy(p -> assertThat(p.toString()).endsWith(".ts"));
+    Thread.sleep(2100); // the reclaim age of this node
+    assertThat(call(HttpMethod.PUT, "/" + c + "/recent", payload(2)).statusCode()).isEqualTo(201);
+    assertThat(call(HttpMethod.DELETE, "/" + c + "/recent", null).statusCode()).isEqualTo(204);
+
+    JsonObject audit = ObjectStoreRuntime.audit(cloud.node().vertx()).await();
+    assertThat(audit.getLong("reclaimed")).isGreaterThanOrEqualTo(3);
+    assertThat(versionFiles(c, "old")).isEmpty();
+    assertThat(versionFiles(c, "recent")).as("a fresh tombstone stays").hasSize(3);
+    assertThat(call(HttpMethod.GET, "/" + c + "/old", null).statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vertstack.objectstore.storage.DiskStore;
+import org.vertstack.objectstore.storage.Timestamps;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Re-reads every stored object and checks its bytes against the MD5 recorded at upload. A
  * mismatch (bit rot, a damaged or truncated file) is quarantined: the object disappears from
  * this device, so reads go to a good replica and the replicator pushes a good copy back.
+ * Tombstones older than the reclaim age are removed on the way (a replica offline for longer
+ * than that could bring the deleted object back, as in Swift).
  */
 public final class Auditor {
 
@@ -28,14 +31,18 @@ public final class Auditor {
 
   private final WorkerExecutor disk;
   private final Map<String, Path> localDevices;
+  private final long reclaimAgeMillis;
 
-  public Auditor(WorkerExecutor disk, Map<String, Path> localDevices) {
+  public Auditor(WorkerExecutor disk, Map<String, Path> localDevices, long reclaimAgeMillis) {
     this.disk = disk;
     this.localDevices = localDevices;
+    this.reclaimAgeMillis = reclaimAgeMillis;
   }
 
-  /** One pass; succeeds with {checked, quarantined, bytes}. */
+  /** One pass; succeeds with {checked, quarantined, bytes, reclaimed}. */
   public Future<JsonObject> runOnce() {
+    long reclaimBefore = System.currentTimeMillis() - reclaimAgeMillis;
+    AtomicLong reclaimed = new AtomicLong();
     AtomicLong checked = new AtomicLong();
     AtomicLong quarantined = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
@@ -51,6 +58,10 @@ public final class Auditor {
               for (String hash : index.fieldNames()) {
                 JsonObject meta = index.getJsonObject(hash);
                 if (meta.getBoolean("deleted", false)) {
+                  String ts = meta.getString("ts");
+                  if (Timestamps.millis(ts) < reclaimBefore && DiskStore.reclaim(dev, part, hash, ts)) {
+                    reclaimed.incrementAndGet();
+                  }
                   continue;
                 }
                 checked.incrementAndGet();
@@ -67,7 +78,8 @@ public final class Auditor {
           return c;
         });
     }
-    return chain.map(v -> new JsonObject().put("checked", checked.get()).put("quarantined", quarantined.get()).put("bytes", bytes.get()));
+    return chain.map(v -> new JsonObject().put("checked", checked.get()).put("quarantined", quarantined.get()).put("bytes", bytes.get())
+      .put("reclaimed", reclaimed.get()));
   }
 
   static boolean intact(Path data, JsonObject meta) {

@@ -318,6 +318,25 @@ public final class DiskStore {
     }
   }
 
+  /**
+   * Removes an object's directory if its newest version is still the tombstone {@code ts}: a
+   * delete old enough that every replica has had it (Swift's reclaim_age). True when removed.
+   */
+  public static boolean reclaim(Path device, int part, String hash, String ts) throws IOException {
+    Path dir = hashDir(device, part, hash);
+    synchronized (lock(device, hash)) {
+      List<String> names = versions(dir);
+      if (names.isEmpty() || !names.get(names.size() - 1).equals(ts + ".ts")) {
+        return false;
+      }
+      for (String n : list(dir)) {
+        Files.deleteIfExists(dir.resolve(n));
+      }
+      Files.deleteIfExists(dir);
+      return true;
+    }
+  }
+
   /** Removes an object's directory (a handoff copy that the primaries now hold). */
   public static void remove(Path device, int part, String hash) throws IOException {
     Path dir = hashDir(device, part, hash);
