@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.serviceproxy.ServiceBinder;
 import org.vertstack.common.auth.TokenVerifier;
 import org.vertstack.common.db.Databases;
 import org.vertstack.common.module.ServiceModule;
@@ -44,6 +45,7 @@ public final class ObjectStoreModule implements ServiceModule {
       // container counters: fold the per-write deltas into the container rows every second
       ContainerDb db = new ContainerDb(Databases.pool(vertx, config, NAME));
       vertx.setPeriodic(1000, id -> db.foldDeltas());
+      new ServiceBinder(vertx).setAddress(ObjectStoreCatalog.ADDRESS).register(ObjectStoreCatalog.class, new ObjectStoreCatalogImpl(db));
     }) : Future.succeededFuture();
     if (roles.contains("storage")) {
       chain = chain.compose(v -> deployStorage(vertx, settings));

@@ -1,0 +1,41 @@
+package org.vertstack.objectstore;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.vertstack.common.auth.AuthContext;
+import org.vertstack.common.http.Errors;
+import org.vertstack.objectstore.db.ContainerDb;
+import org.vertstack.objectstore.db.ListQuery;
+
+/** Serves {@link ObjectStoreCatalog} on the event bus from the account and container databases. */
+final class ObjectStoreCatalogImpl implements ObjectStoreCatalog {
+
+  private final ContainerDb db;
+
+  ObjectStoreCatalogImpl(ContainerDb db) {
+    this.db = db;
+  }
+
+  /** Its own project's token with any role, or an admin's. */
+  private static Future<String> account(AuthContext caller, String projectId) {
+    if (caller == null || projectId == null || !(caller.isAdmin() || (projectId.equals(caller.projectId()) && caller.canRead()))) {
+      return Future.failedFuture(Errors.forbidden("Forbidden"));
+    }
+    return Future.succeededFuture("AUTH_" + projectId);
+  }
+
+  @Override
+  public Future<JsonObject> accountUsage(AuthContext caller, String projectId) {
+    return account(caller, projectId).compose(db::account).map(a -> new JsonObject().put("project_id", projectId)
+      .put("containers", a.getLong("containers")).put("objects", a.getLong("objects")).put("bytes", a.getLong("bytes")));
+  }
+
+  @Override
+  public Future<JsonArray> listContainers(AuthContext caller, String projectId, String marker, int limit) {
+    if (limit < 1 || limit > ListQuery.MAX_LIMIT) {
+      return Future.failedFuture(Errors.badRequest("limit must be 1 to " + ListQuery.MAX_LIMIT));
+    }
+    return account(caller, projectId).compose(a -> db.listContainers(a, new ListQuery(limit, marker, null, null, null, false)));
+  }
+}

@@ -1,0 +1,4 @@
+@ModuleGen(name = "vertstack-objectstore", groupPackage = "org.vertstack")
+package org.vertstack.objectstore;
+
+import io.vertx.codegen.annotations.ModuleGen;
