@@ -1,6 +1,8 @@
 package org.vertstack.objectstore.proxy;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -85,4 +87,31 @@ final class LocalGet {
     }
     return resp.sendFile(local.channel(), first, length).andThen(x -> objects.close(local.channel()));
   }
+
+  /**
+   * Writes bytes first..last of an object (a segment or one of several ranges) into the
+   * response from this node's own replica, without ending it. Succeeds with false, having
+   * written nothing, when the replica is not here or is shorter than that.
+   */
+  static Future<Boolean> piece(Vertx vertx, ObjectClient objects, String hash, long first, long last, HttpServerResponse resp) {
+    return objects.openLocal(hash).compose(local -> {
+      if (local == null) {
+        return Future.succeededFuture(false);
+      }
+      objects.close(local.channel());
+      if (local.size() <= last) {
+        return Future.succeededFuture(false);
+      }
+      if (local.small() != null) {
+        return resp.write(local.small().slice((int) first, (int) last + 1)).map(true);
+      }
+      return vertx.fileSystem().open(local.file().toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
+        .compose(file -> {
+          file.setReadPos(first).setReadLength(last - first + 1).setReadBufferSize(PIECE_READ);
+          return file.pipe().endOnComplete(false).endOnFailure(false).to(resp).eventually(file::close).map(true);
+        }, err -> Future.succeededFuture(false));
+    });
+  }
+
+  private static final int PIECE_READ = 256 * 1024;
 }

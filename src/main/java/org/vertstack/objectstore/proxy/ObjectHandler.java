@@ -453,12 +453,14 @@ final class ObjectHandler {
         long from = pFirst - offset;
         long to = pLast - offset;
         boolean whole = from == 0 && to == size - 1;
-        chain = chain.compose(v -> objects.get(hash, whole ? -1 : from, whole ? -1 : to, false)).compose(f -> {
-          if (f.status() != 200) {
-            return Future.failedFuture(Errors.of(503, "a segment could not be read"));
-          }
-          return relay(f.body(), resp);
-        });
+        chain = chain.compose(v -> LocalGet.piece(api.vertx, objects, hash, from, to, resp)).compose(sent -> sent
+          ? Future.succeededFuture()
+          : objects.get(hash, whole ? -1 : from, whole ? -1 : to, false).compose(f -> {
+            if (f.status() != 200) {
+              return Future.failedFuture(Errors.of(503, "a segment could not be read"));
+            }
+            return relay(f.body(), resp);
+          }));
       }
       offset += size;
     }

@@ -434,7 +434,7 @@ public final class ObjectClient {
   }
 
   /** A replica read straight from this node's disk: its metadata and either its bytes (small) or an open channel. */
-  public record LocalRead(JsonObject meta, long size, Buffer small, FileChannel channel) {
+  public record LocalRead(JsonObject meta, long size, Buffer small, FileChannel channel, Path file) {
   }
 
   private static final int SMALL_READ = 64 * 1024;
@@ -464,16 +464,17 @@ public final class ObjectClient {
         }
         long size = meta.getLong("size");
         try {
-          FileChannel ch = FileChannel.open(DiskStore.dataFile(dev, part, hash, meta), StandardOpenOption.READ);
+          Path file = DiskStore.dataFile(dev, part, hash, meta);
+          FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
           if (size > SMALL_READ) {
-            return new LocalRead(meta, size, null, ch);
+            return new LocalRead(meta, size, null, ch, file);
           }
           try (ch) {
             ByteBuffer bb = ByteBuffer.allocate((int) size);
             while (bb.hasRemaining() && ch.read(bb, bb.position()) > 0) {
               // keep reading
             }
-            return bb.hasRemaining() ? null : new LocalRead(meta, size, Buffer.buffer(bb.array()), null);
+            return bb.hasRemaining() ? null : new LocalRead(meta, size, Buffer.buffer(bb.array()), null, file);
           }
         } catch (NoSuchFileException e) {
           // replaced while we looked; read the newer version
