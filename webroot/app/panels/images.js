@@ -297,14 +297,12 @@ function Images({ session, api }) {
   </section>`;
 }
 
-/** Usage for the Overview bars (GET /v2/info/usage); image_count is the quota engine's name for the count. */
+/** Usage for the Overview bars (GET /v2/info/usage), named as the quota engine's limits are. */
 async function usage(api, session) {
   const u = (await api.get(`${imagePath(session)}/v2/info/usage`)).usage;
-  const out = Object.entries(u).map(([name, x]) => ({
+  return Object.entries(u).map(([name, x]) => ({
     service_type: 'image', resource_name: name, used: x.usage, unit: /_(size|stage)_/.test(name) ? 'bytes' : undefined,
   }));
-  if (u.image_count_total) out.push({ service_type: 'image', resource_name: 'image_count', used: u.image_count_total.usage });
-  return out;
 }
 
 export default { id: 'images', title: 'Images', adminOnly: false, component: Images, usage };

@@ -10,14 +10,14 @@ import org.slf4j.LoggerFactory;
 import org.vertstack.common.quota.QuotaService;
 
 /**
- * The image service's use of the quota engine (service type {@code image}: {@code image_count},
+ * The image service's use of the quota engine (service type {@code image}: {@code image_count_total},
  * {@code image_size_total}). A node without the quota engine deployed (unit tests, a partial
  * deployment) runs without limits rather than refusing every image.
  */
 final class QuotaGate {
 
   static final String SERVICE = "image";
-  static final String COUNT = "image_count";
+  static final String COUNT = "image_count_total";
   static final String SIZE = "image_size_total";
 
   private static final Logger LOG = LoggerFactory.getLogger(QuotaGate.class);

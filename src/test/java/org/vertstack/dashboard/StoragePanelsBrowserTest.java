@@ -440,7 +440,7 @@ class StoragePanelsBrowserTest {
     cloud.grant(admin, gamma.getString("id"), gil.getString("id"), "member");
     limit(admin, "object-store", "objects", gamma.getString("id"), 50);
     limit(admin, "object-store", "bytes", gamma.getString("id"), 10L << 20);
-    limit(admin, "image", "image_count", gamma.getString("id"), 5);
+    limit(admin, "image", "image_count_total", gamma.getString("id"), 5);
     String token = cloud.token(userName, PASSWORD, projectName);
     String account = "/object-store/v1/AUTH_" + gamma.getString("id");
     cloud.send("PUT", account + "/things", token, null);
@@ -454,7 +454,7 @@ class StoragePanelsBrowserTest {
     assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(objects)).getText()).contains("2 of 50");
     assertThat(browser.findElement(By.cssSelector(".card[data-service='object-store'] .usage[data-resource='bytes']")).getText())
       .contains("3.0 KiB of 10 MiB");
-    assertThat(browser.findElement(By.cssSelector(".card[data-service='image'] .usage[data-resource='image_count']")).getText())
+    assertThat(browser.findElement(By.cssSelector(".card[data-service='image'] .usage[data-resource='image_count_total']")).getText())
       .contains("1 of 5");
     // an upload elsewhere moves the bar, live
     cloud.send("PUT", account + "/things/c.bin", token, random(1024, 12));

@@ -339,13 +339,13 @@ class ImageApiTest {
     String serviceId = services.bodyAsJsonObject().getJsonArray("services").getJsonObject(0).getString("id");
     // Keystone wants a registered (default) limit before a project limit; these defaults are generous
     JsonArray defaults = new JsonArray()
-      .add(new JsonObject().put("service_id", serviceId).put("resource_name", "image_count").put("default_limit", 100_000))
+      .add(new JsonObject().put("service_id", serviceId).put("resource_name", "image_count_total").put("default_limit", 100_000))
       .add(new JsonObject().put("service_id", serviceId).put("resource_name", "image_size_total").put("default_limit", 1L << 40));
     HttpResponse<Buffer> reg = cloud.call(HttpMethod.POST, "/identity/v3/registered_limits", cloud.adminToken,
       new JsonObject().put("registered_limits", defaults));
     assertThat(reg.statusCode()).as(reg.bodyAsString()).isEqualTo(201);
     JsonArray limits = new JsonArray()
-      .add(new JsonObject().put("service_id", serviceId).put("project_id", project).put("resource_name", "image_count").put("resource_limit", 2))
+      .add(new JsonObject().put("service_id", serviceId).put("project_id", project).put("resource_name", "image_count_total").put("resource_limit", 2))
       .add(new JsonObject().put("service_id", serviceId).put("project_id", project).put("resource_name", "image_size_total").put("resource_limit", 10_000));
     HttpResponse<Buffer> set = cloud.call(HttpMethod.POST, "/identity/v3/limits", cloud.adminToken, new JsonObject().put("limits", limits));
     assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(201);
