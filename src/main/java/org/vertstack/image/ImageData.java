@@ -77,7 +77,7 @@ public final class ImageData {
           ? Future.failedFuture(Errors.conflict("Image status transition from " + status + " to " + during + " is not allowed"))
           : Future.succeededFuture(rows.iterator().next()));
     }).compose(r -> {
-      images.publish(ImageJson.image(r), during);
+      images.publish(images.render(r), during);
       String owner = r.getString("owner");
       Upload up = new Upload(r.getString("disk_format"), contentLength, maxImageBytes);
       // reserve the announced size before a byte moves; a chunked upload is counted at its end
@@ -106,7 +106,7 @@ public final class ImageData {
           return Future.failedFuture(Errors.of(410, "Image " + id + " could not be found after upload. "
             + "The image may have been deleted during the upload."));
         }
-        JsonObject image = ImageJson.image(rows.iterator().next());
+        JsonObject image = images.render(rows.iterator().next());
         images.publish(image, target);
         return Future.succeededFuture(image);
       });
@@ -129,7 +129,7 @@ public final class ImageData {
           + "checksum = NULL, os_hash_algo = NULL, os_hash_value = NULL, virtual_size = NULL, "
           + "updated_at = date_trunc('second', now()) WHERE id = $1 AND upload_id = $2 RETURNING " + ImageJson.COLUMNS)
         .execute(Tuple.of(id, uploadId, status)))
-      .onSuccess(rows -> rows.forEach(r -> images.publish(ImageJson.image(r), status)))
+      .onSuccess(rows -> rows.forEach(r -> images.publish(images.render(r), status)))
       .mapEmpty();
   }
 
@@ -148,7 +148,7 @@ public final class ImageData {
       return images.pool().preparedQuery("UPDATE images SET status = 'active', staged = false, updated_at = date_trunc('second', now()) "
           + "WHERE id = $1 AND status = 'uploading' AND staged RETURNING " + ImageJson.COLUMNS)
         .execute(Tuple.of(id))
-        .onSuccess(rows -> rows.forEach(x -> images.publish(ImageJson.image(x), "active")))
+        .onSuccess(rows -> rows.forEach(x -> images.publish(images.render(x), "active")))
         .mapEmpty();
     });
   }

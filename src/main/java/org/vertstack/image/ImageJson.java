@@ -29,9 +29,6 @@ final class ImageJson {
     + "min_disk, min_ram, size, virtual_size, checksum, os_hash_algo, os_hash_value, tags, properties, upload_id, staged, "
     + "created_at, updated_at";
 
-  /** The store backing this node ("swift" or "file"), shown as Glance shows its store ids. */
-  static volatile String storeId = "swift";
-
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
   private ImageJson() {
@@ -41,7 +38,8 @@ final class ImageJson {
     return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).format(TIME);
   }
 
-  static JsonObject image(Row r) {
+  /** An image row as Glance shows it; {@code storeId} names the store backing its data ("swift" or "file"). */
+  static JsonObject image(Row r, String storeId) {
     String id = r.getString("id");
     JsonObject props = (JsonObject) r.getValue("properties");
     JsonObject out = new JsonObject();

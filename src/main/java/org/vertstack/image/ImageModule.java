@@ -78,9 +78,8 @@ public final class ImageModule implements ServiceModule {
     })).compose(nodeId -> {
       Pool pool = Databases.pool(vertx, config, name());
       ImageStore store = newStore(vertx, config);
-      ImageJson.storeId = store.id();
       Garbage garbage = new Garbage(pool, store);
-      ImageService images = new ImageService(vertx, pool, new QuotaGate(vertx), garbage);
+      ImageService images = new ImageService(vertx, pool, new QuotaGate(vertx), garbage, store.id());
       ImageData data = new ImageData(images, store, garbage, conf.getLong("max-image-bytes", 5L << 30), nodeId);
       Components c = new Components(images, data, store, garbage, config, nodeId);
       NODES.put(vertx, c);

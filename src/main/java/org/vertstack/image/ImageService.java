@@ -31,12 +31,19 @@ public final class ImageService {
   private final Pool pool;
   private final QuotaGate quota;
   private final Garbage garbage;
+  private final String storeId;
 
-  ImageService(Vertx vertx, Pool pool, QuotaGate quota, Garbage garbage) {
+  ImageService(Vertx vertx, Pool pool, QuotaGate quota, Garbage garbage, String storeId) {
     this.vertx = vertx;
     this.pool = pool;
     this.quota = quota;
     this.garbage = garbage;
+    this.storeId = storeId;
+  }
+
+  /** An image row as the API shows it, with this node's store. */
+  JsonObject render(Row r) {
+    return ImageJson.image(r, storeId);
   }
 
   Pool pool() {
@@ -103,7 +110,7 @@ public final class ImageService {
           return Future.failedFuture(err);
         }))
       .map(rows -> {
-        JsonObject image = ImageJson.image(rows.iterator().next());
+        JsonObject image = render(rows.iterator().next());
         publish(image, "created");
         return image;
       });
@@ -148,7 +155,7 @@ public final class ImageService {
   }
 
   public Future<JsonObject> get(AuthContext auth, String id) {
-    return row(auth, id).map(ImageJson::image);
+    return row(auth, id).map(this::render);
   }
 
   public Future<JsonObject> list(AuthContext auth, MultiMap params) {
@@ -166,7 +173,7 @@ public final class ImageService {
       JsonArray images = new JsonArray();
       String last = null;
       for (Row r : rows) {
-        images.add(ImageJson.image(r));
+        images.add(render(r));
         last = r.getString("id");
       }
       JsonObject out = new JsonObject().put("images", images).put("first", q.link(null)).put("schema", "/v2/schemas/images");
@@ -181,7 +188,7 @@ public final class ImageService {
 
   public Future<JsonObject> patch(AuthContext auth, String id, List<ImagePatch.Op> ops) {
     return writableRow(auth, id).compose(r -> {
-      JsonObject image = ImageJson.image(r);
+      JsonObject image = render(r);
       JsonObject changed = ImagePatch.apply(image, ops);
       return update(auth, r, changed);
     });
@@ -191,7 +198,7 @@ public final class ImageService {
   private Future<JsonObject> update(AuthContext auth, Row current, JsonObject doc) {
     String id = current.getString("id");
     String status = current.getString("status");
-    JsonObject before = ImageJson.image(current);
+    JsonObject before = render(current);
     for (String key : doc.fieldNames()) {
       Object now = doc.getValue(key);
       Object was = before.getValue(key);
@@ -248,7 +255,7 @@ public final class ImageService {
         + "disk_format = $7, container_format = $8, min_disk = $9, min_ram = $10, tags = $11, properties = $12, "
         + "updated_at = date_trunc('second', now()) WHERE id = $1 RETURNING " + ImageJson.COLUMNS)
       .execute(t)
-      .compose(rows -> rows.size() == 0 ? Future.failedFuture(notFound(id)) : Future.succeededFuture(ImageJson.image(rows.iterator().next())))
+      .compose(rows -> rows.size() == 0 ? Future.failedFuture(notFound(id)) : Future.succeededFuture(render(rows.iterator().next())))
       .onSuccess(image -> publish(image, "updated"));
   }
 
@@ -282,7 +289,7 @@ public final class ImageService {
     return pool.preparedQuery("UPDATE images SET tags = " + sql + ", updated_at = date_trunc('second', now()) WHERE id = $1 "
         + (add ? "AND NOT ($2 = ANY(tags)) " : "") + "RETURNING " + ImageJson.COLUMNS)
       .execute(Tuple.of(id, tag))
-      .onSuccess(rows -> rows.forEach(r -> publish(ImageJson.image(r), "updated")))
+      .onSuccess(rows -> rows.forEach(r -> publish(render(r), "updated")))
       .mapEmpty();
   }
 
@@ -301,7 +308,7 @@ public final class ImageService {
           Row gone = rows.iterator().next();
           String owner = gone.getString("owner");
           Long size = gone.getLong("size");
-          JsonObject image = ImageJson.image(gone).put("status", "deleted");
+          JsonObject image = render(gone).put("status", "deleted");
           publish(image, "deleted");
           // bytes of a finished or in-flight upload: removed now, or retried later by the collector
           return Future.all(quota.release(owner, QuotaGate.COUNT, 1),
@@ -336,7 +343,7 @@ public final class ImageService {
       return pool.preparedQuery("UPDATE images SET status = $2, updated_at = date_trunc('second', now()) WHERE id = $1 AND status = $3 "
           + "RETURNING " + ImageJson.COLUMNS)
         .execute(Tuple.of(id, to, from))
-        .onSuccess(rows -> rows.forEach(x -> publish(ImageJson.image(x), to)))
+        .onSuccess(rows -> rows.forEach(x -> publish(render(x), to)))
         .mapEmpty();
     });
   }
