@@ -7,6 +7,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.vertstack.objectstore.ring.Ring;
 import org.vertstack.objectstore.storage.Timestamps;
 import org.vertstack.objectstore.storage.Wire;
@@ -29,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FaultToleranceTest {
 
+  @TempDir
+  static Path stateDir;
   private static TestCloud cloud;
   private static String token;
   private static String account;
@@ -37,8 +40,8 @@ class FaultToleranceTest {
   static void start() throws Exception {
     JsonObject overrides = new JsonObject().put("objectstore", new JsonObject()
       .put("replicator-interval-seconds", 3600).put("auditor-interval-seconds", 3600).put("part-power", 6)
-      .put("reclaim-age-seconds", 2));
-    cloud = TestCloud.start(Files.createTempDirectory("vertstack-faults-"), overrides).await();
+      .put("reclaim-age-seconds", 3));
+    cloud = TestCloud.start(stateDir, overrides).await();
     JsonObject login = cloud.login("admin", TestCloud.ADMIN_PASSWORD, "admin").await();
     token = login.getString("token");
     account = "AUTH_" + login.getJsonObject("body").getJsonObject("project").getString("id");
@@ -248,7 +251,7 @@ class FaultToleranceTest {
     assertThat(call(HttpMethod.PUT, "/" + c + "/old", payload(1)).statusCode()).isEqualTo(201);
     assertThat(call(HttpMethod.DELETE, "/" + c + "/old", null).statusCode()).isEqualTo(204);
     assertThat(versionFiles(c, "old")).hasSize(3).allSatisfy(p -> assertThat(p.toString()).endsWith(".ts"));
-    Thread.sleep(2100); // the reclaim age of this node
+    Thread.sleep(3100); // the reclaim age of this node
     assertThat(call(HttpMethod.PUT, "/" + c + "/recent", payload(2)).statusCode()).isEqualTo(201);
     assertThat(call(HttpMethod.DELETE, "/" + c + "/recent", null).statusCode()).isEqualTo(204);
 

@@ -47,7 +47,11 @@ public final class TestCloud implements AutoCloseable {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+      TestCloud cloud = shared;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        cloud.close();
+        deleteTree(cloud.stateDir); // a temporary directory of its own: nothing is left in /tmp
+      }));
     }
     return shared;
   }
@@ -62,6 +66,14 @@ public final class TestCloud implements AutoCloseable {
     config.getJsonObject("image").put("tiny-guest", false);
     config = Config.deepMerge(config, overrides);
     return Main.start(config).map(node -> new TestCloud(node, stateDir));
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort at JVM exit
+    }
   }
 
   public static int freePort() {
