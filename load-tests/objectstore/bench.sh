@@ -75,14 +75,15 @@ put=$(median "${puts[@]}")
 # integrity first, untimed: the download through a pipe, compared byte for byte
 curl -fsS -H "X-Auth-Token: $token" "$base$VS_BASE/bench/big" | cmp - "$WORK/big" || { echo "1 GiB download differs" >&2; exit 1; }
 # Timed GETs go to /dev/null, as wrk discards its bodies: a client writing 1 GiB to the disk under
-# test would measure its own writes. First GETs from the page cache (the PUT left all three
-# replicas there). Then, as the raw read of this virtual disk swings from run to run, rounds of a
+# test would measure its own writes. First GETs from the page cache: the PUT wrote with O_DIRECT,
+# so the three replica files are read into the cache first (a GET reads any one of them). Then, as the raw read of this virtual disk swings from run to run, rounds of a
 # raw read and a GET with the page cache dropped (needs root): the bytes come off the disk, like
 # the raw read. Medians of ROUNDS.
 get_big() { mb "$(curl -fsS -o /dev/null -w '%{speed_download}' -H "X-Auth-Token: $token" "$base$VS_BASE/bench/big")" 1; }
 can_drop=false
 [ -w /proc/sys/vm/drop_caches ] && can_drop=true
 raws=(); colds=(); warms=()
+find "$WORK/state/objects" -name '*.data' -size +$((BIG_MB / 2))M -exec cat {} + >/dev/null
 for _ in $(seq 1 "$ROUNDS"); do warms+=("$(get_big)"); done
 for _ in $(seq 1 "$ROUNDS"); do
   t0=$(date +%s.%N); dd if="$WORK/raw" of=/dev/null bs=4M iflag=direct status=none; t1=$(date +%s.%N)

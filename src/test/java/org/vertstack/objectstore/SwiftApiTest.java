@@ -179,6 +179,19 @@ class SwiftApiTest {
   }
 
   @Test
+  void aMultiMegabyteObjectIsStreamedToEveryReplicaAndBack() throws Exception {
+    // several of the replica files' write blocks: the stream waits on the disk and resumes
+    byte[] bytes = new byte[5 * 1024 * 1024 + 5];
+    new java.util.Random(5).nextBytes(bytes);
+    Buffer body = Buffer.buffer(bytes);
+    String o = account(alice) + "/" + container(alice) + "/five";
+    HttpResponse<Buffer> put = call(alice, HttpMethod.PUT, o, Map.of(), body);
+    assertThat(put.statusCode()).isEqualTo(201);
+    assertThat(put.getHeader("Etag")).isEqualTo(md5(body));
+    assertThat(call(alice, HttpMethod.GET, o, Map.of(), null).body()).isEqualTo(body);
+  }
+
+  @Test
   void rangesAndConditionalsOnAnObjectServedFromAFile() throws Exception {
     // 200 KiB: past the size read into memory, so the bytes come from the replica's file
     byte[] bytes = new byte[200 * 1024];

@@ -62,7 +62,7 @@ public final class SwiftApi {
     this.verifier = verifier;
     this.settings = ObjectStoreSettings.from(config);
     this.db = new ContainerDb(Databases.pool(vertx, config, ObjectStoreModule.NAME));
-    this.objects = new ObjectClient(vertx, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+    this.objects = new ObjectClient(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
       .setReceiveBufferSize(1024 * 1024).setSendBufferSize(1024 * 1024)
       .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024),
       new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1)), () -> ObjectStoreRuntime.ring(vertx),

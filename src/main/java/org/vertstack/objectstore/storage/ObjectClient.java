@@ -2,7 +2,6 @@ package org.vertstack.objectstore.storage;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -32,15 +31,13 @@ import java.util.function.Supplier;
  */
 public final class ObjectClient {
 
-  private final Vertx vertx;
   private final HttpClient client;
   private final Supplier<Ring> ring;
   private final Supplier<LocalDevices> local;
   private final WorkerExecutor disk;
 
   /** With {@code local} (this node's object server devices) and a disk pool, local replicas skip HTTP. */
-  public ObjectClient(Vertx vertx, HttpClient client, Supplier<Ring> ring, Supplier<LocalDevices> local, WorkerExecutor disk) {
-    this.vertx = vertx;
+  public ObjectClient(HttpClient client, Supplier<Ring> ring, Supplier<LocalDevices> local, WorkerExecutor disk) {
     this.client = client;
     this.ring = ring;
     this.local = local;
@@ -185,7 +182,7 @@ public final class ObjectClient {
     Path dev = localPath(d);
     Future<ReplicaWrite> opened = dev != null
       // this node's own device: the object server's temp file, checks, fsync and rename, without the loopback hop
-      ? ReplicaFile.create(vertx, disk, dev, part, hash).map(file -> new LocalWrite(file, meta.copy(), ts, etag, length))
+      ? ReplicaFile.create(disk, dev, part, hash).map(file -> new LocalWrite(file, meta.copy(), ts, etag, length))
       : openRemote(d, part, hash, length, meta, etag, ts);
     return opened.recover(err -> {
       Device next;

@@ -162,7 +162,7 @@ public class ObjectServerVerticle extends VerticleBase {
         () -> DiskStore.storeSmall(dev, part, hash, body, meta, expected, ts) == null ? 422 : 201, false));
     } else {
       req.pause();
-      done = ReplicaFile.create(vertx, disk, dev, part, hash).map(ReplicaFile::digesting)
+      done = ReplicaFile.create(disk, dev, part, hash).map(ReplicaFile::digesting)
         .compose(file -> req.pipe().endOnComplete(false).to(file)
           .compose(v -> file.commit(meta, ts, file.etag(), expected, declared),
             err -> file.abort().transform(x -> Future.failedFuture(err))));
