@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import org.vertstack.objectstore.ring.Device;
 import org.vertstack.objectstore.ring.Ring;
+import org.vertstack.objectstore.storage.ReplicaWrite.Reply;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -136,9 +137,6 @@ public final class ObjectClient {
     });
   }
 
-  /** One replica's answer to a small write. */
-  private record Reply(int status, String etag, long size) {
-  }
 
   private Future<Reply> sendBody(Device d, int part, String hash, Buffer body, JsonObject meta, String encoded, String etag,
                                  String ts, Iterator<Device> handoffs) {
@@ -182,7 +180,7 @@ public final class ObjectClient {
     Path dev = localPath(d);
     Future<ReplicaWrite> opened = dev != null
       // this node's own device: the object server's temp file, checks, fsync and rename, without the loopback hop
-      ? ReplicaFile.create(disk, dev, part, hash).map(file -> new LocalWrite(file, meta.copy(), ts, etag, length))
+      ? ReplicaFile.create(disk, dev, part, hash).map(file -> new ReplicaWrite.Local(file, meta.copy(), ts, etag, length))
       : openRemote(d, part, hash, length, meta, etag, ts);
     return opened.recover(err -> {
       Device next;
@@ -206,7 +204,7 @@ public final class ObjectClient {
       }
       Promise<ReplicaWrite> ready = Promise.promise();
       Future<HttpClientResponse> response = req.response();
-      req.continueHandler(v -> ready.tryComplete(new RemoteWrite(req, response)));
+      req.continueHandler(v -> ready.tryComplete(new ReplicaWrite.Remote(req, response)));
       response.onComplete(ar -> {
         if (ready.tryFail(ar.succeeded() ? "status " + ar.result().statusCode() : String.valueOf(ar.cause()))) {
           if (ar.succeeded()) {
@@ -230,7 +228,7 @@ public final class ObjectClient {
       int idx = i;
       targets.get(i).onFailure(err -> dead[idx] = true);
     }
-    java.security.MessageDigest md5 = targets.stream().anyMatch(t -> t instanceof LocalWrite) ? ReplicaFile.newMd5() : null;
+    java.security.MessageDigest md5 = targets.stream().anyMatch(t -> t instanceof ReplicaWrite.Local) ? ReplicaFile.newMd5() : null;
     Runnable maybeResume = () -> {
       for (int i = 0; i < targets.size(); i++) {
         if (!dead[i] && targets.get(i).writeQueueFull()) {
@@ -300,122 +298,6 @@ public final class ObjectClient {
     }));
   }
 
-  /** One replica of a streamed write in flight: an object server over HTTP or a file on this node. */
-  private sealed interface ReplicaWrite permits RemoteWrite, LocalWrite {
-    void write(Buffer buf);
-
-    boolean writeQueueFull();
-
-    void drainHandler(io.vertx.core.Handler<Void> handler);
-
-    /** Calls {@code handler} when this replica can no longer succeed. */
-    void onFailure(io.vertx.core.Handler<Throwable> handler);
-
-    /** The body is complete; {@code etag} is its MD5 when the proxy computed it. */
-    void end(String etag);
-
-    void abort();
-
-    /** The replica's outcome once ended: 201, 422 or 400. */
-    Future<Reply> reply();
-  }
-
-  private record RemoteWrite(HttpClientRequest req, Future<HttpClientResponse> response) implements ReplicaWrite {
-    public void write(Buffer buf) {
-      req.write(buf);
-    }
-
-    public boolean writeQueueFull() {
-      return req.writeQueueFull();
-    }
-
-    public void drainHandler(io.vertx.core.Handler<Void> handler) {
-      req.drainHandler(handler);
-    }
-
-    public void onFailure(io.vertx.core.Handler<Throwable> handler) {
-      response.onFailure(handler);
-      req.exceptionHandler(handler);
-    }
-
-    public void end(String etag) {
-      req.end();
-    }
-
-    public void abort() {
-      abandon(req);
-    }
-
-    public Future<Reply> reply() {
-      return response.map(resp -> {
-        drain(resp);
-        String size = resp.getHeader(Wire.SIZE);
-        return new Reply(resp.statusCode(), resp.getHeader("Etag"), size == null ? 0 : Long.parseLong(size));
-      });
-    }
-  }
-
-  private static final class LocalWrite implements ReplicaWrite {
-    private final ReplicaFile file;
-    private final JsonObject meta;
-    private final String ts;
-    private final String expected;
-    private final long declared;
-    private final Promise<Reply> reply = Promise.promise();
-    private boolean finished;
-
-    LocalWrite(ReplicaFile file, JsonObject meta, String ts, String expected, long declared) {
-      this.file = file;
-      this.meta = meta;
-      this.ts = ts;
-      this.expected = expected;
-      this.declared = declared;
-      file.exceptionHandler(reply::tryFail);
-    }
-
-    public void write(Buffer buf) {
-      file.write(buf).onFailure(reply::tryFail);
-    }
-
-    public boolean writeQueueFull() {
-      return file.writeQueueFull();
-    }
-
-    public void drainHandler(io.vertx.core.Handler<Void> handler) {
-      file.drainHandler(handler);
-    }
-
-    public void onFailure(io.vertx.core.Handler<Throwable> handler) {
-      reply.future().onFailure(handler);
-    }
-
-    public void end(String etag) {
-      if (finished) {
-        return;
-      }
-      finished = true;
-      if (reply.future().failed()) {
-        file.abort();
-        return;
-      }
-      file.commit(meta, ts, etag, expected, declared)
-        .map(status -> new Reply(status, meta.getString("etag"), file.length()))
-        .onComplete(reply);
-    }
-
-    /** Removes the temp file unless the replica was already committed or given up. */
-    public void abort() {
-      if (!finished) {
-        finished = true;
-        reply.tryFail("aborted");
-        file.abort();
-      }
-    }
-
-    public Future<Reply> reply() {
-      return reply.future();
-    }
-  }
 
   /**
    * Fetches an object (or the inclusive byte range first..last; first &lt; 0 for all) from the
