@@ -178,6 +178,7 @@ class FaultToleranceTest {
       assertThat(call(HttpMethod.GET, "/" + c + "/two-of-three", null).body()).isEqualTo(body);
     } finally {
       Files.move(away, device(1));
+      Thread.sleep(1500); // the object server notices the device is back within a second (the next test needs it)
     }
     assertThat(copies(c, "two-of-three")).isEqualTo(2);
     assertThat(tempFiles()).isEmpty();
