@@ -71,19 +71,32 @@ public final class ReplicaFile implements WriteStream<Buffer> {
       if (!DiskStore.mounted(device)) {
         throw new IOException("device " + device.getFileName() + " is not mounted");
       }
-      return new ReplicaFile(disk, device, part, hash, tmp, open(tmp));
+      return new ReplicaFile(disk, device, part, hash, tmp, open(device, tmp));
     }, false);
   }
 
-  /** O_DIRECT where the file system has it (not tmpfs, for one), else an ordinary file. */
-  private static FileChannel open(Path tmp) throws IOException {
-    try {
-      return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-        com.sun.nio.file.ExtendedOpenOption.DIRECT);
-    } catch (UnsupportedOperationException | IOException e) {
-      Files.deleteIfExists(tmp);
-      return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  /** Devices whose file system refused O_DIRECT once (tmpfs, some overlays): not asked again. */
+  private static final java.util.Set<Path> NO_DIRECT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * O_DIRECT where the file system has it, else an ordinary file. Any failure of the O_DIRECT
+   * open falls back: the file systems without it answer EINVAL, which Java reports as a plain
+   * IOException; a real fault (no space, no permission) fails the ordinary open again and is
+   * reported from there.
+   */
+  private static FileChannel open(Path device, Path tmp) throws IOException {
+    if (!NO_DIRECT.contains(device)) {
+      try {
+        return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+          com.sun.nio.file.ExtendedOpenOption.DIRECT);
+      } catch (UnsupportedOperationException | IOException e) {
+        Files.deleteIfExists(tmp);
+        FileChannel plain = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        NO_DIRECT.add(device); // the plain open worked: it was O_DIRECT that this file system refused
+        return plain;
+      }
     }
+    return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
   /** Also computes the MD5 of the bytes written from now on (see {@link #etag}). */
