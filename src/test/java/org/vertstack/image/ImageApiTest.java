@@ -99,12 +99,17 @@ class ImageApiTest {
     HttpResponse<Buffer> file = call(HttpMethod.GET, "/v2/images/" + id + "/file", alice, null);
     assertThat(file.statusCode()).isEqualTo(200);
     assertThat(file.getHeader("Content-MD5")).isEqualTo(md5);
+    // the uploader's bytes never run as the dashboard's origin, nor are they sniffed into a page
+    assertThat(file.getHeader("Content-Security-Policy")).isEqualTo("sandbox");
+    assertThat(file.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(file.body().getBytes()).isEqualTo(bytes);
 
     HttpResponse<Buffer> part = cloud.web.getAbs(cloud.url + "/image/v2/images/" + id + "/file")
       .putHeader("X-Auth-Token", alice.getString("token")).putHeader("Range", "bytes=100-199").send().await();
     assertThat(part.statusCode()).isEqualTo(206);
     assertThat(part.getHeader("Content-Range")).isEqualTo("bytes 100-199/" + bytes.length);
+    assertThat(part.getHeader("Content-Security-Policy")).isEqualTo("sandbox");
+    assertThat(part.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(part.body().getBytes()).isEqualTo(java.util.Arrays.copyOfRange(bytes, 100, 200));
 
     // a second upload to an active image is a conflict

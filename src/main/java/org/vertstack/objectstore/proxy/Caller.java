@@ -5,34 +5,52 @@ import org.vertstack.common.http.Errors;
 
 /**
  * Who is making a Swift request: a token holder, a valid TempURL, or nobody. Decides access to
- * an account (its own project, or admin) and through container ACLs.
+ * an account (its own project, or admin) and through container ACLs. A TempURL is never an
+ * owner: it reaches the one object (or prefix) its signature covers, and segments of a large
+ * object only within its key's scope (the account, or the container for a container key).
  */
-public record Caller(AuthContext auth, boolean tempUrl) {
+public record Caller(AuthContext auth, TempUrl.Grant tempUrl) {
 
-  public static final Caller ANONYMOUS = new Caller(null, false);
+  public static final Caller ANONYMOUS = new Caller(null, null);
+
+  public boolean isTempUrl() {
+    return tempUrl != null;
+  }
 
   public boolean owns(String projectId) {
     return auth != null && (auth.isAdmin() || projectId.equals(auth.projectId()));
   }
 
+  /** A token holder of the account's project (or admin) with a read role. */
   public boolean mayRead(String projectId) {
-    return tempUrl || (owns(projectId) && auth.canRead());
+    return owns(projectId) && auth.canRead();
   }
 
+  /** A token holder of the account's project (or admin) with a write role. */
   public boolean mayWrite(String projectId) {
-    return tempUrl || (owns(projectId) && auth.canWrite());
+    return owns(projectId) && auth.canWrite();
   }
 
   /** 401 for nobody, 403 for a caller who is known but not allowed. */
   public RuntimeException denied() {
-    return auth == null && !tempUrl ? Errors.unauthorized("Unauthorized") : Errors.forbidden("Forbidden");
+    return auth == null && tempUrl == null ? Errors.unauthorized("Unauthorized") : Errors.forbidden("Forbidden");
   }
 
   /**
-   * Whether a container ACL grants this caller access. Entries: ".r:*" (anyone, objects only),
-   * ".rlistings" (anyone may also list), "project:user" with "*" wildcards, or a bare project id.
+   * Whether a container read ACL grants this caller access. Entries: ".r:*" (anyone, objects
+   * only), ".rlistings" (anyone may also list), "project:user" with "*" wildcards, or a bare
+   * project id.
    */
   public boolean allowedBy(String acl, boolean listing) {
+    return allowed(acl, listing, true);
+  }
+
+  /** Whether a container write ACL grants this caller access: referrer entries never do. */
+  public boolean allowedToWrite(String acl) {
+    return allowed(acl, false, false);
+  }
+
+  private boolean allowed(String acl, boolean listing, boolean referrersCount) {
     if (acl == null || acl.isBlank()) {
       return false;
     }
@@ -50,7 +68,7 @@ public record Caller(AuthContext auth, boolean tempUrl) {
         }
       } else if (".rlistings".equals(e)) {
         rlistings = true;
-      } else if (auth != null && auth.projectId() != null) {
+      } else if (auth != null && auth.projectId() != null && !e.startsWith(".")) {
         int colon = e.indexOf(':');
         String p = colon < 0 ? e : e.substring(0, colon);
         String u = colon < 0 ? "*" : e.substring(colon + 1);
@@ -62,6 +80,22 @@ public record Caller(AuthContext auth, boolean tempUrl) {
         }
       }
     }
-    return referrer && (!listing || rlistings);
+    return referrersCount && referrer && (!listing || rlistings);
+  }
+
+  /**
+   * Checks a write ACL as Swift does: referrer designations (".r:", ".ref", ".referrer",
+   * ".rlistings" and any other dot entry) grant reads only, so a write ACL holding one is a 400.
+   */
+  public static void checkWriteAcl(String acl) {
+    if (acl == null) {
+      return;
+    }
+    for (String raw : acl.split(",")) {
+      String e = raw.trim();
+      if (e.startsWith(".")) {
+        throw Errors.badRequest("Referrers not allowed in write ACL: '" + e + "'");
+      }
+    }
   }
 }

@@ -11,13 +11,23 @@ import org.vertstack.objectstore.db.ListQuery;
 import org.vertstack.objectstore.ring.Ring;
 import org.vertstack.objectstore.storage.BufferReadStream;
 
+import io.vertx.serviceproxy.ServiceException;
+import org.vertstack.common.http.ErrorFormat;
+
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Large objects. Dynamic (X-Object-Manifest: container/prefix): the segments are whatever the
  * listing holds under the prefix, in name order. Static (multipart-manifest=put): a JSON list of
  * segments checked at upload and stored as the manifest object's body.
+ * <p>
+ * Every segment is read as the caller would read it directly (Swift checks each segment's
+ * container ACL): a manifest in a container the caller may read gives it no way into a
+ * container it may not. The same holds when an upload's segments are checked, and the errors
+ * of that check say nothing about objects the caller could not read.
  */
 final class LargeObjects {
 
@@ -26,10 +36,16 @@ final class LargeObjects {
   private LargeObjects() {
   }
 
-  static Future<ObjectHandler.Pieces> pieces(ObjectHandler h, SwiftApi api, SwiftPath path, JsonObject meta) {
+  static Future<ObjectHandler.Pieces> pieces(ObjectHandler h, SwiftApi api, SwiftPath path, JsonObject meta, Caller caller) {
     if (meta.getBoolean("slo", false)) {
-      return h.readSmall(ObjectHandler.hash(path)).map(body -> {
+      return h.readSmall(ObjectHandler.hash(path)).compose(body -> {
         JsonArray segs = body.toJsonArray();
+        Set<String> containers = new LinkedHashSet<>();
+        for (Object o : segs) {
+          containers.add(SwiftPath.containerAndObject(((JsonObject) o).getString("name"), true)[0]);
+        }
+        return mayRead(h, path, containers, caller).map(segs);
+      }).map(segs -> {
         List<String> hashes = new ArrayList<>();
         List<Long> sizes = new ArrayList<>();
         long total = 0;
@@ -47,7 +63,7 @@ final class LargeObjects {
     int slash = manifest.indexOf('/');
     String container = slash < 0 ? manifest : manifest.substring(0, slash);
     String prefix = slash < 0 ? "" : manifest.substring(slash + 1);
-    return api.db.listObjects(path.account(), container, new ListQuery(ListQuery.MAX_LIMIT, null, null, prefix, null, false))
+    return mayRead(h, path, Set.of(container), caller).compose(ok -> api.db.listObjects(path.account(), container, new ListQuery(ListQuery.MAX_LIMIT, null, null, prefix, null, false))
       .map(list -> {
         List<String> hashes = new ArrayList<>();
         List<Long> sizes = new ArrayList<>();
@@ -61,11 +77,29 @@ final class LargeObjects {
           etags.append(s.getString("hash"));
         }
         return new ObjectHandler.Pieces(hashes, sizes, total, ObjectHandler.md5Hex(etags.toString()));
-      });
+      }));
+  }
+
+  /** Succeeds when the caller may read objects of each container (of the manifest's account). */
+  private static Future<Void> mayRead(ObjectHandler h, SwiftPath manifest, Set<String> containers, Caller caller) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String c : containers) {
+      SwiftPath seg = new SwiftPath(manifest.account(), manifest.projectId(), c, null);
+      chain = chain.compose(v -> h.authorize(seg, caller, false, false).mapEmpty());
+    }
+    return chain;
+  }
+
+  /** "401 Unauthorized" or "403 Forbidden" for an access refusal; null for any other failure. */
+  private static String refusal(Throwable err) {
+    if (err instanceof ServiceException se && (se.failureCode() == 401 || se.failureCode() == 403)) {
+      return se.failureCode() + " " + ErrorFormat.reason(se.failureCode());
+    }
+    return null;
   }
 
   /** ?multipart-manifest=put: validates each segment against what is stored, then stores the manifest. */
-  static Future<?> putManifest(ObjectHandler h, SwiftApi api, RoutingContext ctx, SwiftPath path, JsonObject info) {
+  static Future<?> putManifest(ObjectHandler h, SwiftApi api, RoutingContext ctx, SwiftPath path, JsonObject info, Caller caller) {
     String cl = ctx.request().getHeader("Content-Length");
     if (cl != null && Long.parseLong(cl) > 8 * 1024 * 1024) {
       return Future.failedFuture(Errors.of(413, "Manifest File > 8388608 bytes"));
@@ -88,7 +122,13 @@ final class LargeObjects {
           return Future.failedFuture(Errors.badRequest("Each segment needs a path."));
         }
         String[] co = SwiftPath.containerAndObject(seg.getString("path"), true);
-        checks.add(h.objects().get(Ring.hash(path.account(), co[0], co[1]), -1, -1, true).compose(f -> {
+        SwiftPath segPath = new SwiftPath(path.account(), path.projectId(), co[0], co[1]);
+        // the caller's right to read the segment first: a refusal says nothing about the object
+        Future<Void> allowed = h.authorize(segPath, caller, false, false).<Void>mapEmpty().recover(err -> {
+          String refused = refusal(err);
+          return Future.failedFuture(refused == null ? err : Errors.badRequest(seg.getString("path") + ": " + refused));
+        });
+        checks.add(allowed.compose(ok -> h.objects().get(Ring.hash(path.account(), co[0], co[1]), -1, -1, true)).compose(f -> {
           if (f.status() != 200) {
             return Future.failedFuture(Errors.badRequest(seg.getString("path") + ": 404 Not Found"));
           }
@@ -131,7 +171,7 @@ final class LargeObjects {
   }
 
   /** ?multipart-manifest=delete: the segments first, then (by the caller) the manifest. */
-  static Future<Void> deleteSegments(ObjectHandler h, SwiftPath path) {
+  static Future<Void> deleteSegments(ObjectHandler h, SwiftPath path, Caller caller) {
     return h.objects().get(ObjectHandler.hash(path), -1, -1, true).compose(f -> {
       if (f.status() != 200 || !f.meta().getBoolean("slo", false)) {
         return Future.succeededFuture();
@@ -141,7 +181,9 @@ final class LargeObjects {
         for (Object o : body.toJsonArray()) {
           String[] co = SwiftPath.containerAndObject(((JsonObject) o).getString("name"), true);
           SwiftPath seg = new SwiftPath(path.account(), path.projectId(), co[0], co[1]);
-          chain = chain.compose(v -> h.remove(seg).recover(err -> Future.succeededFuture(404)).mapEmpty());
+          // only segments the caller may delete directly; the others stay
+          chain = chain.compose(v -> h.authorize(seg, caller, true, true)
+            .compose(info -> h.remove(seg)).recover(err -> Future.succeededFuture(404)).mapEmpty());
         }
         return chain;
       });

@@ -64,16 +64,22 @@ final class ObjectHandler {
 
   // ---- access
 
-  /** Checks access; returns the container info (null only when the owner asks about a missing one). */
-  private Future<JsonObject> authorize(SwiftPath path, Caller caller, boolean write, boolean needContainer) {
+  /**
+   * Checks access to an object of {@code path}'s container as a direct request would have it:
+   * the account's project with a read or write role, a container ACL, or a TempURL whose key
+   * scope reaches it (the TempURL itself was checked against the request's path and method).
+   * Returns the container info (null only when the owner asks about a missing one).
+   */
+  Future<JsonObject> authorize(SwiftPath path, Caller caller, boolean write, boolean needContainer) {
     boolean owner = write ? caller.mayWrite(path.projectId()) : caller.mayRead(path.projectId());
-    if (owner && !needContainer) {
+    boolean signed = caller.isTempUrl() && caller.tempUrl().reaches(path);
+    if ((owner || signed) && !needContainer) {
       return Future.succeededFuture(null);
     }
     return api.containerInfo(path.account(), path.container()).compose(info -> {
-      if (!owner) {
+      if (!owner && !signed) {
         String acl = info == null ? null : info.getJsonObject("meta").getString(write ? "x-container-write" : "x-container-read");
-        if (!caller.allowedBy(acl, false)) {
+        if (!(write ? caller.allowedToWrite(acl) : caller.allowedBy(acl, false))) {
           return Future.failedFuture(caller.denied());
         }
       }
@@ -95,12 +101,12 @@ final class ObjectHandler {
     MultiMap h = req.headers();
     if (h.contains("X-Copy-From")) {
       String[] src = SwiftPath.containerAndObject(h.get("X-Copy-From"), true);
-      String srcAccount = h.contains("X-Copy-From-Account") ? SwiftPath.decode(h.get("X-Copy-From-Account")) : path.account();
+      String srcAccount = h.contains("X-Copy-From-Account") ? account(h.get("X-Copy-From-Account"), "X-Copy-From-Account") : path.account();
       return copy(ctx, new SwiftPath(srcAccount, srcAccount.substring(5), src[0], src[1]), path, caller);
     }
     String mm = req.getParam("multipart-manifest");
     if ("put".equals(mm)) {
-      return authorize(path, caller, true, true).compose(info -> LargeObjects.putManifest(this, api, ctx, path, info));
+      return authorize(path, caller, true, true).compose(info -> LargeObjects.putManifest(this, api, ctx, path, info, caller));
     }
     String te = h.get("Transfer-Encoding");
     boolean chunked = te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
@@ -205,12 +211,14 @@ final class ObjectHandler {
                            long length, JsonObject meta, String etag, HttpServerRequest continueTo) {
     String ts = Timestamps.next();
     String hash = hash(path);
-    long reserveBytes = Math.max(0, length);
-    long[] reservedObjects = {0};
-    return quotas.reserve(path.projectId(), reserveBytes,
+    long[] reserved = {Math.max(0, length), 0, 0}; // bytes, objects, whether the reservation was made
+    // a body of known length reserves its bytes up front; one of unknown length as it streams
+    Future<ReadStream<Buffer>> metered = length >= 0 ? Future.succeededFuture(body) : quotas.meter(path.projectId(), body);
+    return metered.compose(source -> quotas.reserve(path.projectId(), reserved[0],
         () -> api.db.objectExists(path.account(), path.container(), path.object()))
       .compose(n -> {
-        reservedObjects[0] = n;
+        reserved[1] = n;
+        reserved[2] = 1;
         return Versioning.beforeOverwrite(this, path, containerInfo);
       })
       .compose(v -> {
@@ -222,9 +230,25 @@ final class ObjectHandler {
           req.resume();
           return whole.compose(b -> objects.putSmall(hash, b, meta, etag, ts));
         }
-        return objects.put(hash, body, length, meta, etag, ts);
+        return objects.put(hash, source, length, meta, etag, ts).andThen(x -> {
+          if (source instanceof MeteredBody m) {
+            reserved[0] = m.reserved();
+          }
+        });
       })
+      .recover(err -> {
+        if (source instanceof MeteredBody m) {
+          reserved[0] = m.reserved();
+        }
+        if (reserved[2] == 0) {
+          return Future.failedFuture(err);
+        }
+        // the write failed (over quota while streaming, client gone): nothing was committed
+        return quotas.release(path.projectId(), reserved[0], reserved[1]).transform(x -> Future.failedFuture(err));
+      }))
       .compose(result -> {
+        long reserveBytes = reserved[0];
+        long[] reservedObjects = {reserved[1]};
         if (result.status() != 201) {
           return quotas.release(path.projectId(), reserveBytes, reservedObjects[0]).transform(x -> Future.failedFuture(
             result.status() == 422 ? Errors.of(422, "Unprocessable Entity") : Errors.of(503, "Service Unavailable")));
@@ -267,12 +291,29 @@ final class ObjectHandler {
     }
     String[] d = SwiftPath.containerAndObject(dest, true);
     String destAccount = ctx.request().getHeader("Destination-Account") != null
-      ? SwiftPath.decode(ctx.request().getHeader("Destination-Account")) : path.account();
+      ? account(ctx.request().getHeader("Destination-Account"), "Destination-Account") : path.account();
     return copy(ctx, path, new SwiftPath(destAccount, destAccount.substring(5), d[0], d[1]), caller);
   }
 
+  /** An account named in a header (X-Copy-From-Account, Destination-Account): AUTH_&lt;project&gt;, else 400. */
+  static String account(String header, String name) {
+    String account = SwiftPath.decode(header.trim());
+    if (!account.startsWith("AUTH_") || account.length() <= 5 || account.indexOf('/') >= 0) {
+      throw Errors.badRequest("Invalid " + name + ": the value must be AUTH_<project_id>.");
+    }
+    return account;
+  }
+
+  /**
+   * A copy reads the source and writes the destination as two direct requests of the caller
+   * would: each account's owner, or a container ACL. A TempURL copies nothing (its signature
+   * covers one object and one method; it is refused before this).
+   */
   private Future<?> copy(RoutingContext ctx, SwiftPath src, SwiftPath dst, Caller caller) {
     MultiMap h = ctx.request().headers();
+    if (caller.isTempUrl()) {
+      return Future.failedFuture(Errors.unauthorized("Unauthorized"));
+    }
     return authorize(src, caller, false, false)
       .compose(x -> authorize(dst, caller, true, true))
       .compose(dstInfo -> objects.get(hash(src), -1, -1, false).compose(f -> {
@@ -325,10 +366,10 @@ final class ObjectHandler {
     String hash = hash(path);
     // this node's own replica answers without the loopback hop when it can; else the object servers
     return authorize(path, caller, false, false).compose(x -> LocalGet.serve(objects, ctx, hash, head))
-      .compose(served -> served ? Future.succeededFuture() : getViaServers(ctx, path, hash, simple, head));
+      .compose(served -> served ? Future.succeededFuture() : getViaServers(ctx, path, hash, simple, head, caller));
   }
 
-  private Future<?> getViaServers(RoutingContext ctx, SwiftPath path, String hash, boolean simple, boolean head) {
+  private Future<?> getViaServers(RoutingContext ctx, SwiftPath path, String hash, boolean simple, boolean head, Caller caller) {
     HttpServerRequest req = ctx.request();
     return objects.get(hash, -1, -1, !simple).compose(f -> {
       if (f.status() == 503) {
@@ -364,7 +405,7 @@ final class ObjectHandler {
           return head ? resp.end() : resp.end(body);
         });
       }
-      Future<Pieces> pieces = manifest ? LargeObjects.pieces(this, api, path, meta)
+      Future<Pieces> pieces = manifest ? LargeObjects.pieces(this, api, path, meta, caller)
         : Future.succeededFuture(Pieces.single(hash, meta.getLong("size"), meta.getString("etag")));
       return pieces.compose(p -> respond(ctx, meta, p, head)).<Void>mapEmpty();
     });
@@ -573,7 +614,7 @@ final class ObjectHandler {
   private Future<?> delete(RoutingContext ctx, SwiftPath path, Caller caller) {
     boolean slo = "delete".equals(ctx.request().getParam("multipart-manifest"));
     return authorize(path, caller, true, true).compose(info -> {
-      Future<Void> pre = slo ? LargeObjects.deleteSegments(this, path) : Versioning.beforeDelete(this, path, info);
+      Future<Void> pre = slo ? LargeObjects.deleteSegments(this, path, caller) : Versioning.beforeDelete(this, path, info);
       return pre.compose(v -> remove(path)).compose(status -> {
         if (status == 404) {
           return Versioning.afterDelete(this, path, info).compose(restored -> restored

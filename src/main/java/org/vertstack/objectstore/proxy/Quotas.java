@@ -2,6 +2,8 @@ package org.vertstack.objectstore.proxy;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -55,6 +57,15 @@ final class Quotas {
         : tolerant(quota.reserve(project, SERVICE, "objects", 1).mapEmpty()).map(x -> 1L)
           .recover(err -> exactRelease(project, bytes, 0).transform(x -> Future.failedFuture(err))));
     });
+  }
+
+  /**
+   * The body to store for a write of unknown length: metered against the byte limit as it
+   * streams when the project has one (see {@link MeteredBody}), else the body itself.
+   */
+  Future<ReadStream<Buffer>> meter(String project, ReadStream<Buffer> body) {
+    return limits(project).map(l -> l.bytes() < 0 ? body
+      : new MeteredBody(body, bytes -> tolerant(quota.reserve(project, SERVICE, "bytes", bytes).mapEmpty())));
   }
 
   /** Corrects usage after a write: positive amounts are released, negative ones added (never refused). */

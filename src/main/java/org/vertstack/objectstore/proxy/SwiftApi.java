@@ -85,6 +85,9 @@ public final class SwiftApi {
     HttpServerResponse resp = ctx.response();
     String txId = "tx" + UUID.randomUUID().toString().replace("-", "").substring(0, 21) + "-" + Long.toHexString(System.currentTimeMillis() / 1000);
     resp.putHeader("X-Trans-Id", txId).putHeader("X-Openstack-Request-Id", txId);
+    // user content must never run as this origin (the dashboard's): every answer of the
+    // object store, objects and error pages alike, is a sandboxed document and is not sniffed
+    resp.putHeader("Content-Security-Policy", "sandbox").putHeader("X-Content-Type-Options", "nosniff");
     Future<?> done;
     try {
       String raw = req.path();
@@ -135,10 +138,10 @@ public final class SwiftApi {
       token = req.getHeader("X-Storage-Token");
     }
     if (token != null) {
-      return verifier.verify(token).map(auth -> new Caller(auth, false));
+      return verifier.verify(token).map(auth -> new Caller(auth, null));
     }
-    if (req.getParam("temp_url_sig") != null) {
-      return TempUrl.check(this, ctx, path).map(ok -> new Caller(null, true));
+    if (req.getParam("temp_url_sig") != null && req.method() != io.vertx.core.http.HttpMethod.OPTIONS) {
+      return TempUrl.check(this, ctx, path).map(grant -> new Caller(null, grant));
     }
     return Future.succeededFuture(Caller.ANONYMOUS);
   }
@@ -181,7 +184,7 @@ public final class SwiftApi {
   // ---- accounts
 
   private Future<?> accountGet(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayRead(path.projectId()) || caller.tempUrl()) {
+    if (!caller.mayRead(path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     boolean head = "HEAD".equals(ctx.request().method().name());
@@ -194,7 +197,11 @@ public final class SwiftApi {
         .putHeader("X-Account-Storage-Policy-Policy-0-Container-Count", String.valueOf(acct.getLong("containers")))
         .putHeader("X-Account-Storage-Policy-Policy-0-Object-Count", String.valueOf(acct.getLong("objects")))
         .putHeader("X-Account-Storage-Policy-Policy-0-Bytes-Used", String.valueOf(acct.getLong("bytes")));
-      Metadata.toHeaders(acct.getJsonObject("meta"), resp.headers());
+      JsonObject meta = acct.getJsonObject("meta").copy();
+      if (!caller.mayWrite(path.projectId())) {
+        hideTempUrlKeys(meta, "x-account-meta-");
+      }
+      Metadata.toHeaders(meta, resp.headers());
       if (head) {
         resp.setStatusCode(204).end();
         return Future.succeededFuture();
@@ -208,7 +215,7 @@ public final class SwiftApi {
   }
 
   private Future<?> accountPost(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId()) || caller.tempUrl()) {
+    if (!caller.mayWrite(path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     if (ctx.request().getParam("bulk-delete") != null) {
@@ -246,7 +253,7 @@ public final class SwiftApi {
   private Future<?> containerGet(RoutingContext ctx, SwiftPath path, Caller caller) {
     boolean head = "HEAD".equals(ctx.request().method().name());
     return db.container(path.account(), path.container()).compose(info -> {
-      boolean owner = caller.mayRead(path.projectId()) && !caller.tempUrl();
+      boolean owner = caller.mayRead(path.projectId());
       if (!owner && !(info != null && caller.allowedBy(info.getJsonObject("meta").getString("x-container-read"), true))) {
         return Future.failedFuture(caller.denied());
       }
@@ -264,6 +271,9 @@ public final class SwiftApi {
         meta.remove("x-container-read");
         meta.remove("x-container-write");
       }
+      if (!caller.mayWrite(path.projectId())) {
+        hideTempUrlKeys(meta, "x-container-meta-");
+      }
       Metadata.toHeaders(meta, resp.headers());
       if (head) {
         resp.setStatusCode(204).end();
@@ -277,7 +287,7 @@ public final class SwiftApi {
   }
 
   private Future<?> containerPut(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId()) || caller.tempUrl()) {
+    if (!caller.mayWrite(path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     if (path.container().contains("/")) {
@@ -285,6 +295,7 @@ public final class SwiftApi {
     }
     JsonObject meta = Metadata.fromHeaders(ctx.request().headers(), "container");
     checkVersionsLocation(meta);
+    Caller.checkWriteAcl(meta.getString("x-container-write"));
     return db.updateAccountMeta(path.account(), new JsonObject())
       .compose(v -> db.putContainer(path.account(), path.container(), meta))
       .map(created -> {
@@ -296,6 +307,15 @@ public final class SwiftApi {
         ctx.response().setStatusCode(created ? 201 : 202).putHeader("Content-Type", "text/html; charset=UTF-8").end();
         return null;
       });
+  }
+
+  /**
+   * TempURL keys are shown only to who may write the account (as in Swift): anyone who can
+   * merely read it, or read a container through an ACL, could otherwise sign writes.
+   */
+  private static void hideTempUrlKeys(JsonObject meta, String prefix) {
+    meta.remove(prefix + "temp-url-key");
+    meta.remove(prefix + "temp-url-key-2");
   }
 
   private static void checkVersionsLocation(JsonObject meta) {
@@ -315,11 +335,12 @@ public final class SwiftApi {
   }
 
   private Future<?> containerPost(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId()) || caller.tempUrl()) {
+    if (!caller.mayWrite(path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     JsonObject meta = Metadata.fromHeaders(ctx.request().headers(), "container");
     checkVersionsLocation(meta);
+    Caller.checkWriteAcl(meta.getString("x-container-write"));
     if (ctx.request().getParam("bulk-delete") != null) {
       return Future.failedFuture(Errors.badRequest("bulk-delete is an account request"));
     }
@@ -336,7 +357,7 @@ public final class SwiftApi {
   }
 
   private Future<?> containerDelete(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId()) || caller.tempUrl()) {
+    if (!caller.mayWrite(path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     return db.deleteContainer(path.account(), path.container()).compose(status -> {

@@ -16,48 +16,95 @@ import java.util.List;
 /**
  * TempURL: temp_url_sig = HMAC(key, "METHOD\nexpires\npath") with a key from the account's or
  * the container's X-*-Meta-Temp-URL-Key(-2); valid until temp_url_expires (epoch seconds).
- * Digest by signature length (SHA-1, SHA-256, SHA-512) or a "sha256:" style prefix.
+ * Digest by signature length (SHA-1, SHA-256, SHA-512) or a "sha256:" style prefix. With
+ * temp_url_prefix the signed path is "prefix:/v1/AUTH_a/c/&lt;prefix&gt;" and the URL may name any
+ * object under that prefix.
+ * <p>
+ * What a valid TempURL grants ({@link Grant}) is as narrow as Swift's: the signed method (HEAD
+ * also with a GET, PUT or POST signature) on the object in the URL, never an account or
+ * container request, never COPY; a PUT or POST may not carry X-Copy-From, X-Copy-From-Account
+ * or X-Object-Manifest (they would point the write at bytes the signature does not cover).
+ * Segments of a large object are read within the key's scope only: its account for an account
+ * key, its container for a container key.
  */
 final class TempUrl {
+
+  /** The methods a TempURL may be signed for (Swift's default list). */
+  private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "PUT", "POST", "DELETE");
+  /** Headers a TempURL write may not carry: each would reach bytes beyond the signed object. */
+  private static final String[] DISALLOWED = {"X-Copy-From", "X-Copy-From-Account", "X-Object-Manifest"};
+
+  /** A checked TempURL: the request's account, and its container when the key was a container key. */
+  record Grant(String account, String container) {
+    /** Whether {@code path} is within the key's scope (segments of a large object the URL names). */
+    boolean reaches(SwiftPath path) {
+      return account.equals(path.account()) && (container == null || container.equals(path.container()));
+    }
+  }
 
   private TempUrl() {
   }
 
-  static Future<Void> check(SwiftApi api, RoutingContext ctx, SwiftPath path) {
+  static Future<Grant> check(SwiftApi api, RoutingContext ctx, SwiftPath path) {
     String sig = ctx.request().getParam("temp_url_sig");
     String expiresRaw = ctx.request().getParam("temp_url_expires");
-    if (path.object() == null || expiresRaw == null) {
-      return Future.failedFuture(Errors.unauthorized("Unauthorized"));
+    String method = ctx.request().method().name();
+    if (path.object() == null || expiresRaw == null || sig == null || !METHODS.contains(method)) {
+      return Future.failedFuture(invalid());
     }
     long expires;
     try {
       expires = Long.parseLong(expiresRaw);
     } catch (NumberFormatException e) {
-      return Future.failedFuture(Errors.unauthorized("Unauthorized"));
+      return Future.failedFuture(invalid());
     }
     if (expires < System.currentTimeMillis() / 1000) {
-      return Future.failedFuture(Errors.unauthorized("Unauthorized"));
+      return Future.failedFuture(invalid());
     }
-    String method = ctx.request().method().name();
-    if ("HEAD".equals(method)) {
-      method = "GET";
-    }
-    String signedPath = "/v1" + ctx.request().path().substring(SwiftPath.PREFIX.length() - 1);
-    String body = method + "\n" + expires + "\n" + signedPath;
-    String m = method;
-    return api.db.account(path.account()).compose(acct -> api.containerInfo(path.account(), path.container()).map(cont -> {
-      List<String> keys = new ArrayList<>();
-      addKeys(keys, acct.getJsonObject("meta"), "x-account-meta-temp-url-key");
-      if (cont != null) {
-        addKeys(keys, cont.getJsonObject("meta"), "x-container-meta-temp-url-key");
+    String prefix = ctx.request().getParam("temp_url_prefix");
+    String signedPath;
+    if (prefix != null) {
+      if (!path.object().startsWith(prefix)) {
+        return Future.failedFuture(invalid());
       }
-      for (String key : keys) {
-        if (matches(key, body, sig) || ("GET".equals(m) && matches(key, "HEAD\n" + expires + "\n" + signedPath, sig))) {
-          return null;
+      signedPath = "prefix:/v1/" + path.account() + "/" + path.container() + "/" + prefix;
+    } else {
+      signedPath = "/v1" + ctx.request().path().substring(SwiftPath.PREFIX.length() - 1);
+    }
+    List<String> signedMethods = "HEAD".equals(method) ? List.of("HEAD", "GET", "PUT", "POST") : List.of(method);
+    if (!"GET".equals(method) && !"HEAD".equals(method)) {
+      for (String h : DISALLOWED) {
+        if (ctx.request().headers().contains(h)) {
+          return Future.failedFuture(Errors.badRequest("The header '" + h + "' is not allowed in this tempurl"));
         }
       }
-      throw Errors.unauthorized("Unauthorized");
+    }
+    return api.db.account(path.account()).compose(acct -> api.containerInfo(path.account(), path.container()).map(cont -> {
+      List<String> accountKeys = new ArrayList<>();
+      List<String> containerKeys = new ArrayList<>();
+      addKeys(accountKeys, acct.getJsonObject("meta"), "x-account-meta-temp-url-key");
+      if (cont != null) {
+        addKeys(containerKeys, cont.getJsonObject("meta"), "x-container-meta-temp-url-key");
+      }
+      for (String m : signedMethods) {
+        String body = m + "\n" + expires + "\n" + signedPath;
+        for (String key : accountKeys) {
+          if (matches(key, body, sig)) {
+            return new Grant(path.account(), null);
+          }
+        }
+        for (String key : containerKeys) {
+          if (matches(key, body, sig)) {
+            return new Grant(path.account(), path.container());
+          }
+        }
+      }
+      throw invalid();
     }));
+  }
+
+  private static RuntimeException invalid() {
+    return Errors.unauthorized("Unauthorized");
   }
 
   private static void addKeys(List<String> keys, JsonObject meta, String name) {
