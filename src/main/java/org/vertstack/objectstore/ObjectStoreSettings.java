@@ -101,6 +101,7 @@ public record ObjectStoreSettings(Path root, JsonObject section) {
   }
 
   public void formatLocalDevices() throws IOException {
+    org.vertstack.common.files.OwnerOnly.root(root); // the devices' parent: tenants' bytes below
     for (Device d : localDevices()) {
       DiskStore.format(Path.of(d.path()));
     }

@@ -7,6 +7,7 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystemException;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
+import org.vertstack.common.files.OwnerOnly;
 import org.vertstack.common.http.Errors;
 
 import java.nio.file.NoSuchFileException;
@@ -16,6 +17,7 @@ import java.util.UUID;
 /**
  * Image bytes in a local directory: for a node without an object store and for tests. Writes go
  * to a temporary file renamed into place only once complete, so no half image is ever visible.
+ * The directory and the files are the service user's only.
  */
 public final class FileImageStore implements ImageStore {
 
@@ -39,8 +41,10 @@ public final class FileImageStore implements ImageStore {
   @Override
   public Future<Void> put(String name, ReadStream<Buffer> data, long contentLength) {
     String tmp = dir.resolve(".partial-" + UUID.randomUUID()).toString();
-    return vertx.fileSystem().mkdirs(dir.toString())
-      .compose(v -> vertx.fileSystem().open(tmp, new OpenOptions().setWrite(true).setCreateNew(true)))
+    // tenants' bytes: readable by the service's user only (0700 directory, 0600 files)
+    return vertx.fileSystem().mkdirs(dir.toString(), OwnerOnly.DIR_PERMS)
+      .compose(v -> vertx.fileSystem().chmod(dir.toString(), OwnerOnly.DIR_PERMS))
+      .compose(v -> vertx.fileSystem().open(tmp, new OpenOptions().setWrite(true).setCreateNew(true).setPerms(OwnerOnly.FILE_PERMS)))
       .compose(file -> data.pipe().endOnFailure(false).to(file)
         .recover(err -> file.close().transform(x -> vertx.fileSystem().delete(tmp))
           .transform(x -> Future.failedFuture(err))))

@@ -2,6 +2,7 @@ package org.vertstack.objectstore.storage;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import org.vertstack.common.files.OwnerOnly;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,11 +12,13 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -51,15 +54,21 @@ public final class DiskStore {
   private DiskStore() {
   }
 
+  /** Prepares a device: its directories readable by the service's user only (tenants' bytes live there). */
   public static void format(Path device) throws IOException {
-    Files.createDirectories(device.resolve("objects"));
-    Files.createDirectories(device.resolve("tmp"));
-    Files.createDirectories(device.resolve("quarantined"));
+    OwnerOnly.root(device);
+    OwnerOnly.root(device.resolve("objects"));
+    OwnerOnly.root(device.resolve("tmp"));
+    OwnerOnly.root(device.resolve("quarantined"));
     Path marker = device.resolve(".device");
     if (!Files.exists(marker)) {
+      Files.createFile(marker, OwnerOnly.FILE);
       Files.writeString(marker, "vertstack object device\n");
     }
   }
+
+  /** Options of a new temp file: created 0600, never over an existing file. */
+  static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
   /** A device is usable when its marker is there (a missing or unmounted disk is not). */
   public static boolean mounted(Path device) {
@@ -93,7 +102,7 @@ public final class DiskStore {
   /** Writes a small body plus its trailer to a temp file (not yet synced: commit does it). */
   public static Path writeTmp(Path device, Buffer body, JsonObject meta) throws IOException {
     Path tmp = newTmp(device);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW, OwnerOnly.FILE)) {
       ByteBuffer bb = ((io.vertx.core.internal.buffer.BufferInternal) body).getByteBuf().nioBuffer();
       while (bb.hasRemaining()) {
         ch.write(bb);
@@ -141,7 +150,7 @@ public final class DiskStore {
     Path dir = hashDir(device, part, hash);
     Path target = dir.resolve(ts + "." + kind);
     synchronized (lock(device, hash)) {
-      Files.createDirectories(dir);
+      OwnerOnly.directories(dir);
       move(tmp, target);
     }
     try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
@@ -160,7 +169,7 @@ public final class DiskStore {
   /** Commits a metadata-only version (a .meta update or a .ts tombstone). */
   public static void commitMeta(Path device, int part, String hash, JsonObject meta, String kind) throws IOException {
     Path tmp = newTmp(device);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW, OwnerOnly.FILE)) {
       ByteBuffer t = trailer(meta);
       while (t.hasRemaining()) {
         ch.write(t);
@@ -313,7 +322,7 @@ public final class DiskStore {
     Path dir = hashDir(device, part, hash);
     synchronized (lock(device, hash)) {
       Path target = device.resolve("quarantined").resolve(hash + "-" + System.nanoTime());
-      Files.createDirectories(target.getParent());
+      OwnerOnly.directories(target.getParent());
       move(dir, target);
     }
   }

@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
+import org.vertstack.common.files.OwnerOnly;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * One replica of a streamed object being written to a device of this node: the bytes go to a
@@ -87,16 +89,16 @@ public final class ReplicaFile implements WriteStream<Buffer> {
   private static FileChannel open(Path device, Path tmp) throws IOException {
     if (!NO_DIRECT.contains(device)) {
       try {
-        return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-          com.sun.nio.file.ExtendedOpenOption.DIRECT);
+        return FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+          com.sun.nio.file.ExtendedOpenOption.DIRECT), OwnerOnly.FILE);
       } catch (UnsupportedOperationException | IOException e) {
         Files.deleteIfExists(tmp);
-        FileChannel plain = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel plain = FileChannel.open(tmp, DiskStore.CREATE_NEW, OwnerOnly.FILE);
         NO_DIRECT.add(device); // the plain open worked: it was O_DIRECT that this file system refused
         return plain;
       }
     }
-    return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return FileChannel.open(tmp, DiskStore.CREATE_NEW, OwnerOnly.FILE);
   }
 
   /** Also computes the MD5 of the bytes written from now on (see {@link #etag}). */

@@ -36,6 +36,10 @@ class ReplicaFileTest {
     vertx.close().await();
   }
 
+  static String perms(Path p) throws java.io.IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"/tmp", "/dev/shm"})
   void storesTheBytesItWasGivenWithATrailer(String root) throws Exception {
@@ -65,6 +69,14 @@ class ReplicaFileTest {
       try (var tmp = Files.list(device.resolve("tmp"))) {
         assertThat(tmp).isEmpty();
       }
+      // tenants' bytes are the service user's only, whatever the umask
+      assertThat(perms(DiskStore.dataFile(device, 7, hash, stored))).isEqualTo("rw-------");
+      assertThat(perms(DiskStore.hashDir(device, 7, hash))).isEqualTo("rwx------");
+      assertThat(perms(DiskStore.hashDir(device, 7, hash).getParent())).isEqualTo("rwx------");
+      for (String dir : new String[] {"", "objects", "tmp", "quarantined"}) {
+        assertThat(perms(device.resolve(dir))).as(dir).isEqualTo("rwx------");
+      }
+      assertThat(perms(device.resolve(".device"))).isEqualTo("rw-------");
     } finally {
       try (var paths = Files.walk(device)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
