@@ -1,5 +1,6 @@
 # Object store with the real clients: swift (stat/post/upload/list/download/delete, a 5 MiB
-# upload in 1 MiB segments compared byte for byte) and openstack container/object commands.
+# upload in 1 MiB segments compared byte for byte, a TempURL, ACLs) and openstack
+# container/object commands.
 cd "$VS_WORK"
 # swiftclient does not read clouds.yaml: give it the same credentials as OS_* variables.
 eval "$(/usr/bin/python3 - <<'PY'
@@ -41,6 +42,23 @@ cmp big.bin big.out
 # a delimiter listing shows pseudo-folders
 step swift upload cli-swift small.txt --object-name docs/a.txt >/dev/null
 expect_line "docs/" swift list cli-swift --delimiter /
+
+# a TempURL made by the swift client reads the one object it signs, and writes nothing
+step swift post -m Temp-URL-Key:cli-temp-key
+account=$(swift stat | sed -n 's/^ *Account: \(AUTH_[0-9a-f]*\).*/\1/p')
+signed=$(swift tempurl GET 300 "/v1/$account/cli-swift/small.txt" cli-temp-key)
+step curl -fsS -o temp.out "$VS_URL/object-store$signed"
+cmp small.txt temp.out
+expect_fail curl -fsS -X PUT --data-binary @small.txt "$VS_URL/object-store$signed"
+expect_fail curl -fsS -o /dev/null "$VS_URL/object-store${signed/small.txt/big.bin}"
+# the key is the writer's to see; user content is served sandboxed, never sniffed
+expect_line " *Meta Temp-Url-Key: cli-temp-key" swift stat
+expect_line "content-security-policy: sandbox" bash -c "curl -fsS -D - -o /dev/null '$VS_URL/object-store$signed' | tr -d '\r' | tr 'A-Z' 'a-z'"
+# referrers grant reads only: refused in a write ACL
+expect_fail swift post cli-swift -w '.r:*'
+step swift post cli-swift -r '.r:*'
+step curl -fsS -o /dev/null "$VS_URL/object-store/v1/$account/cli-swift/small.txt"
+expect_fail curl -fsS -X PUT --data-binary @small.txt "$VS_URL/object-store/v1/$account/cli-swift/planted"
 
 # deletes: the object, then the container with its segments
 step swift delete cli-swift small.txt >/dev/null

@@ -126,6 +126,10 @@ class SwiftSecurityTest {
     // nor may it store a manifest pointing elsewhere
     assertThat(call(null, HttpMethod.PUT, tempUrl("bobkey", "PUT", target, inAMinute()),
       Map.of("X-Object-Manifest", mine + "/"), Buffer.buffer("")).statusCode()).isEqualTo(400);
+    String slo = tempUrl("bobkey", "PUT", target, inAMinute()) + "&multipart-manifest=put";
+    assertThat(call(null, HttpMethod.PUT, slo, Map.of(),
+      new JsonArray().add(new JsonObject().put("path", "/" + mine + "/other")).toBuffer()).statusCode()).isEqualTo(400);
+    assertThat(call(bob, HttpMethod.GET, target).statusCode()).isEqualTo(404);
     // the same URL with a plain body works: that is what it signs
     assertThat(call(null, HttpMethod.PUT, tempUrl("bobkey", "PUT", target, inAMinute()), Map.of(), Buffer.buffer("mine"))
       .statusCode()).isEqualTo(201);

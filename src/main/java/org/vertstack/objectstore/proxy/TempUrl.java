@@ -23,7 +23,8 @@ import java.util.List;
  * What a valid TempURL grants ({@link Grant}) is as narrow as Swift's: the signed method (HEAD
  * also with a GET, PUT or POST signature) on the object in the URL, never an account or
  * container request, never COPY; a PUT or POST may not carry X-Copy-From, X-Copy-From-Account
- * or X-Object-Manifest (they would point the write at bytes the signature does not cover).
+ * or X-Object-Manifest, nor store a static large object manifest (each would point the write at
+ * bytes the signature does not cover).
  * Segments of a large object are read within the key's scope only: its account for an account
  * key, its container for a container key.
  */
@@ -77,6 +78,10 @@ final class TempUrl {
         if (ctx.request().headers().contains(h)) {
           return Future.failedFuture(Errors.badRequest("The header '" + h + "' is not allowed in this tempurl"));
         }
+      }
+      if ("put".equals(ctx.request().getParam("multipart-manifest"))) {
+        // a static manifest is a pointer too: its segments could name any object of the account
+        return Future.failedFuture(Errors.badRequest("multipart-manifest=put is not allowed in this tempurl"));
       }
     }
     return api.db.account(path.account()).compose(acct -> api.containerInfo(path.account(), path.container()).map(cont -> {
