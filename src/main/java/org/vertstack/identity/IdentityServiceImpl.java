@@ -466,10 +466,26 @@ final class IdentityServiceImpl implements IdentityService {
     return switch (collection) {
       case "users", "groups" -> tx.preparedQuery("DELETE FROM assignments WHERE actor_type = $1 AND actor_id = $2")
         .execute(Tuple.of("users".equals(collection) ? "user" : "group", id)).mapEmpty();
-      case "projects", "domains" -> tx.preparedQuery("DELETE FROM assignments WHERE target_type = $1 AND target_id = $2")
-        .execute(Tuple.of("projects".equals(collection) ? "project" : "domain", id)).mapEmpty();
+      case "projects" -> tx.preparedQuery("DELETE FROM assignments WHERE target_type = 'project' AND target_id = $1")
+        .execute(Tuple.of(id)).mapEmpty();
+      case "domains" -> deleteDomainContents(tx, id);
       default -> Future.succeededFuture();
     };
+  }
+
+  /** As in Keystone, a (disabled) domain goes with its projects, users, groups, roles and their grants. */
+  private static Future<Void> deleteDomainContents(io.vertx.sqlclient.SqlConnection tx, String domainId) {
+    Tuple d = Tuple.of(domainId);
+    return tx.preparedQuery("""
+        DELETE FROM assignments WHERE (target_type = 'domain' AND target_id = $1)
+          OR (target_type = 'project' AND target_id IN (SELECT id FROM projects WHERE domain_id = $1))
+          OR (actor_type = 'user' AND actor_id IN (SELECT id FROM users WHERE domain_id = $1))
+          OR (actor_type = 'group' AND actor_id IN (SELECT id FROM groups WHERE domain_id = $1))""").execute(d)
+      .compose(v -> tx.preparedQuery("DELETE FROM projects WHERE domain_id = $1").execute(d))
+      .compose(v -> tx.preparedQuery("DELETE FROM users WHERE domain_id = $1").execute(d))
+      .compose(v -> tx.preparedQuery("DELETE FROM groups WHERE domain_id = $1").execute(d))
+      .compose(v -> tx.preparedQuery("DELETE FROM roles WHERE domain_id = $1").execute(d))
+      .mapEmpty();
   }
 
   /** Fields Keystone always shows that are not columns here. */

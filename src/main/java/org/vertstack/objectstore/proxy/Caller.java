@@ -15,12 +15,14 @@ public record Caller(AuthContext auth, boolean tempUrl) {
     return auth != null && (auth.isAdmin() || projectId.equals(auth.projectId()));
   }
 
+  /** The account's readers, a system reader, or a TempURL (the shared rule in AuthContext). */
   public boolean mayRead(String projectId) {
-    return tempUrl || (owns(projectId) && auth.canRead());
+    return tempUrl || (auth != null && auth.mayRead(projectId));
   }
 
+  /** The account's members, a system admin, or a TempURL. */
   public boolean mayWrite(String projectId) {
-    return tempUrl || (owns(projectId) && auth.canWrite());
+    return tempUrl || (auth != null && auth.mayWrite(projectId));
   }
 
   /** 401 for nobody, 403 for a caller who is known but not allowed. */
