@@ -75,6 +75,13 @@ class PolicyTest {
   }
 
   @Test
+  void theReadmeShowsEveryRuleAsWritten() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    IdentityPolicy.RULES.expressions().forEach((name, expression) ->
+      assertThat(readme).as(name).contains("| `" + name + "` | `" + expression + "` |"));
+  }
+
+  @Test
   void everyRuleOfTheIdentityTableParses() {
     assertThat(IdentityPolicy.RULES.expressions()).hasSizeGreaterThan(60)
       .allSatisfy((name, expression) -> assertThat(name).startsWith("identity:"));
