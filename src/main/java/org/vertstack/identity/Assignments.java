@@ -129,8 +129,8 @@ final class Assignments {
       .execute(key(a))).mapEmpty();
   }
 
-  Future<Boolean> revoke(JsonObject a) {
-    return db.preparedQuery("DELETE FROM assignments WHERE actor_type = $1 AND actor_id = $2 AND target_type = $3 "
+  Future<Boolean> revoke(io.vertx.sqlclient.SqlClient client, JsonObject a) {
+    return client.preparedQuery("DELETE FROM assignments WHERE actor_type = $1 AND actor_id = $2 AND target_type = $3 "
         + "AND target_id = $4 AND role_id = $5 AND inherited = $6")
       .execute(key(a)).map(rs -> rs.rowCount() > 0);
   }

@@ -71,8 +71,12 @@ final class Bootstrap {
               ON CONFLICT DO NOTHING""").execute())
           .map(x -> {
             if (generated) {
-              LOG.info("\n\n  Created user 'admin' with the generated password: {}\n  (written to {}; it is not shown again)\n",
-                password, stateDir.resolve("clouds.yaml"));
+              // To the terminal only, never through the logger: a log file is often readable by others.
+              // The only other copy is clouds.yaml, owner-only.
+              System.err.printf("%n  Created user 'admin' (system admin) with the generated password: %s%n"
+                + "  (written to %s, readable by its owner only; it is not shown again)%n%n", password, stateDir.resolve("clouds.yaml"));
+              System.err.flush();
+              LOG.info("Created user 'admin' with a generated password: see the terminal or {}", stateDir.resolve("clouds.yaml"));
             }
             return password;
           });

@@ -16,6 +16,9 @@ import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.FailureHandler;
 import org.vertstack.common.http.Json;
+import org.vertstack.common.policy.IdentityPolicy;
+import org.vertstack.common.policy.Policy;
+import org.vertstack.common.policy.Target;
 
 import java.util.Map;
 import java.util.Set;
@@ -180,8 +183,8 @@ final class IdentityApi {
     AuthContext caller = AuthHandler.of(ctx);
     subject(ctx)
       .compose(subject -> {
-        if (!caller.isAdmin() && !caller.userId().equals(subject.userId())) {
-          return Future.failedFuture(Errors.forbidden("You are not authorized to perform the requested action: identity:validate_token."));
+        if (!IdentityPolicy.RULES.allowed(caller, "identity:validate_token", Target.user(subject.userId(), subject.userDomainId()))) {
+          return Future.failedFuture(Policy.denied("identity:validate_token"));
         }
         boolean withCatalog = !ctx.queryParams().contains("nocatalog") && subject.toJson().containsKey("roles");
         return (withCatalog ? catalogFor(subject.projectId()) : Future.<JsonArray>succeededFuture(null)).map(catalog -> {

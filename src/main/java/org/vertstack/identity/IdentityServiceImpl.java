@@ -10,6 +10,9 @@ import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.events.ResourceEvents;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.Json;
+import org.vertstack.common.policy.IdentityPolicy;
+import org.vertstack.common.policy.Policy;
+import org.vertstack.common.policy.Target;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +29,10 @@ final class IdentityServiceImpl implements IdentityService {
     "roles", Tables.ROLES, "regions", Tables.REGIONS, "services", Tables.SERVICES, "endpoints", Tables.ENDPOINTS,
     "registered_limits", Tables.REGISTERED_LIMITS, "limits", Tables.LIMITS);
 
-  /** Collections any authenticated caller may read (they hold nothing private). */
-  private static final Set<String> PUBLIC_READ = Set.of("roles", "regions", "services", "endpoints", "registered_limits");
+  private static final Policy POLICY = IdentityPolicy.RULES;
+
+  /** Collections whose rows belong to a domain (the domain admin's to manage). */
+  private static final Set<String> DOMAIN_OWNED = Set.of("projects", "users", "groups");
 
   private static final Set<String> BUILTIN_ROLES = Set.of("admin", "member", "reader");
 
@@ -41,6 +46,7 @@ final class IdentityServiceImpl implements IdentityService {
   private final Catalog catalog;
   private final Revoker revoker;
   private final TokenIssuer issuer;
+  private final CloudGuards guards;
   private final Map<String, JsonObject> serviceTokens = new java.util.concurrent.ConcurrentHashMap<>();
 
   IdentityServiceImpl(Vertx vertx, Pool db, String identityUrl, Passwords passwords, Authenticator authenticator,
@@ -55,6 +61,7 @@ final class IdentityServiceImpl implements IdentityService {
     this.catalog = catalog;
     this.revoker = revoker;
     this.issuer = issuer;
+    this.guards = new CloudGuards(db);
   }
 
   private static Table table(String collection) {
@@ -87,9 +94,7 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<Void> revokeToken(AuthContext caller, AuthContext subject) {
     return guarded(() -> {
-      if (!caller.isAdmin() && !caller.userId().equals(subject.userId())) {
-        throw Errors.forbidden("You are not authorized to revoke this token.");
-      }
+      POLICY.check(caller, "identity:revoke_token", Target.user(subject.userId(), subject.userDomainId()));
       return revoker.auditId(subject.auditId(), subject.expiresAt());
     });
   }
@@ -110,10 +115,17 @@ final class IdentityServiceImpl implements IdentityService {
   // ---- generic collections ------------------------------------------------------------
 
   @Override
-  public Future<JsonObject> create(AuthContext caller, String collection, JsonObject body) {
+  public Future<JsonObject> create(AuthContext caller, String collection, JsonObject original) {
     return guarded(() -> {
-      caller.requireAdmin();
       Table t = table(collection);
+      String rule = "identity:create_" + t.member;
+      if (!caller.isSystemAdmin() && caller.domainId() == null) {
+        throw Policy.denied(rule); // every create rule needs a system admin or a domain admin
+      }
+      JsonObject body = original.copy();
+      if (caller.domainId() != null && body.getValue("domain_id") == null && DOMAIN_OWNED.contains(collection)) {
+        body.put("domain_id", caller.domainId()); // as in Keystone: a domain-scoped token creates in its domain
+      }
       Map<String, Object> values = t.updatableValues(body);
       values.put("id", "regions".equals(collection) && body.getString("id") != null
         ? checkedRegionId(body.getString("id")) : Catalog.newId());
@@ -129,7 +141,10 @@ final class IdentityServiceImpl implements IdentityService {
         case "registered_limits", "limits" -> prepareLimit(values, body, collection);
         default -> Future.succeededFuture(values);
       };
-      return prepared.compose(v -> t.insert(db, v, baseUrl))
+      return prepared
+        .compose(v -> POLICY.authorize(caller, rule, DOMAIN_OWNED.contains(collection)
+          ? Target.domain((String) v.get("domain_id")) : Target.none()).map(v))
+        .compose(v -> t.insert(db, v, baseUrl))
         .map(created -> decorate(t, created))
         .onSuccess(created -> publish(t, created, "created"));
     });
@@ -255,26 +270,28 @@ final class IdentityServiceImpl implements IdentityService {
   public Future<JsonObject> get(AuthContext caller, String collection, String id) {
     return guarded(() -> {
       Table t = table(collection);
-      return t.get(db, id, baseUrl).map(found -> {
-        if (!mayRead(caller, collection, found)) {
-          throw Errors.forbidden("You are not authorized to perform the requested action: identity:get_" + t.member + ".");
-        }
-        return decorate(t, found);
-      });
+      return t.get(db, id, baseUrl).compose(found -> targetOf(collection, found)
+        .compose(target -> POLICY.authorize(caller, "identity:get_" + t.member, target))
+        .map(v -> decorate(t, found)));
     });
   }
 
-  private static boolean mayRead(AuthContext caller, String collection, JsonObject found) {
-    if (caller.isAdmin() || PUBLIC_READ.contains(collection)) {
-      return true;
-    }
+  /** The policy target of a stored row: its domain, project and user, and the cloud's own rows flagged. */
+  private Future<Target> targetOf(String collection, JsonObject found) {
+    String id = found.getString("id");
     return switch (collection) {
-      case "users" -> found.getString("id").equals(caller.userId());
-      case "projects" -> found.getString("id").equals(caller.projectId());
-      case "domains" -> found.getString("id").equals(caller.user().getJsonObject("domain", new JsonObject()).getString("id"))
-        || found.getString("id").equals(caller.domainId());
-      case "limits" -> caller.projectId() != null && caller.projectId().equals(found.getString("project_id"));
-      default -> false;
+      case "domains" -> Future.succeededFuture(Target.domain(id));
+      case "projects" -> Future.succeededFuture(Target.project(id, found.getString("domain_id"))
+        .flag("cloud_project", CloudGuards.cloudProject(id)));
+      case "users" -> guards.actorFacts("user", id).map(facts -> Target.user(id, found.getString("domain_id"))
+        .flag("cloud_user", facts.getBoolean("cloud")).flag("service_user", facts.getBoolean("service")));
+      case "groups" -> guards.actorFacts("group", id).map(facts -> Target.domain(found.getString("domain_id"))
+        .flag("cloud_user", facts.getBoolean("cloud")));
+      case "limits" -> found.getString("project_id") == null
+        ? Future.succeededFuture(Target.domain(found.getString("domain_id")))
+        : Tables.PROJECTS.find(db, found.getString("project_id"), baseUrl).map(p ->
+          Target.project(found.getString("project_id"), p == null ? null : p.getString("domain_id")));
+      default -> Future.succeededFuture(Target.none());
     };
   }
 
@@ -282,16 +299,25 @@ final class IdentityServiceImpl implements IdentityService {
   public Future<JsonArray> list(AuthContext caller, String collection, JsonObject query) {
     return guarded(() -> {
       Table t = table(collection);
+      String rule = "identity:list_" + collection;
       List<String> where = new ArrayList<>();
       List<Object> args = new ArrayList<>();
-      if ("limits".equals(collection) && !caller.isAdmin()) {
-        if (caller.projectId() == null) {
-          return Future.succeededFuture(new JsonArray());
+      if (!POLICY.allowed(caller, rule, Target.none())) {
+        // Not a system reader: a domain reader sees its own domain, a project reader its project's limits.
+        if (caller.domainId() != null && POLICY.allowed(caller, rule, Target.domain(caller.domainId()))) {
+          args.add(caller.domainId());
+          where.add(switch (collection) {
+            case "domains" -> "id = $1";
+            case "limits" -> "(domain_id = $1 OR project_id IN (SELECT id FROM projects WHERE domain_id = $1))";
+            default -> "domain_id = $1";
+          });
+        } else if ("limits".equals(collection) && caller.projectId() != null
+          && POLICY.allowed(caller, rule, Target.project(caller.projectId(), caller.projectDomainId()))) {
+          args.add(caller.projectId());
+          where.add("project_id = $1");
+        } else {
+          throw Policy.denied(rule);
         }
-        where.add("project_id = $1");
-        args.add(caller.projectId());
-      } else if (!caller.isAdmin() && !PUBLIC_READ.contains(collection)) {
-        throw Errors.forbidden("You are not authorized to perform the requested action: identity:list_" + collection + ".");
       }
       JsonObject filters = query.copy();
       if ("endpoints".equals(collection) && filters.containsKey("region")) {
@@ -307,7 +333,6 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<JsonObject> update(AuthContext caller, String collection, String id, JsonObject body) {
     return guarded(() -> {
-      caller.requireAdmin();
       Table t = table(collection);
       Map<String, Object> values = t.updatableValues(body);
       if (values.containsKey("name")) {
@@ -322,21 +347,46 @@ final class IdentityServiceImpl implements IdentityService {
       if ("endpoints".equals(collection) && body.getString("region") != null && !values.containsKey("region_id")) {
         values.put("region_id", body.getString("region"));
       }
-      Future<Map<String, Object>> prepared = Future.succeededFuture(values);
       String password = "users".equals(collection) ? Json.optString(body, "password", Passwords.MAX_LENGTH) : null;
-      if (password != null) {
-        prepared = passwords.hash(password).map(hash -> {
-          values.put("password_hash", hash);
-          values.put("password_changed_at", java.time.OffsetDateTime.now());
-          return values;
-        });
-      }
       boolean disabling = Boolean.FALSE.equals(values.get("enabled"));
-      return prepared.compose(v -> t.update(db, id, v, baseUrl))
+      return t.get(db, id, baseUrl).compose(found -> targetOf(collection, found)).compose(target -> {
+        POLICY.check(caller, "identity:update_" + t.member, target);
+        if (disabling) {
+          checkRemovable(caller, collection, id, target, "disable");
+        }
+        Future<Map<String, Object>> prepared = Future.succeededFuture(values);
+        if (password != null) {
+          prepared = passwords.hash(password).map(hash -> {
+            values.put("password_hash", hash);
+            values.put("password_changed_at", java.time.OffsetDateTime.now());
+            return values;
+          });
+        }
+        return prepared;
+      }).compose(v -> disabling
+          ? guards.keepingASystemAdmin(tx -> t.update(tx, id, v, baseUrl))
+          : t.update(db, id, v, baseUrl))
         .compose(updated -> revokeAfterUpdate(collection, id, disabling || password != null).map(updated))
         .map(updated -> decorate(t, updated))
         .onSuccess(updated -> publish(t, updated, "updated"));
     });
+  }
+
+  /**
+   * Disabling or deleting a user or domain: never one's own user or domain (that is how a
+   * cloud locks itself out), and the services' own users only with a system-scoped token, an
+   * explicit operator action rather than a click with the admin project's token.
+   */
+  private static void checkRemovable(AuthContext caller, String collection, String id, Target target, String verb) {
+    if ("users".equals(collection) && id.equals(caller.userId())) {
+      throw Errors.forbidden("You cannot " + verb + " your own user.");
+    }
+    if ("domains".equals(collection) && id.equals(caller.userDomainId())) {
+      throw Errors.forbidden("You cannot " + verb + " the domain of your own user.");
+    }
+    if (target.is("service_user")) {
+      POLICY.check(caller, "identity:disable_service_user", target);
+    }
   }
 
   private Future<Void> revokeAfterUpdate(String collection, String id, boolean revoke) {
@@ -346,6 +396,7 @@ final class IdentityServiceImpl implements IdentityService {
     return switch (collection) {
       case "users" -> revoker.user(id);
       case "projects" -> revoker.project(id);
+      case "domains" -> revoker.domain(id);
       default -> Future.succeededFuture();
     };
   }
@@ -353,9 +404,10 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<Void> delete(AuthContext caller, String collection, String id) {
     return guarded(() -> {
-      caller.requireAdmin();
       Table t = table(collection);
-      return t.get(db, id, baseUrl).compose(found -> {
+      return t.get(db, id, baseUrl).compose(found -> targetOf(collection, found).compose(target -> {
+        POLICY.check(caller, "identity:delete_" + t.member, target);
+        checkRemovable(caller, collection, id, target, "delete");
         switch (collection) {
           case "domains" -> {
             if (Bootstrap.DEFAULT_DOMAIN.equals(id)) {
@@ -370,18 +422,43 @@ final class IdentityServiceImpl implements IdentityService {
               throw Errors.forbidden("The default roles admin, member and reader cannot be deleted.");
             }
           }
+          case "projects" -> {
+            if (CloudGuards.cloudProject(id)) {
+              throw Errors.forbidden("The admin and service projects cannot be deleted.");
+            }
+          }
           default -> {
           }
         }
-        return db.withTransaction(tx -> cleanUpReferences(tx, collection, id).compose(v -> t.delete(tx, id)))
+        // A deleted group's members lose what it granted: list them before the rows go.
+        Future<List<String>> members = "groups".equals(collection) ? groupMembers(id) : Future.succeededFuture(List.of());
+        return members.compose(users -> guards.keepingASystemAdmin(tx -> cleanUpReferences(tx, collection, id).compose(v -> t.delete(tx, id)))
           .compose(v -> switch (collection) {
             case "users" -> revoker.user(id);
             case "projects" -> revoker.project(id);
+            case "domains" -> revoker.domain(id);
+            case "groups" -> revokeUsers(users);
             default -> Future.<Void>succeededFuture();
-          })
+          }))
           .onSuccess(v -> publish(t, found, "deleted"));
-      });
+      }));
     });
+  }
+
+  private Future<List<String>> groupMembers(String groupId) {
+    return db.preparedQuery("SELECT user_id FROM group_members WHERE group_id = $1").execute(Tuple.of(groupId)).map(rows -> {
+      List<String> ids = new ArrayList<>();
+      rows.forEach(r -> ids.add(r.getString("user_id")));
+      return ids;
+    });
+  }
+
+  private Future<Void> revokeUsers(List<String> userIds) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String userId : userIds) {
+      chain = chain.compose(v -> revoker.user(userId));
+    }
+    return chain;
   }
 
   /** Assignments name their actor and target without foreign keys; they go with what they name. */
@@ -389,10 +466,26 @@ final class IdentityServiceImpl implements IdentityService {
     return switch (collection) {
       case "users", "groups" -> tx.preparedQuery("DELETE FROM assignments WHERE actor_type = $1 AND actor_id = $2")
         .execute(Tuple.of("users".equals(collection) ? "user" : "group", id)).mapEmpty();
-      case "projects", "domains" -> tx.preparedQuery("DELETE FROM assignments WHERE target_type = $1 AND target_id = $2")
-        .execute(Tuple.of("projects".equals(collection) ? "project" : "domain", id)).mapEmpty();
+      case "projects" -> tx.preparedQuery("DELETE FROM assignments WHERE target_type = 'project' AND target_id = $1")
+        .execute(Tuple.of(id)).mapEmpty();
+      case "domains" -> deleteDomainContents(tx, id);
       default -> Future.succeededFuture();
     };
+  }
+
+  /** As in Keystone, a (disabled) domain goes with its projects, users, groups, roles and their grants. */
+  private static Future<Void> deleteDomainContents(io.vertx.sqlclient.SqlConnection tx, String domainId) {
+    Tuple d = Tuple.of(domainId);
+    return tx.preparedQuery("""
+        DELETE FROM assignments WHERE (target_type = 'domain' AND target_id = $1)
+          OR (target_type = 'project' AND target_id IN (SELECT id FROM projects WHERE domain_id = $1))
+          OR (actor_type = 'user' AND actor_id IN (SELECT id FROM users WHERE domain_id = $1))
+          OR (actor_type = 'group' AND actor_id IN (SELECT id FROM groups WHERE domain_id = $1))""").execute(d)
+      .compose(v -> tx.preparedQuery("DELETE FROM projects WHERE domain_id = $1").execute(d))
+      .compose(v -> tx.preparedQuery("DELETE FROM users WHERE domain_id = $1").execute(d))
+      .compose(v -> tx.preparedQuery("DELETE FROM groups WHERE domain_id = $1").execute(d))
+      .compose(v -> tx.preparedQuery("DELETE FROM roles WHERE domain_id = $1").execute(d))
+      .mapEmpty();
   }
 
   /** Fields Keystone always shows that are not columns here. */
@@ -430,21 +523,47 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<Void> grant(AuthContext caller, String action, JsonObject a) {
     return guarded(() -> {
-      caller.requireAdmin();
-      return switch (action) {
+      String rule = switch (action) {
+        case "grant" -> "identity:create_grant";
+        case "revoke" -> "identity:revoke_grant";
+        case "check" -> "identity:check_grant";
+        default -> throw Errors.badRequest("Unknown action " + action + ".");
+      };
+      return grantTarget(a).compose(target -> POLICY.authorize(caller, rule, target)).compose(allowed -> switch (action) {
         case "grant" -> assignments.grant(a).onSuccess(v -> publishAssignment(a, "created"));
-        case "revoke" -> assignments.revoke(a).compose(removed -> {
+        case "revoke" -> guards.keepingASystemAdmin(tx -> assignments.revoke(tx, a)).compose(removed -> {
           if (!removed) {
             return Future.failedFuture(Errors.notFound("Could not find role assignment."));
           }
           publishAssignment(a, "deleted");
           return revokeActor(a.getString("actor_type"), a.getString("actor_id"));
         });
-        case "check" -> assignments.exists(a).compose(found -> found ? Future.<Void>succeededFuture()
+        default -> assignments.exists(a).compose(found -> found ? Future.<Void>succeededFuture()
           : Future.failedFuture(Errors.notFound("Could not find role assignment.")));
-        default -> Future.failedFuture(Errors.badRequest("Unknown action " + action + "."));
-      };
+      });
     });
+  }
+
+  /**
+   * The policy target of a grant: the target's domain (and project), the actor's domain, and
+   * whether it touches the cloud itself (the system scope, the admin or services' project, an
+   * actor that holds such roles). Unknown actors or targets give a target no domain admin
+   * matches; a system admin then gets the 404.
+   */
+  private Future<Target> grantTarget(JsonObject a) {
+    String targetType = a.getString("target_type");
+    String targetId = a.getString("target_id");
+    Future<Target> target = switch (targetType) {
+      case "project" -> Tables.PROJECTS.find(db, targetId, baseUrl).map(p -> Target.project(targetId, p == null ? null : p.getString("domain_id"))
+        .flag("cloud_project", CloudGuards.cloudProject(targetId)));
+      case "domain" -> Future.succeededFuture(Target.domain(targetId));
+      default -> Future.succeededFuture(Target.none().flag("system_grant", true));
+    };
+    Table actorTable = "user".equals(a.getString("actor_type")) ? Tables.USERS : Tables.GROUPS;
+    return target.compose(t -> actorTable.find(db, a.getString("actor_id"), baseUrl)
+      .compose(actor -> guards.actorFacts(a.getString("actor_type"), a.getString("actor_id")).map(facts -> t
+        .with("actor_domain_id", actor == null ? null : actor.getString("domain_id"))
+        .flag("cloud_project", t.is("cloud_project") || facts.getBoolean("cloud")))));
   }
 
   private void publishAssignment(JsonObject a, String action) {
@@ -471,25 +590,29 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<JsonArray> listGrants(AuthContext caller, JsonObject a) {
     return guarded(() -> {
-      caller.requireAdmin();
-      return assignments.checkExistsTarget(a).compose(v -> assignments.granted(a, baseUrl));
+      return grantTarget(a).compose(target -> POLICY.authorize(caller, "identity:list_grants", target))
+        .compose(v -> assignments.checkExistsTarget(a)).compose(v -> assignments.granted(a, baseUrl));
     });
   }
 
   @Override
   public Future<JsonArray> roleAssignments(AuthContext caller, JsonObject query) {
     return guarded(() -> {
-      if (!caller.isAdmin() && !caller.userId().equals(query.getString("user.id"))) {
-        throw Errors.forbidden("You are not authorized to perform the requested action: identity:list_role_assignments.");
+      String rule = "identity:list_role_assignments";
+      if (POLICY.allowed(caller, rule, Target.user(query.getString("user.id"), null))) {
+        return roleAssignments.run(query, baseUrl, null); // a system reader, or a user asking about itself
       }
-      return roleAssignments.run(query, baseUrl);
+      if (caller.domainId() != null && POLICY.allowed(caller, rule, Target.domain(caller.domainId()))) {
+        return roleAssignments.run(query, baseUrl, caller.domainId()); // a domain reader: its domain and its projects
+      }
+      throw Policy.denied(rule);
     });
   }
 
   @Override
   public Future<JsonArray> roleInferences(AuthContext caller, String priorRoleId) {
     return guarded(() -> {
-      caller.requireAdmin();
+      POLICY.check(caller, "identity:list_role_inference_rules", Target.none());
       Future<?> exists = priorRoleId == null ? Future.succeededFuture() : Tables.ROLES.get(db, priorRoleId, baseUrl);
       return exists.compose(v -> db.preparedQuery("""
           SELECT p.id AS prior_id, p.name AS prior_name, i.id AS implied_id, i.name AS implied_name
@@ -512,7 +635,11 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<JsonObject> impliedRole(AuthContext caller, String action, String priorRoleId, String impliedRoleId) {
     return guarded(() -> {
-      caller.requireAdmin();
+      POLICY.check(caller, switch (action) {
+        case "add" -> "identity:create_implied_role";
+        case "remove" -> "identity:delete_implied_role";
+        default -> "identity:check_implied_role";
+      }, Target.none());
       Tuple key = Tuple.of(priorRoleId, impliedRoleId);
       return Tables.ROLES.get(db, priorRoleId, baseUrl).compose(prior -> Tables.ROLES.get(db, impliedRoleId, baseUrl).compose(implied -> {
         if (priorRoleId.equals(impliedRoleId)) {
@@ -537,11 +664,21 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<Void> groupMember(AuthContext caller, String action, String groupId, String userId) {
     return guarded(() -> {
-      caller.requireAdmin();
-      return Tables.GROUPS.get(db, groupId, baseUrl).compose(g -> Tables.USERS.get(db, userId, baseUrl)).compose(u -> switch (action) {
+      String rule = switch (action) {
+        case "add" -> "identity:add_user_to_group";
+        case "remove" -> "identity:remove_user_from_group";
+        default -> "identity:check_user_in_group";
+      };
+      return Tables.GROUPS.get(db, groupId, baseUrl).compose(g -> Tables.USERS.get(db, userId, baseUrl)
+        .compose(u -> guards.actorFacts("group", groupId).compose(groupFacts -> guards.actorFacts("user", userId)
+          .compose(userFacts -> POLICY.authorize(caller, rule, Target.domain(g.getString("domain_id"))
+            .with("actor_domain_id", u.getString("domain_id"))
+            .flag("cloud_user", groupFacts.getBoolean("cloud") || userFacts.getBoolean("cloud")))))))
+        .compose(u -> switch (action) {
         case "add" -> db.preparedQuery("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
           .execute(Tuple.of(groupId, userId)).<Void>mapEmpty();
-        case "remove" -> db.preparedQuery("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2").execute(Tuple.of(groupId, userId))
+        case "remove" -> guards.keepingASystemAdmin(tx -> tx.preparedQuery("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
+            .execute(Tuple.of(groupId, userId)))
           .compose(rs -> rs.rowCount() == 0 ? Future.<Void>failedFuture(Errors.notFound("User " + userId + " is not in group " + groupId + "."))
             : revoker.user(userId));
         default -> db.preparedQuery("SELECT 1 FROM group_members WHERE group_id = $1 AND user_id = $2").execute(Tuple.of(groupId, userId))
@@ -555,15 +692,14 @@ final class IdentityServiceImpl implements IdentityService {
   public Future<JsonArray> memberships(AuthContext caller, String kind, String id) {
     return guarded(() -> {
       boolean usersOfGroup = "group-users".equals(kind);
-      if (!caller.isAdmin() && (usersOfGroup || !caller.userId().equals(id))) {
-        throw Errors.forbidden("You are not authorized to perform the requested action.");
-      }
       Table parent = usersOfGroup ? Tables.GROUPS : Tables.USERS;
       Table listed = usersOfGroup ? Tables.USERS : Tables.GROUPS;
       String condition = usersOfGroup
         ? "id IN (SELECT user_id FROM group_members WHERE group_id = $1)"
         : "id IN (SELECT group_id FROM group_members WHERE user_id = $1)";
       return parent.get(db, id, baseUrl)
+        .compose(p -> POLICY.authorize(caller, usersOfGroup ? "identity:list_users_in_group" : "identity:list_groups_for_user",
+          usersOfGroup ? Target.domain(p.getString("domain_id")) : Target.user(id, p.getString("domain_id"))))
         .compose(p -> listed.list(db, new JsonObject(), baseUrl, List.of(condition), List.of(id)))
         .map(list -> decorate(listed, list));
     });
@@ -572,10 +708,8 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<JsonArray> projectsOfUser(AuthContext caller, String userId) {
     return guarded(() -> {
-      if (!caller.isAdmin() && !caller.userId().equals(userId)) {
-        throw Errors.forbidden("You are not authorized to perform the requested action: identity:list_user_projects.");
-      }
       return Tables.USERS.get(db, userId, baseUrl)
+        .compose(u -> POLICY.authorize(caller, "identity:list_user_projects", Target.user(userId, u.getString("domain_id"))))
         .compose(u -> assignments.targetsOfUser(userId, "project"))
         .compose(ids -> Tables.PROJECTS.list(db, new JsonObject(), baseUrl, List.of("id = ANY($1)"), List.<Object>of((Object) ids.toArray(String[]::new))))
         .map(list -> decorate(Tables.PROJECTS, list));
@@ -609,9 +743,7 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<JsonObject> createApplicationCredential(AuthContext caller, String userId, JsonObject body) {
     return guarded(() -> {
-      if (!caller.userId().equals(userId)) {
-        throw Errors.forbidden("Application credentials can only be created by their own user.");
-      }
+      POLICY.check(caller, "identity:create_application_credential", Target.user(userId, null));
       caller.requireProjectScope();
       if (caller.toJson().containsKey("application_credential")) {
         throw Errors.forbidden("An application credential cannot create another one.");
@@ -663,7 +795,7 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<JsonArray> listApplicationCredentials(AuthContext caller, String userId, JsonObject query) {
     return guarded(() -> {
-      requireSelfOrAdmin(caller, userId);
+      POLICY.check(caller, "identity:list_application_credentials", Target.user(userId, null));
       String name = query.getString("name");
       return db.preparedQuery("SELECT * FROM application_credentials WHERE user_id = $1 AND ($2::text IS NULL OR name = $2) ORDER BY name")
         .execute(Tuple.of(userId, name)).map(rows -> {
@@ -677,7 +809,7 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<JsonObject> getApplicationCredential(AuthContext caller, String userId, String id) {
     return guarded(() -> {
-      requireSelfOrAdmin(caller, userId);
+      POLICY.check(caller, "identity:get_application_credential", Target.user(userId, null));
       return db.preparedQuery("SELECT * FROM application_credentials WHERE user_id = $1 AND id = $2").execute(Tuple.of(userId, id))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -691,18 +823,12 @@ final class IdentityServiceImpl implements IdentityService {
   @Override
   public Future<Void> deleteApplicationCredential(AuthContext caller, String userId, String id) {
     return guarded(() -> {
-      requireSelfOrAdmin(caller, userId);
+      POLICY.check(caller, "identity:delete_application_credential", Target.user(userId, null));
       return db.preparedQuery("DELETE FROM application_credentials WHERE user_id = $1 AND id = $2").execute(Tuple.of(userId, id))
         .compose(rows -> rows.rowCount() == 0
           ? Future.<Void>failedFuture(Errors.notFound("Could not find application credential: " + id + "."))
           : revoker.user(userId));
     });
-  }
-
-  private static void requireSelfOrAdmin(AuthContext caller, String userId) {
-    if (!caller.isAdmin() && !caller.userId().equals(userId)) {
-      throw Errors.forbidden("You are not authorized to perform the requested action.");
-    }
   }
 
   private JsonObject renderCredential(io.vertx.sqlclient.Row r) {

@@ -43,10 +43,17 @@ final class Revoker {
       .put("expires_at", Instant.now().plusSeconds(ttlSeconds + 60).toString()));
   }
 
+  /** Every token of the domain's users, scoped to the domain, or scoped to one of its projects. */
+  Future<Void> domain(String domainId) {
+    return store(new JsonObject().put("domain_id", domainId).put("issued_before", Instant.now().toString())
+      .put("expires_at", Instant.now().plusSeconds(ttlSeconds + 60).toString()));
+  }
+
   private Future<Void> store(JsonObject event) {
-    return db.preparedQuery("INSERT INTO revocations (audit_id, user_id, project_id, issued_before, expires_at) VALUES ($1, $2, $3, $4, $5)")
+    return db.preparedQuery("INSERT INTO revocations (audit_id, user_id, project_id, domain_id, issued_before, expires_at) "
+        + "VALUES ($1, $2, $3, $4, $5, $6)")
       .execute(Tuple.of(event.getString("audit_id"), event.getString("user_id"), event.getString("project_id"),
-        time(event.getString("issued_before")), time(event.getString("expires_at"))))
+        event.getString("domain_id"), time(event.getString("issued_before")), time(event.getString("expires_at"))))
       .map(rows -> {
         vertx.eventBus().publish(TokenAuthority.REVOCATIONS, event);
         return null;
@@ -55,7 +62,7 @@ final class Revoker {
 
   Future<JsonArray> inForce() {
     return db.query("DELETE FROM revocations WHERE expires_at < now()").execute()
-      .compose(v -> db.query("SELECT audit_id, user_id, project_id, issued_before, expires_at FROM revocations").execute())
+      .compose(v -> db.query("SELECT audit_id, user_id, project_id, domain_id, issued_before, expires_at FROM revocations").execute())
       .map(rows -> {
         JsonArray out = new JsonArray();
         rows.forEach(r -> {
@@ -71,6 +78,9 @@ final class Revoker {
           }
           if (r.getString("project_id") != null) {
             e.put("project_id", r.getString("project_id"));
+          }
+          if (r.getString("domain_id") != null) {
+            e.put("domain_id", r.getString("domain_id"));
           }
           out.add(e);
         });

@@ -61,7 +61,8 @@ final class RoleAssignmentQuery {
     this.db = db;
   }
 
-  Future<JsonArray> run(JsonObject query, String baseUrl) {
+  /** @param domainId when not null, only assignments on this domain and its projects (a domain reader's view) */
+  Future<JsonArray> run(JsonObject query, String baseUrl, String domainId) {
     boolean effective = query.containsKey("effective") && Boolean.TRUE.equals(Json.queryBoolean(query.getString("effective")));
     boolean names = query.containsKey("include_names") && Boolean.TRUE.equals(Json.queryBoolean(query.getString("include_names")));
     List<String> where = new ArrayList<>();
@@ -76,6 +77,11 @@ final class RoleAssignmentQuery {
     }
     if (query.containsKey("scope.OS-INHERIT:inherited_to")) {
       where.add("x.inherited");
+    }
+    if (domainId != null) {
+      args.add(domainId);
+      where.add("((x.target_type = 'domain' AND x.target_id = $" + args.size() + ") OR (x.target_type = 'project' AND x.target_id IN "
+        + "(SELECT id FROM projects WHERE domain_id = $" + args.size() + ")))");
     }
     String sql = String.format(NAMES, effective ? EFFECTIVE : DIRECT)
       + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))

@@ -62,6 +62,8 @@ final class TokenIssuer {
     }
     if (scope.containsKey("project")) {
       ctx.put("is_domain", false);
+      // Keystone's is_admin_project: the admin role on this project administers the cloud.
+      ctx.put("is_admin_project", CloudGuards.ADMIN_PROJECT_ID.equals(scope.getJsonObject("project").getString("id")));
     }
     if (extra != null) {
       extra.forEach(e -> ctx.put(e.getKey(), e.getValue()));

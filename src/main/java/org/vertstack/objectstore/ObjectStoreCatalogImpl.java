@@ -17,9 +17,9 @@ final class ObjectStoreCatalogImpl implements ObjectStoreCatalog {
     this.db = db;
   }
 
-  /** Its own project's token with any role, or an admin's. */
+  /** Its own project's token with any role, or a system reader (AuthContext.mayRead). */
   private static Future<String> account(AuthContext caller, String projectId) {
-    if (caller == null || projectId == null || !(caller.isAdmin() || (projectId.equals(caller.projectId()) && caller.canRead()))) {
+    if (caller == null || projectId == null || !caller.mayRead(projectId)) {
       return Future.failedFuture(Errors.forbidden("Forbidden"));
     }
     return Future.succeededFuture("AUTH_" + projectId);

@@ -45,11 +45,44 @@ class AuthContextTest {
   }
 
   @Test
-  void adminActsAcrossProjects() {
+  void projectAdminIsAdminOfItsProjectOnly() {
     AuthContext admin = token("p1", "admin", "member", "reader");
-    assertThat(admin.mayWrite("p2")).isTrue();
-    assertThat(admin.mayRead("p3")).isTrue();
-    assertThat(admin.requireAdmin()).isSameAs(admin);
+    assertThat(admin.isProjectAdmin("p1")).isTrue();
+    assertThat(admin.isAdmin()).isFalse();
+    assertThat(admin.mayWrite("p1")).isTrue();
+    assertThat(admin.mayWrite("p2")).isFalse();
+    assertThat(admin.mayRead("p3")).isFalse();
+    assertThatThrownBy(admin::requireAdmin).isInstanceOf(ServiceException.class);
+  }
+
+  @Test
+  void adminOnTheAdminProjectOrTheSystemActsAcrossProjects() {
+    AuthContext adminProject = new AuthContext(token("p0", "admin", "member", "reader").toJson().copy().put("is_admin_project", true));
+    assertThat(adminProject.isAdmin()).isTrue();
+    assertThat(adminProject.mayWrite("p2")).isTrue();
+    assertThat(adminProject.requireAdmin()).isSameAs(adminProject);
+    AuthContext system = new AuthContext(token(null, "admin", "member", "reader").toJson().copy()
+      .put("system", new JsonObject().put("all", true)));
+    assertThat(system.isSystemAdmin()).isTrue();
+    assertThat(system.mayRead("p3")).isTrue();
+  }
+
+  @Test
+  void systemReaderReadsEverywhereButWritesNowhere() {
+    AuthContext reader = new AuthContext(token(null, "reader").toJson().copy().put("system", new JsonObject().put("all", true)));
+    assertThat(reader.mayRead("p1")).isTrue();
+    assertThat(reader.mayWrite("p1")).isFalse();
+    assertThat(reader.isAdmin()).isFalse();
+  }
+
+  @Test
+  void domainAdminIsAdminOfItsDomainOnly() {
+    AuthContext d = new AuthContext(token(null, "admin", "member", "reader").toJson().copy()
+      .put("domain", new JsonObject().put("id", "d1").put("name", "d1")));
+    assertThat(d.isDomainAdmin("d1")).isTrue();
+    assertThat(d.isDomainAdmin("d2")).isFalse();
+    assertThat(d.isAdmin()).isFalse();
+    assertThat(d.mayRead("p1")).isFalse();
   }
 
   @Test

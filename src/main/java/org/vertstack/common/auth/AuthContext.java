@@ -87,9 +87,87 @@ public class AuthContext {
     return false;
   }
 
-  /** OpenStack's default policy: the admin role, in any scope, administers the whole cloud. */
+  /**
+   * The token is scoped to the bootstrap admin project (Keystone's {@code is_admin_project}, set
+   * by the identity service when it signs the token). Such a token acts for the whole cloud, as
+   * a system-scoped one does: the generated clouds.yaml and Tempest's admin use it.
+   */
+  public boolean isAdminProject() {
+    return projectId() != null && Boolean.TRUE.equals(claims.getValue("is_admin_project"));
+  }
+
+  /** Scoped to the whole cloud: a system-scoped token, or one on the admin project. */
+  public boolean cloudScoped() {
+    return systemScoped() || isAdminProject();
+  }
+
+  // The personas of Keystone's secure RBAC. The system personas operate the cloud; domain and
+  // project personas hold only for the domain or project the token is scoped to.
+
+  public boolean isSystemAdmin() {
+    return cloudScoped() && hasRole(ADMIN);
+  }
+
+  public boolean isSystemMember() {
+    return cloudScoped() && canWrite();
+  }
+
+  public boolean isSystemReader() {
+    return cloudScoped() && canRead();
+  }
+
+  public boolean isDomainAdmin(String domainId) {
+    return scopedToDomain(domainId) && hasRole(ADMIN);
+  }
+
+  public boolean isDomainMember(String domainId) {
+    return scopedToDomain(domainId) && canWrite();
+  }
+
+  public boolean isDomainReader(String domainId) {
+    return scopedToDomain(domainId) && canRead();
+  }
+
+  public boolean isProjectAdmin(String projectId) {
+    return scopedToProject(projectId) && hasRole(ADMIN);
+  }
+
+  public boolean isProjectMember(String projectId) {
+    return scopedToProject(projectId) && canWrite();
+  }
+
+  public boolean isProjectReader(String projectId) {
+    return scopedToProject(projectId) && canRead();
+  }
+
+  private boolean scopedToDomain(String domainId) {
+    return domainId != null && domainId.equals(domainId());
+  }
+
+  private boolean scopedToProject(String projectId) {
+    return projectId != null && projectId.equals(projectId());
+  }
+
+  /** The domain of the token's project, or null. */
+  public String projectDomainId() {
+    JsonObject p = project();
+    JsonObject d = p == null ? null : p.getJsonObject("domain");
+    return d == null ? null : d.getString("id");
+  }
+
+  /** The domain the token's user belongs to. */
+  public String userDomainId() {
+    JsonObject d = user().getJsonObject("domain");
+    return d == null ? null : d.getString("id");
+  }
+
+  /**
+   * The cloud administrator (system admin): admin on the system scope or on the admin project.
+   * The admin role on any other project or on a domain is not enough: it administers that
+   * project or domain only.
+   */
   public boolean isAdmin() {
-    return hasRole(ADMIN);
+    return isSystemAdmin();
   }
 
   public boolean canWrite() {
@@ -143,13 +221,13 @@ public class AuthContext {
     return this;
   }
 
-  /** Reading a resource of a project: the project's own readers, or an admin. */
+  /** Reading a resource of a project: the project's own readers, or a system reader. */
   public boolean mayRead(String ownerProjectId) {
-    return isAdmin() || (ownerProjectId != null && ownerProjectId.equals(projectId()) && canRead());
+    return isSystemReader() || isProjectReader(ownerProjectId);
   }
 
-  /** Changing a resource of a project: the project's own members, or an admin. */
+  /** Changing a resource of a project: the project's own members, or a system admin. */
   public boolean mayWrite(String ownerProjectId) {
-    return isAdmin() || (ownerProjectId != null && ownerProjectId.equals(projectId()) && canWrite());
+    return isSystemAdmin() || isProjectMember(ownerProjectId);
   }
 }

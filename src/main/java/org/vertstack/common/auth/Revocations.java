@@ -8,13 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The revocation events in force on this node, in memory: by audit id, and "every token of this
- * user (or project) issued before T". Kept in step by the identity service's published events.
+ * user (project, domain) issued before T". Kept in step by the identity service's published events.
  */
 final class Revocations {
 
   private final Map<String, Instant> auditIds = new ConcurrentHashMap<>();
   private final Map<String, Instant> userIssuedBefore = new ConcurrentHashMap<>();
   private final Map<String, Instant> projectIssuedBefore = new ConcurrentHashMap<>();
+  private final Map<String, Instant> domainIssuedBefore = new ConcurrentHashMap<>();
 
   void add(JsonObject event) {
     String auditId = event.getString("audit_id");
@@ -30,6 +31,9 @@ final class Revocations {
       if (event.getString("project_id") != null) {
         projectIssuedBefore.merge(event.getString("project_id"), t, (a, b) -> a.isAfter(b) ? a : b);
       }
+      if (event.getString("domain_id") != null) {
+        domainIssuedBefore.merge(event.getString("domain_id"), t, (a, b) -> a.isAfter(b) ? a : b);
+      }
     }
   }
 
@@ -43,7 +47,17 @@ final class Revocations {
       return true;
     }
     Instant projectCut = ctx.projectId() == null ? null : projectIssuedBefore.get(ctx.projectId());
-    return projectCut != null && !issued.isAfter(projectCut);
+    if (projectCut != null && !issued.isAfter(projectCut)) {
+      return true;
+    }
+    // A disabled or deleted domain ends its users' tokens and the tokens scoped to it or its projects.
+    return cutBy(domainIssuedBefore, ctx.userDomainId(), issued) || cutBy(domainIssuedBefore, ctx.domainId(), issued)
+      || cutBy(domainIssuedBefore, ctx.projectDomainId(), issued);
+  }
+
+  private static boolean cutBy(Map<String, Instant> cuts, String key, Instant issued) {
+    Instant cut = key == null ? null : cuts.get(key);
+    return cut != null && !issued.isAfter(cut);
   }
 
   /** Audit-id entries are only needed until the token they name would have expired anyway. */

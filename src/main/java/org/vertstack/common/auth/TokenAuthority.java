@@ -22,7 +22,7 @@ public interface TokenAuthority {
   /** {"algorithm": "RS256", "issuer": "...", "public_key": PEM}. */
   Future<JsonObject> verificationKey();
 
-  /** Revocation events: {"audit_id"} or {"user_id"|"project_id", "issued_before"}, with "expires_at". */
+  /** Revocation events: {"audit_id"} or {"user_id"|"project_id"|"domain_id", "issued_before"}, with "expires_at". */
   Future<JsonArray> revocations();
 
   static TokenAuthority createProxy(Vertx vertx) {

@@ -14,8 +14,9 @@ import java.nio.file.Path;
 
 /**
  * Where the database is: the server named by database.url, or an embedded PostgreSQL whose
- * data directory lives in the state directory (so it survives restarts). Blocking: call it
- * before Vert.x verticles need the database.
+ * data directory lives in the state directory (so it survives restarts) and that only this
+ * process can log in to (see {@link EmbeddedDatabaseSecurity}). Blocking: call it before Vert.x
+ * verticles need the database.
  */
 public final class DatabaseServer implements AutoCloseable {
 
@@ -40,19 +41,25 @@ public final class DatabaseServer implements AutoCloseable {
     }
     Path dataDir = stateDir.resolve("postgres");
     Files.createDirectories(dataDir);
+    EmbeddedDatabaseSecurity security = EmbeddedDatabaseSecurity.prepare(stateDir);
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
       .setDataDirectory(dataDir)
       .setCleanDataDirectory(false)
       .setServerConfig("max_connections", "200")
       .setServerConfig("fsync", "on")
+      .setServerConfig("password_encryption", "scram-sha-256")
+      .setServerConfig("unix_socket_directories", security.socketDirectory())
+      .setConnectConfig("password", security.password())
+      .setDataDirectoryCustomizer(security::secureDataDirectory)
       .start();
-    LOG.info("embedded PostgreSQL listening on 127.0.0.1:{} with data in {}", pg.getPort(), dataDir);
+    LOG.info("embedded PostgreSQL listening on localhost:{} (scram-sha-256, password in {}) with data in {}",
+      pg.getPort(), security.passwordFile(), dataDir);
     JsonObject connect = new JsonObject()
       .put("host", "127.0.0.1")
       .put("port", pg.getPort())
       .put("database", "postgres")
       .put("user", "postgres")
-      .put("password", "");
+      .put("password", security.password());
     return new DatabaseServer(pg, connect);
   }
 

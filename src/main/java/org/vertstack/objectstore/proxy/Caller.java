@@ -21,14 +21,14 @@ public record Caller(AuthContext auth, TempUrl.Grant tempUrl) {
     return auth != null && (auth.isAdmin() || projectId.equals(auth.projectId()));
   }
 
-  /** A token holder of the account's project (or admin) with a read role. */
+  /** A token holder of the account's project with a read role, or a system reader (AuthContext's rule). */
   public boolean mayRead(String projectId) {
-    return owns(projectId) && auth.canRead();
+    return auth != null && auth.mayRead(projectId);
   }
 
-  /** A token holder of the account's project (or admin) with a write role. */
+  /** A token holder of the account's project with a write role, or a system admin (AuthContext's rule). */
   public boolean mayWrite(String projectId) {
-    return owns(projectId) && auth.canWrite();
+    return auth != null && auth.mayWrite(projectId);
   }
 
   /** 401 for nobody, 403 for a caller who is known but not allowed. */

@@ -1,0 +1,112 @@
+package org.vertstack.common.policy;
+
+/**
+ * Who may do what in the identity API (Keystone v3), shaped like Keystone's secure-RBAC
+ * defaults. Target flags set by the identity service:
+ * <ul>
+ *   <li>{@code target.cloud_project}: the bootstrap admin project or the services' project;</li>
+ *   <li>{@code target.cloud_user}: a user or group holding a system role, or any role on a cloud
+ *       project (the bootstrap admin and the services' own users);</li>
+ *   <li>{@code target.system_grant}: a grant on the system scope.</li>
+ * </ul>
+ * Domain admins manage users, groups, projects and grants inside their own domain only, and
+ * never the cloud's own users and projects: otherwise the admin of the Default domain could
+ * reset the cloud admin's password or grant itself admin on the admin project.
+ */
+public final class IdentityPolicy {
+
+  private IdentityPolicy() {
+  }
+
+  private static final String SYSTEM_OR_DOMAIN_READER = "system_reader or domain_reader";
+  private static final String MANAGE_IN_DOMAIN = "system_admin or (domain_admin and not target.cloud_project)";
+  private static final String MANAGE_USER = "system_admin or (domain_admin and not target.cloud_user)";
+  private static final String MANAGE_GROUP = "system_admin or (domain_admin and not target.cloud_user)";
+  private static final String MANAGE_MEMBERS = "system_admin or (domain_admin and actor_in_domain and not target.cloud_user)";
+  private static final String GRANT = "system_admin or (domain_admin and actor_in_domain and not target.cloud_project"
+    + " and not target.system_grant)";
+
+  public static final Policy RULES = Policy.of(
+    // tokens
+    "identity:validate_token", "system_reader or owner",
+    "identity:revoke_token", "system_admin or owner",
+    // domains: the cloud operator's
+    "identity:get_domain", "system_reader or token_domain",
+    "identity:list_domains", SYSTEM_OR_DOMAIN_READER,
+    "identity:create_domain", "system_admin",
+    "identity:update_domain", "system_admin",
+    "identity:delete_domain", "system_admin",
+    // projects
+    "identity:get_project", "system_reader or domain_reader or project_reader",
+    "identity:list_projects", SYSTEM_OR_DOMAIN_READER,
+    "identity:list_user_projects", "system_reader or domain_reader or owner",
+    "identity:create_project", "system_admin or domain_admin",
+    "identity:update_project", MANAGE_IN_DOMAIN,
+    "identity:delete_project", MANAGE_IN_DOMAIN,
+    // users
+    "identity:get_user", "system_reader or domain_reader or owner",
+    "identity:list_users", SYSTEM_OR_DOMAIN_READER,
+    "identity:create_user", "system_admin or domain_admin",
+    "identity:update_user", MANAGE_USER,
+    "identity:delete_user", MANAGE_USER,
+    // service users (a role on the services' project) are disabled or deleted with a system-scoped token only
+    "identity:disable_service_user", "system_admin and system_scoped",
+    // groups
+    "identity:get_group", SYSTEM_OR_DOMAIN_READER,
+    "identity:list_groups", SYSTEM_OR_DOMAIN_READER,
+    "identity:list_groups_for_user", "system_reader or domain_reader or owner",
+    "identity:list_users_in_group", SYSTEM_OR_DOMAIN_READER,
+    "identity:check_user_in_group", SYSTEM_OR_DOMAIN_READER,
+    "identity:create_group", "system_admin or domain_admin",
+    "identity:update_group", MANAGE_GROUP,
+    "identity:delete_group", MANAGE_GROUP,
+    "identity:add_user_to_group", MANAGE_MEMBERS,
+    "identity:remove_user_from_group", MANAGE_MEMBERS,
+    // roles and grants
+    "identity:get_role", "authenticated",
+    "identity:list_roles", "authenticated",
+    "identity:create_role", "system_admin",
+    "identity:update_role", "system_admin",
+    "identity:delete_role", "system_admin",
+    "identity:list_role_inference_rules", "system_reader",
+    "identity:check_implied_role", "system_reader",
+    "identity:create_implied_role", "system_admin",
+    "identity:delete_implied_role", "system_admin",
+    "identity:check_grant", SYSTEM_OR_DOMAIN_READER,
+    "identity:list_grants", SYSTEM_OR_DOMAIN_READER,
+    "identity:create_grant", GRANT,
+    "identity:revoke_grant", GRANT,
+    "identity:list_role_assignments", "system_reader or domain_reader or owner",
+    // the catalog: readable by anyone with a token (it is in every token), changed by the operator
+    "identity:get_region", "authenticated",
+    "identity:list_regions", "authenticated",
+    "identity:create_region", "system_admin",
+    "identity:update_region", "system_admin",
+    "identity:delete_region", "system_admin",
+    "identity:get_service", "authenticated",
+    "identity:list_services", "authenticated",
+    "identity:create_service", "system_admin",
+    "identity:update_service", "system_admin",
+    "identity:delete_service", "system_admin",
+    "identity:get_endpoint", "authenticated",
+    "identity:list_endpoints", "authenticated",
+    "identity:create_endpoint", "system_admin",
+    "identity:update_endpoint", "system_admin",
+    "identity:delete_endpoint", "system_admin",
+    // limits
+    "identity:get_registered_limit", "authenticated",
+    "identity:list_registered_limits", "authenticated",
+    "identity:create_registered_limit", "system_admin",
+    "identity:update_registered_limit", "system_admin",
+    "identity:delete_registered_limit", "system_admin",
+    "identity:get_limit", "system_reader or domain_reader or project_reader",
+    "identity:list_limits", "system_reader or domain_reader or project_reader",
+    "identity:create_limit", "system_admin",
+    "identity:update_limit", "system_admin",
+    "identity:delete_limit", "system_admin",
+    // application credentials: their own user's
+    "identity:create_application_credential", "owner",
+    "identity:get_application_credential", "system_reader or owner",
+    "identity:list_application_credentials", "system_reader or owner",
+    "identity:delete_application_credential", "system_admin or owner");
+}
