@@ -68,6 +68,20 @@ class AuthContextTest {
   }
 
   @Test
+  void aReaderOrMemberOfTheAdminProjectIsNoCloudPersona() {
+    AuthContext reader = new AuthContext(token("p0", "reader").toJson().copy().put("is_admin_project", true));
+    AuthContext member = new AuthContext(token("p0", "member", "reader").toJson().copy().put("is_admin_project", true));
+    for (AuthContext c : new AuthContext[] {reader, member}) {
+      assertThat(c.isSystemReader()).isFalse();
+      assertThat(c.isSystemMember()).isFalse();
+      assertThat(c.mayRead("p2")).isFalse();
+      assertThat(c.mayRead("p0")).isTrue();
+    }
+    assertThat(member.mayWrite("p0")).isTrue();
+    assertThat(member.mayWrite("p2")).isFalse();
+  }
+
+  @Test
   void systemReaderReadsEverywhereButWritesNowhere() {
     AuthContext reader = new AuthContext(token(null, "reader").toJson().copy().put("system", new JsonObject().put("all", true)));
     assertThat(reader.mayRead("p1")).isTrue();

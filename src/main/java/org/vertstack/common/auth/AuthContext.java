@@ -108,12 +108,15 @@ public class AuthContext {
     return cloudScoped() && hasRole(ADMIN);
   }
 
+  // On the admin project only its admins act for the cloud (Keystone's "role:admin and
+  // is_admin_project"): a member or reader of that project is an ordinary project persona.
+
   public boolean isSystemMember() {
-    return cloudScoped() && canWrite();
+    return systemScoped() ? canWrite() : isSystemAdmin();
   }
 
   public boolean isSystemReader() {
-    return cloudScoped() && canRead();
+    return systemScoped() ? canRead() : isSystemAdmin();
   }
 
   public boolean isDomainAdmin(String domainId) {
