@@ -118,8 +118,10 @@ public final class Replicator {
     }
     stats.partitions.incrementAndGet();
     List<Device> primaries = r.primaries(part);
-    boolean primary = primaries.stream().anyMatch(d -> d.name().equals(name));
-    List<Device> targets = primaries.stream().filter(d -> !d.name().equals(name)).toList();
+    // this device is the ring's device of the same name and path: in a cluster, other nodes have devices of the same name
+    java.util.function.Predicate<Device> self = d -> d.name().equals(name) && Path.of(d.path()).equals(dev);
+    boolean primary = primaries.stream().anyMatch(self);
+    List<Device> targets = primaries.stream().filter(self.negate()).toList();
     return disk.executeBlocking(() -> DiskStore.partitionIndex(dev, part), false).compose(local -> {
       if (local.isEmpty()) {
         return Future.succeededFuture();
