@@ -21,6 +21,12 @@ public final class Singleton {
 
   /** Runs {@code job} unless another node runs it now; then succeeds with null without running it. */
   public static <T> Future<T> run(Vertx vertx, String name, Supplier<Future<T>> job) {
+    // Hazelcast's map locks are re-entrant for the thread that holds them, so a run already under
+    // way on this node is first checked here, on this node's own map
+    var running = vertx.sharedData().<String, Boolean>getLocalMap("vertstack.once.running");
+    if (running.putIfAbsent(name, Boolean.TRUE) != null) {
+      return Future.succeededFuture(null);
+    }
     return vertx.sharedData().getLockWithTimeout("vertstack.once." + name, WAIT_MS).transform(locked -> {
       if (locked.failed()) {
         return Future.<T>succeededFuture(null);
@@ -32,6 +38,6 @@ public final class Singleton {
         run = Future.failedFuture(e);
       }
       return run.andThen(x -> locked.result().release());
-    });
+    }).andThen(x -> running.remove(name));
   }
 }
