@@ -56,6 +56,7 @@ class MultiJvmClusterTest {
   private static int portB;
   private static String account;
   private static String token;
+  private static List<String> storageArgs;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -71,7 +72,8 @@ class MultiJvmClusterTest {
     nodeA = start("a", List.of("--roles", "controller,storage", "--port", String.valueOf(portA), "--database-url", db,
       "--cluster", "--cluster-port", String.valueOf(hzA), "--cluster-members", members));
     awaitUp("a");
-    nodeS = start("s", List.of("--roles", "storage", "--cluster", "--cluster-port", String.valueOf(hzS), "--cluster-members", members));
+    storageArgs = List.of("--roles", "storage", "--cluster", "--cluster-port", String.valueOf(hzS), "--cluster-members", members);
+    nodeS = start("s", storageArgs);
     nodeB = start("b", List.of("--roles", "controller", "--port", String.valueOf(portB), "--database-url", db,
       "--cluster", "--cluster-port", String.valueOf(hzB), "--cluster-members", members));
     awaitUp("s");
@@ -115,7 +117,8 @@ class MultiJvmClusterTest {
       "-Xmx512m", "-cp", classpath, "org.vertstack.Main", "--state-dir", root.resolve(name).toString(),
       "--set", "identity.admin-password=" + PASSWORD, "--set", "identity.password-hash-cost=4",
       "--set", "identity.key-secret=one-secret-for-every-controller",
-      "--set", "cluster.password=multi-jvm-test", "--set", "image.tiny-guest=false"));
+      "--set", "cluster.password=multi-jvm-test", "--set", "image.tiny-guest=false",
+      "--set", "objectstore.replicator-interval-seconds=2"));
     cmd.addAll(args);
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(name)).start();
   }
@@ -298,6 +301,39 @@ class MultiJvmClusterTest {
 
   @Test
   @Order(5)
+  void killingSLeavesReadsAndWritesWorkingAndTheReplicatorRestoresItsCopiesWhenItReturns() throws Exception {
+    Ring ring = ring();
+    String sDir = root.resolve("s").toString();
+    nodeS.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    for (int i = 0; i < 12; i++) {
+      assertThat(call(i % 2 == 0 ? portA : portB, token, HttpMethod.GET, "/object-store/v1/" + account + "/shared/o" + i, null)
+        .statusCode()).as("o%d with S down", i).isEqualTo(200);
+    }
+    String name = null;
+    Device onS = null;
+    for (int i = 0; onS == null; i++) {
+      name = "while-s-down-" + i;
+      String hash = ring.hash(account, "shared", name);
+      onS = ring.primaries(ring.partition(hash)).stream().filter(d -> d.path().startsWith(sDir)).findFirst().orElse(null);
+    }
+    Buffer body = Buffer.buffer("written while S was down");
+    assertThat(call(portA, token, HttpMethod.PUT, "/object-store/v1/" + account + "/shared/" + name, body).statusCode()).isEqualTo(201);
+    assertThat(call(portB, token, HttpMethod.GET, "/object-store/v1/" + account + "/shared/" + name, null).body()).isEqualTo(body);
+    String hash = ring.hash(account, "shared", name);
+    assertThat(stored(onS, hash)).isFalse();
+
+    nodeS = start("s", storageArgs);
+    awaitUp("s");
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (!stored(onS, hash) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(500);
+    }
+    assertThat(stored(onS, hash)).as("the replicator brought the copy back to S's device").isTrue();
+    assertThat(ring().devices()).hasSize(6);
+  }
+
+  @Test
+  @Order(6)
   void killingALeavesBServing() throws Exception {
     Ring ring = ring();
     String sDir = root.resolve("s").toString();

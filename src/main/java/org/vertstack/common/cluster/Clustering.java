@@ -60,7 +60,7 @@ public final class Clustering {
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     // a member that stops answering is out within seconds, so its services and locks move on
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cluster.getInteger("member-timeout-seconds", 10)));
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cluster.getInteger("member-timeout-seconds", 15)));
     JoinConfig join = hz.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
