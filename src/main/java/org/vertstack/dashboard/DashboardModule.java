@@ -38,7 +38,10 @@ public final class DashboardModule implements ServiceModule {
 
   @Override
   public Future<?> deploy(Vertx vertx, JsonObject config) {
-    JsonObject dashboard = config.getJsonObject("dashboard", new JsonObject());
+    // the event log is shared by the controllers through the database ("platform": where it is)
+    JsonObject dashboard = config.getJsonObject("dashboard", new JsonObject()).copy()
+      .put("platform", new JsonObject().put("database-connect", config.getJsonObject("database-connect"))
+        .put("database", config.getJsonObject("database")));
     return vertx.deployVerticle(EventLogVerticle.class, new DeploymentOptions().setInstances(1).setConfig(dashboard));
   }
 

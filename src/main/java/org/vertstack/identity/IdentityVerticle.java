@@ -37,8 +37,10 @@ public class IdentityVerticle extends VerticleBase {
       .map(o -> new CatalogEntry(o.getString("type"), o.getString("name"), o.getString("path")))
       .toList();
     return Databases.migrate(vertx, conf, "identity")
-      .compose(v -> vertx.executeBlocking(() -> SigningKeys.loadOrCreate(stateDir)))
+      .compose(v -> vertx.executeBlocking(() -> KeyEncryption.load(identity.getString("key-secret"), stateDir)))
+      .compose(encryption -> new SigningKeys(vertx, db, encryption, ttl).start(stateDir))
       .compose(keys -> {
+        rotateKeys(keys, identity);
         Passwords passwords = new Passwords(vertx, identity.getInteger("password-hash-cost", 10));
         Revoker revoker = new Revoker(vertx, db, ttl);
         Catalog catalog = new Catalog(db);
@@ -59,6 +61,26 @@ public class IdentityVerticle extends VerticleBase {
             return null;
           });
       });
+  }
+
+  /**
+   * Keeps the shared key set fresh: rotates when the signing key is older than
+   * identity.key-rotation-days (any controller may; one wins), and reloads it when any controller
+   * says it changed, so every node signs with the newest key and verifies with all.
+   */
+  private void rotateKeys(SigningKeys keys, JsonObject identity) {
+    vertx.eventBus().consumer(TokenAuthority.KEYS_CHANGED, msg -> keys.reload());
+    double days = identity.getDouble("key-rotation-days", 30.0);
+    java.time.Duration every = java.time.Duration.ofMillis((long) (days * 86_400_000L));
+    long check = identity.getLong("key-rotation-check-seconds", 60L);
+    vertx.setPeriodic(check * 1000, id -> keys.rotateIfDue(every)
+      .compose(changed -> changed ? keys.reload().map(true) : Future.succeededFuture(false))
+      .onSuccess(changed -> {
+        if (changed) {
+          vertx.eventBus().publish(TokenAuthority.KEYS_CHANGED, new JsonObject());
+        }
+      })
+      .onFailure(err -> org.slf4j.LoggerFactory.getLogger(IdentityVerticle.class).warn("key rotation: {}", err.getMessage())));
   }
 
   @Override

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.vertstack.common.auth.TokenAuthority;
 
-/** Hands every node the public key and the revocations in force. */
+/** Hands every node the public keys (all that verify) and the revocations in force. */
 final class TokenAuthorityImpl implements TokenAuthority {
 
   private final SigningKeys keys;
@@ -18,10 +18,7 @@ final class TokenAuthorityImpl implements TokenAuthority {
 
   @Override
   public Future<JsonObject> verificationKey() {
-    return Future.succeededFuture(new JsonObject()
-      .put("algorithm", TokenIssuer.ALGORITHM)
-      .put("issuer", TokenIssuer.ISSUER)
-      .put("public_key", keys.publicPem()));
+    return Future.succeededFuture(keys.verificationKeys());
   }
 
   @Override

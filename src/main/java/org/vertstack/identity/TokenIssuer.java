@@ -24,13 +24,31 @@ final class TokenIssuer {
   static final String ALGORITHM = "RS256";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final JWTAuth signer;
+  private final Vertx vertx;
+  private final SigningKeys keys;
   private final long ttlSeconds;
+  /** The signer of the current signing key (replaced when the key set rotates). */
+  private volatile Signer signer;
+
+  private record Signer(String kid, JWTAuth auth) {
+  }
 
   TokenIssuer(Vertx vertx, SigningKeys keys, long ttlSeconds) {
-    this.signer = JWTAuth.create(vertx, new JWTAuthOptions()
-      .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.privatePem())));
+    this.vertx = vertx;
+    this.keys = keys;
     this.ttlSeconds = ttlSeconds;
+  }
+
+  /** Signs with the cloud's current key; its id goes into the JWT header as "kid". */
+  private JWTAuth signer() {
+    SigningKeys.Key active = keys.active();
+    Signer s = signer;
+    if (s == null || !s.kid().equals(active.kid())) {
+      s = new Signer(active.kid(), JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(active.kid()).setBuffer(active.privatePem()))));
+      signer = s;
+    }
+    return s.auth();
   }
 
   long ttlSeconds() {
@@ -73,7 +91,7 @@ final class TokenIssuer {
       .put("sub", user.getString("id"))
       .put("exp", expiry.getEpochSecond())
       .put("ctx", ctx);
-    String token = signer.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(null));
+    String token = signer().generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(null));
     return new JsonObject().put("token", token).put("body", ctx);
   }
 

@@ -84,9 +84,11 @@ public final class ImageModule implements ServiceModule {
       Components c = new Components(images, data, store, garbage, config, nodeId);
       NODES.put(vertx, c);
       new io.vertx.serviceproxy.ServiceBinder(vertx).setAddress(ImageCatalog.ADDRESS).register(ImageCatalog.class, new ImageCatalogImpl(images));
-      vertx.setPeriodic(60_000, 300_000, id -> garbage.sweep()
+      // once per cluster at a time, whichever controller gets there first
+      vertx.setPeriodic(60_000, 300_000, id -> org.vertstack.common.cluster.Singleton.run(vertx, "image.garbage-sweep", garbage::sweep)
         .onFailure(err -> LOG.warn("image garbage sweep: {}", err.getMessage())));
-      vertx.setTimer(3_000, id -> new TinyGuest(vertx, config, c).importOnce());
+      vertx.setTimer(3_000, id -> org.vertstack.common.cluster.Singleton.run(vertx, "image.tiny-guest",
+        () -> new TinyGuest(vertx, config, c).importOnce()));
       // uploads this node was serving when it stopped: their images go back to queued, their bytes away
       return pool.preparedQuery("UPDATE images SET status = 'queued', upload_id = NULL, updated_at = date_trunc('second', now()) "
           + "WHERE upload_id LIKE $1 AND status IN ('saving', 'uploading') RETURNING id").execute(Tuple.of(nodeId + "/%"))

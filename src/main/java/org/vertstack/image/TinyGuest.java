@@ -38,15 +38,17 @@ final class TinyGuest {
     this.c = c;
   }
 
-  void importOnce() {
+  /** Completes when done (or given up: failures are logged, never reported). */
+  Future<Void> importOnce() {
     JsonObject conf = ImageModule.settings(config);
     if (!conf.getBoolean("tiny-guest", true)) {
-      return;
+      return Future.succeededFuture();
     }
-    c.images().pool().preparedQuery("SELECT 1 FROM images WHERE name = $1 LIMIT 1")
+    return c.images().pool().preparedQuery("SELECT 1 FROM images WHERE name = $1 LIMIT 1")
       .execute(io.vertx.sqlclient.Tuple.of(NAME))
       .compose(rows -> rows.size() > 0 ? Future.succeededFuture() : locateOrBuild(conf).compose(this::upload))
-      .onFailure(err -> LOG.warn("the tiny guest image was not imported: {}", err.getMessage()));
+      .onFailure(err -> LOG.warn("the tiny guest image was not imported: {}", err.getMessage()))
+      .<Void>mapEmpty().recover(err -> Future.succeededFuture());
   }
 
   private Future<Path> locateOrBuild(JsonObject conf) {

@@ -30,6 +30,7 @@ public class MaintenanceVerticle extends VerticleBase {
   private Auditor auditor;
   private Future<JsonObject> replicating;
   private Future<JsonObject> auditing;
+  private String auditScope = "";
 
   public MaintenanceVerticle(ObjectStoreSettings settings) {
     this.settings = settings;
@@ -41,8 +42,9 @@ public class MaintenanceVerticle extends VerticleBase {
     settings.localDevices().forEach(d -> devices.put(d.name(), Path.of(d.path())));
     WorkerExecutor disk = vertx.createSharedWorkerExecutor("objectstore-maintenance", 2);
     replicator = new Replicator(vertx, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-      new PoolOptions().setHttp1MaxSize(8)), disk, () -> ObjectStoreRuntime.ring(vertx), devices);
+      new PoolOptions().setHttp1MaxSize(8)), disk, () -> ObjectStoreRuntime.ring(vertx), devices).lockScope(settings.objectServerHost());
     auditor = new Auditor(disk, devices, settings.reclaimAgeSeconds() * 1000);
+    auditScope = String.join(",", devices.values().stream().map(Path::toString).sorted().toList());
     vertx.setPeriodic(settings.replicatorIntervalSeconds() * 1000, id -> replicate(true)
       .onSuccess(s -> {
         if (s.getLong("pushed") > 0 || s.getLong("removed") > 0) {
@@ -86,7 +88,9 @@ public class MaintenanceVerticle extends VerticleBase {
 
   private synchronized Future<JsonObject> runAuditor() {
     if (auditing == null || auditing.isComplete()) {
-      auditing = auditor.runOnce();
+      // once at a time per set of devices in the cluster; a pass skipped here reports nothing checked
+      auditing = org.vertstack.common.cluster.Singleton.run(vertx, "objectstore.auditor:" + settings.objectServerHost() + ":" + auditScope,
+        auditor::runOnce).map(r -> r != null ? r : new JsonObject().put("checked", 0L).put("quarantined", 0L).put("bytes", 0L));
     }
     return auditing;
   }

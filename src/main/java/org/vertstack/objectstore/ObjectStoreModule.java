@@ -12,6 +12,7 @@ import org.vertstack.common.module.ServiceModule;
 import org.vertstack.objectstore.db.ContainerDb;
 import org.vertstack.objectstore.proxy.Expirer;
 import org.vertstack.objectstore.proxy.SwiftApi;
+import org.vertstack.objectstore.ring.RingFollower;
 import org.vertstack.objectstore.storage.LocalDevices;
 import org.vertstack.objectstore.storage.ObjectServerVerticle;
 
@@ -41,19 +42,18 @@ public final class ObjectStoreModule implements ServiceModule {
   public Future<?> deploy(Vertx vertx, JsonObject config) {
     Set<String> roles = Set.copyOf(config.getJsonArray("roles").getList());
     ObjectStoreSettings settings = ObjectStoreSettings.from(config);
-    Future<?> chain = roles.contains("controller") ? Databases.migrate(vertx, config, NAME).onSuccess(v -> {
+    Future<?> chain = roles.contains("controller") ? Databases.migrate(vertx, config, NAME).compose(v -> {
       // container counters: fold the per-write deltas into the container rows every second
       ContainerDb db = new ContainerDb(Databases.pool(vertx, config, NAME));
       vertx.setPeriodic(1000, id -> db.foldDeltas());
       new ServiceBinder(vertx).setAddress(ObjectStoreCatalog.ADDRESS).register(ObjectStoreCatalog.class, new ObjectStoreCatalogImpl(db));
+      return settings.serveRing(vertx, Databases.pool(vertx, config, NAME));
     }) : Future.succeededFuture();
     if (roles.contains("storage")) {
       chain = chain.compose(v -> deployStorage(vertx, settings));
     } else {
-      chain = chain.compose(v -> vertx.executeBlocking(() -> {
-        ObjectStoreRuntime.install(vertx, settings.loadRing(null, 0));
-        return null;
-      }));
+      // a controller without devices proxies to the storage nodes the shared ring names
+      chain = chain.compose(v -> RingFollower.start(vertx, List.of(), ring -> ObjectStoreRuntime.install(vertx, ring)));
     }
     if (roles.contains("controller")) {
       chain = chain.onSuccess(v -> {
@@ -78,14 +78,14 @@ public final class ObjectStoreModule implements ServiceModule {
       return port;
     }).compose(port -> vertx.deployVerticle(ObjectServerVerticle.class, new DeploymentOptions()
         .setInstances(Math.max(1, settings.objectServerInstances())).setConfig(settings.objectServerConfig(port)))
-      .compose(id -> vertx.executeBlocking(() -> settings.loadRing(settings.objectServerHost(), port)))
+      .compose(id -> RingFollower.start(vertx, settings.localDevices(settings.objectServerHost(), port),
+        ring -> ObjectStoreRuntime.install(vertx, ring)))
       .onSuccess(ring -> {
         java.util.Map<String, java.nio.file.Path> devs = new java.util.HashMap<>();
         settings.localDevices().forEach(d -> devs.put(d.name(), java.nio.file.Path.of(d.path())));
         ObjectStoreRuntime.installLocal(vertx, new LocalDevices(settings.objectServerHost(), port, java.util.Map.copyOf(devs)));
       })
     ).compose(ring -> {
-      ObjectStoreRuntime.install(vertx, ring);
       return vertx.deployVerticle(new MaintenanceVerticle(settings), new DeploymentOptions().setConfig(new JsonObject()));
     });
   }

@@ -3,11 +3,15 @@ package org.vertstack.objectstore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.vertstack.objectstore.ring.Device;
-import org.vertstack.objectstore.ring.Ring;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.serviceproxy.ServiceBinder;
+import io.vertx.sqlclient.Pool;
+import org.vertstack.objectstore.ring.RingService;
+import org.vertstack.objectstore.ring.RingStore;
 import org.vertstack.objectstore.storage.DiskStore;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +19,7 @@ import java.util.List;
 /**
  * The objectstore section of the configuration. With no devices configured (all-in-one), the
  * node has three devices dev1..dev3 under &lt;state-dir&gt;/objects, one per zone. The ring is
- * kept in &lt;state-dir&gt;/objects/ring.json: built once, then reused so placement is stable.
+ * the cloud's, kept in PostgreSQL ({@link RingStore}); a node's devices register into it.
  */
 public record ObjectStoreSettings(Path root, JsonObject section) {
 
@@ -115,35 +119,18 @@ public record ObjectStoreSettings(Path root, JsonObject section) {
       .put("fsync-dir", section.getBoolean("fsync-dir", false));
   }
 
-  private void save(Path file, Ring ring) throws IOException {
-    Files.createDirectories(root);
-    Path tmp = root.resolve("ring.json.tmp");
-    Files.writeString(tmp, ring.toJson().encode());
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  /**
+   * Serves the cloud's ring from PostgreSQL on this controller ({@link RingService}), after
+   * importing this state directory's ring file from before the shared ring, if any.
+   */
+  public Future<Void> serveRing(Vertx vertx, Pool db) {
+    RingStore store = new RingStore(vertx, db, partPower(), replicas());
+    return store.importLegacyFile(root.resolve("ring.json")).onSuccess(v ->
+      new ServiceBinder(vertx).setAddress(RingService.ADDRESS).register(RingService.class, store));
   }
 
-  /** Loads ring.json (creating it on first start); in all-in-one, points it at this node's port. */
-  public Ring loadRing(String host, int port) throws IOException {
-    Path file = root.resolve("ring.json");
-    Ring ring;
-    if (Files.exists(file)) {
-      ring = Ring.fromJson(new JsonObject(Files.readString(file)));
-      // devices added to the configuration join the ring; only their share of partitions moves
-      boolean grown = false;
-      for (Device d : devices(host, port)) {
-        if (ring.device(d.id()) == null) {
-          ring = ring.withDevice(d);
-          grown = true;
-        }
-      }
-      if (grown) {
-        save(file, ring);
-      }
-    } else {
-      ring = Ring.build(partPower(), replicas(), devices(host, port));
-      save(file, ring);
-    }
-    boolean allInOne = section.getJsonArray("devices", new JsonArray()).isEmpty();
-    return allInOne && host != null ? ring.withEndpoint(host, port) : ring;
+  /** This node's devices with the object server's actual endpoint, as they register into the ring. */
+  public List<Device> localDevices(String host, int port) {
+    return localDevices().stream().map(d -> d.withEndpoint(host, port)).toList();
   }
 }

@@ -76,7 +76,7 @@ class TokenSecurityTest {
 
   @Test
   void expiredTokenIsRefused() throws Exception {
-    String pem = Files.readString(cloud.stateDir().resolve("keys/token-signing-key.pem"));
+    String pem = signingKey(cloud);
     JsonObject claims = payload(login.getString("token"));
     Instant past = Instant.now().minusSeconds(60);
     claims.put("exp", past.getEpochSecond());
@@ -96,6 +96,15 @@ class TokenSecurityTest {
     assertThat(revoke).isEqualTo(204);
     assertThat(statusWith(token)).isEqualTo(401);
     assertThat(statusWith(login.getString("token"))).isEqualTo(200);
+  }
+
+  /** The cloud's current signing key, read from the database as a controller does. */
+  static String signingKey(TestCloud cloud) throws Exception {
+    Vertx vertx = cloud.node().vertx();
+    SigningKeys keys = new SigningKeys(vertx, org.vertstack.common.db.Databases.pool(vertx, cloud.node().config(), "identity"),
+      KeyEncryption.load(cloud.node().config().getJsonObject("identity").getString("key-secret"), cloud.stateDir()), 3600);
+    keys.reload().await();
+    return keys.active().privatePem();
   }
 
   private static String sign(String privatePem, JsonObject claims) {

@@ -63,7 +63,7 @@ class FaultToleranceTest {
 
   /** The committed data files of an object on one device. */
   private static List<Path> dataFiles(int dev, String container, String object) throws Exception {
-    String hash = Ring.hash(account, container, object);
+    String hash = ObjectStoreRuntime.ring(cloud.node().vertx()).hash(account, container, object);
     Path objects = device(dev).resolve("objects");
     List<Path> out = new ArrayList<>();
     if (!Files.isDirectory(objects)) {
@@ -192,8 +192,8 @@ class FaultToleranceTest {
     var put = cloud.http().requestAbs(HttpMethod.PUT, cloud.baseUrl() + "/object-store/v1/" + account + "/" + c + "/o")
       .putHeader("X-Auth-Token", token).putHeader("X-Delete-At", String.valueOf(deleteAt)).sendBuffer(Buffer.buffer("x")).await();
     assertThat(put.statusCode()).isEqualTo(201);
-    String hash = Ring.hash(account, c, "o");
     Ring ring = ObjectStoreRuntime.ring(cloud.node().vertx());
+    String hash = ring.hash(account, c, "o");
     int part = ring.partition(hash);
     var device = ring.primaries(part).get(0);
     java.util.function.LongFunction<Integer> expirersDelete = ifDeleteAt -> cloud.http()
@@ -213,8 +213,8 @@ class FaultToleranceTest {
     new Random(11).nextBytes(bytes);
     Buffer body = Buffer.buffer(bytes);
     String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
-    String hash = Ring.hash(account, "direct", "big");
     Ring ring = ObjectStoreRuntime.ring(cloud.node().vertx());
+    String hash = ring.hash(account, "direct", "big");
     int part = ring.partition(hash);
     var device = ring.primaries(part).get(0);
     String uri = "/o/" + device.name() + "/" + part + "/" + hash;
@@ -235,7 +235,7 @@ class FaultToleranceTest {
 
   /** The version files (data, meta, tombstones) of an object on all devices. */
   private static List<Path> versionFiles(String container, String object) throws Exception {
-    String hash = Ring.hash(account, container, object);
+    String hash = ObjectStoreRuntime.ring(cloud.node().vertx()).hash(account, container, object);
     List<Path> out = new ArrayList<>();
     for (int d = 1; d <= 3; d++) {
       try (Stream<Path> s = Files.walk(device(d).resolve("objects"))) {

@@ -73,11 +73,32 @@ class RingTest {
   @Test
   void partitionComesFromTheNameHashOnly() {
     Ring ring = Ring.build(10, 3, List.of(dev(1, "z1", 1), dev(2, "z2", 1), dev(3, "z3", 1)));
-    String a = Ring.hash("AUTH_p", "c", "../../etc/passwd");
-    String b = Ring.hash("AUTH_p", "c", "../../etc/passwd");
+    String a = ring.hash("AUTH_p", "c", "../../etc/passwd");
+    String b = ring.hash("AUTH_p", "c", "../../etc/passwd");
     assertThat(a).isEqualTo(b).matches("[0-9a-f]{32}");
     assertThat(ring.partition(a)).isBetween(0, 1023);
-    assertThat(Ring.hash("AUTH_p", "c", "x")).isNotEqualTo(Ring.hash("AUTH_p", "c", "y"));
+    assertThat(ring.hash("AUTH_p", "c", "x")).isNotEqualTo(ring.hash("AUTH_p", "c", "y"));
+  }
+
+  @Test
+  void theSaltMakesPlacementUnpredictableAndAnUnsaltedRingHashesAsBefore() throws Exception {
+    List<Device> devices = List.of(dev(1, "z1", 1), dev(2, "z2", 1), dev(3, "z3", 1));
+    Ring unsalted = Ring.build(10, 3, devices);
+    String plainMd5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+      .digest("/AUTH_p/c/o".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(unsalted.hash("AUTH_p", "c", "o")).as("a ring from before salting: the MD5 of the name alone").isEqualTo(plainMd5);
+    Ring salted = Ring.build(10, 3, devices, Ring.newSalt());
+    Ring other = Ring.build(10, 3, devices, Ring.newSalt());
+    assertThat(salted.salt()).matches("[0-9a-f]{32}").isNotEqualTo(other.salt());
+    assertThat(salted.hash("AUTH_p", "c", "o")).isNotEqualTo(plainMd5).isNotEqualTo(other.hash("AUTH_p", "c", "o"));
+    Ring back = Ring.fromJson(salted.toJson());
+    assertThat(back.salt()).isEqualTo(salted.salt());
+    assertThat(back.hash("AUTH_p", "c", "o")).isEqualTo(salted.hash("AUTH_p", "c", "o"));
+    // a ring file written before the salt existed has no "salt" field: it stays unsalted
+    io.vertx.core.json.JsonObject old = unsalted.toJson();
+    old.remove("salt");
+    old.remove("version");
+    assertThat(Ring.fromJson(old).hash("AUTH_p", "c", "o")).isEqualTo(plainMd5);
   }
 
   @Test

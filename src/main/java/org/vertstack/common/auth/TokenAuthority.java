@@ -18,8 +18,13 @@ public interface TokenAuthority {
 
   String ADDRESS = "identity.token-authority";
   String REVOCATIONS = "identity.revocations";
+  /** Published (to every node) when the signing key set changed: verifiers fetch the keys again. */
+  String KEYS_CHANGED = "identity.keys-changed";
 
-  /** {"algorithm": "RS256", "issuer": "...", "public_key": PEM}. */
+  /**
+   * {"algorithm": "RS256", "issuer": "...", "kid", "public_key": PEM of the signing key,
+   * "keys": [{"kid", "public_key"}] every key that verifies}.
+   */
   Future<JsonObject> verificationKey();
 
   /** Revocation events: {"audit_id"} or {"user_id"|"project_id"|"domain_id", "issued_before"}, with "expires_at". */

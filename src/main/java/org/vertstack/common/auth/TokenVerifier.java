@@ -25,12 +25,21 @@ public final class TokenVerifier {
   private static final Map<Vertx, Future<TokenVerifier>> INSTANCES = new ConcurrentHashMap<>();
   private static final int CACHE_LIMIT = 20_000;
 
-  private final JWTAuth jwt;
+  /** Do not ask the identity service for keys more often than this when a token names an unknown kid. */
+  private static final long KEY_REFRESH_MIN_NANOS = 2_000_000_000L;
+
+  private final Vertx vertx;
+  private final TokenAuthority authority;
+  /** Every key of the cloud's key set that still verifies (several during a rotation). */
+  private volatile JWTAuth jwt;
+  private volatile java.util.Set<String> kids = java.util.Set.of();
+  private volatile long keysFetchedAt;
   private final Revocations revocations = new Revocations();
   private final Map<String, AuthContext> cache = new ConcurrentHashMap<>();
 
-  private TokenVerifier(JWTAuth jwt) {
-    this.jwt = jwt;
+  private TokenVerifier(Vertx vertx, TokenAuthority authority) {
+    this.vertx = vertx;
+    this.authority = authority;
   }
 
   /** The node's verifier, created on first use from the identity service's key. */
@@ -40,11 +49,9 @@ public final class TokenVerifier {
 
   private static Future<TokenVerifier> create(Vertx vertx) {
     TokenAuthority authority = TokenAuthority.createProxy(vertx);
-    return authority.verificationKey().compose(key -> {
-      JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.getString("algorithm")).setBuffer(key.getString("public_key")))
-        .setJWTOptions(new JWTOptions().setIssuer(key.getString("issuer")).setLeeway(0)));
-      TokenVerifier verifier = new TokenVerifier(auth);
+    TokenVerifier verifier = new TokenVerifier(vertx, authority);
+    return verifier.refreshKeys().compose(v -> {
+      vertx.eventBus().<JsonObject>consumer(TokenAuthority.KEYS_CHANGED, msg -> verifier.refreshKeys());
       vertx.eventBus().<JsonObject>consumer(TokenAuthority.REVOCATIONS, msg -> verifier.revoke(msg.body()));
       vertx.setPeriodic(60_000, id -> verifier.revocations.prune(Instant.now()));
       return authority.revocations().map(list -> {
@@ -52,6 +59,53 @@ public final class TokenVerifier {
         return verifier;
       });
     }).onFailure(err -> INSTANCES.remove(vertx));
+  }
+
+  /** Fetches the cloud's verification keys (at start, on a rotation, on a token with an unknown kid). */
+  private Future<Void> refreshKeys() {
+    keysFetchedAt = System.nanoTime();
+    return authority.verificationKey().map(key -> {
+      JWTAuthOptions options = new JWTAuthOptions()
+        .setJWTOptions(new JWTOptions().setIssuer(key.getString("issuer")).setLeeway(0));
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      io.vertx.core.json.JsonArray list = key.getJsonArray("keys");
+      if (list == null) {
+        options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.getString("algorithm")).setBuffer(key.getString("public_key")));
+      } else {
+        list.forEach(o -> {
+          JsonObject k = (JsonObject) o;
+          ids.add(k.getString("kid"));
+          options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.getString("algorithm"))
+            .setId(k.getString("kid")).setBuffer(k.getString("public_key")));
+        });
+      }
+      jwt = JWTAuth.create(vertx, options);
+      kids = java.util.Set.copyOf(ids);
+      return null;
+    });
+  }
+
+  /** The kid of a token's header, or null (a token from before key ids, or not a JWT). */
+  private static String kidOf(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return null;
+    }
+    try {
+      return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(token.substring(0, dot)),
+        java.nio.charset.StandardCharsets.UTF_8)).getString("kid");
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A token signed with a key this node has not seen yet (a rotation on another controller): fetch the keys once. */
+  private Future<Void> keysFor(String token) {
+    String kid = kidOf(token);
+    if (kid == null || kids.contains(kid) || System.nanoTime() - keysFetchedAt < KEY_REFRESH_MIN_NANOS) {
+      return Future.succeededFuture();
+    }
+    return refreshKeys().recover(err -> Future.succeededFuture());
   }
 
   /** Forgets this node's verifier (for a Vert.x instance that is closing). */
@@ -73,7 +127,7 @@ public final class TokenVerifier {
     if (cached != null) {
       return check(cached);
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    return keysFor(token).compose(v -> jwt.authenticate(new TokenCredentials(token)))
       .recover(err -> Future.failedFuture(Errors.unauthorized("The request you have made requires authentication.")))
       .compose(user -> {
         JsonObject claims = user.principal().getJsonObject("ctx");

@@ -49,6 +49,26 @@ public final class EventLog {
     return stored;
   }
 
+  /**
+   * Stores an event numbered elsewhere (the cluster's sequencer). An id already seen is ignored
+   * (false); an id past the next one means events were missed here, so the log restarts at it
+   * and older cursors are served from the shared log.
+   */
+  public boolean accept(JsonObject numbered) {
+    long id = numbered.getLong("id");
+    if (id < nextId) {
+      return false;
+    }
+    if (id > nextId) {
+      java.util.Arrays.fill(ring, null);
+      head = 0;
+      size = 0;
+      nextId = id;
+    }
+    append(numbered);
+    return true;
+  }
+
   /** The id of the newest event; {@code firstId - 1} while the log is empty. */
   public long lastId() {
     return nextId - 1;

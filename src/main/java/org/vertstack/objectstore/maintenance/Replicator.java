@@ -11,6 +11,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vertstack.common.cluster.Singleton;
 import org.vertstack.objectstore.ring.Device;
 import org.vertstack.objectstore.ring.Ring;
 import org.vertstack.objectstore.storage.DiskStore;
@@ -55,6 +56,13 @@ public final class Replicator {
    */
   static final int REST_FACTOR = 3;
   private volatile boolean paced;
+  private volatile String lockScope = "";
+
+  /** Names this node's devices in the cluster-wide lock of each device's pass (its object server host). */
+  public Replicator lockScope(String scope) {
+    this.lockScope = scope;
+    return this;
+  }
 
   /** Lets the pass under way (and the next ones) run at full speed or paced. */
   public void paced(boolean paced) {
@@ -66,7 +74,9 @@ public final class Replicator {
     Stats stats = new Stats();
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, Path> e : localDevices.entrySet()) {
-      chain = chain.compose(v -> device(e.getKey(), e.getValue(), stats));
+      // one pass per device at a time in the cluster (a device is its node's host and path)
+      chain = chain.compose(v -> Singleton.run(vertx, "objectstore.replicator:" + lockScope + ":" + e.getValue(),
+        () -> device(e.getKey(), e.getValue(), stats)).mapEmpty());
     }
     return chain.map(v -> stats.toJson());
   }
@@ -118,8 +128,10 @@ public final class Replicator {
     }
     stats.partitions.incrementAndGet();
     List<Device> primaries = r.primaries(part);
-    boolean primary = primaries.stream().anyMatch(d -> d.name().equals(name));
-    List<Device> targets = primaries.stream().filter(d -> !d.name().equals(name)).toList();
+    // this device is the ring's device of the same name and path: in a cluster, other nodes have devices of the same name
+    java.util.function.Predicate<Device> self = d -> d.name().equals(name) && Path.of(d.path()).equals(dev);
+    boolean primary = primaries.stream().anyMatch(self);
+    List<Device> targets = primaries.stream().filter(self.negate()).toList();
     return disk.executeBlocking(() -> DiskStore.partitionIndex(dev, part), false).compose(local -> {
       if (local.isEmpty()) {
         return Future.succeededFuture();

@@ -38,7 +38,7 @@ final class LargeObjects {
 
   static Future<ObjectHandler.Pieces> pieces(ObjectHandler h, SwiftApi api, SwiftPath path, JsonObject meta, Caller caller) {
     if (meta.getBoolean("slo", false)) {
-      return h.readSmall(ObjectHandler.hash(path)).compose(body -> {
+      return h.readSmall(h.hash(path)).compose(body -> {
         JsonArray segs = body.toJsonArray();
         Set<String> containers = new LinkedHashSet<>();
         for (Object o : segs) {
@@ -52,7 +52,7 @@ final class LargeObjects {
         for (Object o : segs) {
           JsonObject s = (JsonObject) o;
           String[] co = SwiftPath.containerAndObject(s.getString("name"), true);
-          hashes.add(Ring.hash(path.account(), co[0], co[1]));
+          hashes.add(h.objects().ring().hash(path.account(), co[0], co[1]));
           sizes.add(s.getLong("bytes"));
           total += s.getLong("bytes");
         }
@@ -71,7 +71,7 @@ final class LargeObjects {
         long total = 0;
         for (Object o : list) {
           JsonObject s = (JsonObject) o;
-          hashes.add(Ring.hash(path.account(), container, s.getString("name")));
+          hashes.add(h.objects().ring().hash(path.account(), container, s.getString("name")));
           sizes.add(s.getLong("bytes"));
           total += s.getLong("bytes");
           etags.append(s.getString("hash"));
@@ -128,7 +128,7 @@ final class LargeObjects {
           String refused = refusal(err);
           return Future.failedFuture(refused == null ? err : Errors.badRequest(seg.getString("path") + ": " + refused));
         });
-        checks.add(allowed.compose(ok -> h.objects().get(Ring.hash(path.account(), co[0], co[1]), -1, -1, true)).compose(f -> {
+        checks.add(allowed.compose(ok -> h.objects().get(h.objects().ring().hash(path.account(), co[0], co[1]), -1, -1, true)).compose(f -> {
           if (f.status() != 200) {
             return Future.failedFuture(Errors.badRequest(seg.getString("path") + ": 404 Not Found"));
           }
@@ -167,16 +167,16 @@ final class LargeObjects {
   }
 
   static Future<Buffer> manifestBody(ObjectHandler h, SwiftPath path, JsonObject meta) {
-    return h.readSmall(ObjectHandler.hash(path));
+    return h.readSmall(h.hash(path));
   }
 
   /** ?multipart-manifest=delete: the segments first, then (by the caller) the manifest. */
   static Future<Void> deleteSegments(ObjectHandler h, SwiftPath path, Caller caller) {
-    return h.objects().get(ObjectHandler.hash(path), -1, -1, true).compose(f -> {
+    return h.objects().get(h.hash(path), -1, -1, true).compose(f -> {
       if (f.status() != 200 || !f.meta().getBoolean("slo", false)) {
         return Future.succeededFuture();
       }
-      return h.readSmall(ObjectHandler.hash(path)).compose(body -> {
+      return h.readSmall(h.hash(path)).compose(body -> {
         Future<Void> chain = Future.succeededFuture();
         for (Object o : body.toJsonArray()) {
           String[] co = SwiftPath.containerAndObject(((JsonObject) o).getString("name"), true);

@@ -90,8 +90,8 @@ final class ObjectHandler {
     });
   }
 
-  static String hash(SwiftPath p) {
-    return Ring.hash(p.account(), p.container(), p.object());
+  String hash(SwiftPath p) {
+    return objects.ring().hash(p.account(), p.container(), p.object());
   }
 
   // ---- PUT

@@ -47,7 +47,7 @@ final class Versioning {
   }
 
   private static Future<Void> archive(ObjectHandler h, SwiftPath path, String versions) {
-    return h.objects().get(ObjectHandler.hash(path), -1, -1, true).compose(f -> {
+    return h.objects().get(h.hash(path), -1, -1, true).compose(f -> {
       if (f.status() != 200) {
         return Future.succeededFuture();
       }

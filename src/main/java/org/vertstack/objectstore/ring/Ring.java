@@ -17,22 +17,29 @@ import java.util.Set;
 
 /**
  * The placement map: 2^partPower partitions, each with {@code replicas} slots holding a device.
- * An object's partition is the top bits of the MD5 of its full name. A partition's replicas are
- * on distinct devices, and on distinct zones while there are enough zones. Immutable; adding a
- * device gives a new ring that moves only what the new weights require.
+ * An object's partition is the top bits of the MD5 of its full name followed by the ring's
+ * secret salt (as Swift's hash path suffix: without the salt no one can predict where a name
+ * lands). A partition's replicas are on distinct devices, and on distinct zones while there are
+ * enough zones. Immutable; adding a device gives a new ring that moves only what the new
+ * weights require. Rings made before the salt existed have an empty salt, so their objects are
+ * still found where they were written.
  */
 public final class Ring {
 
   private final int partPower;
   private final int replicas;
+  private final String salt;
+  private final long version;
   private final List<Device> devices;
   private final Map<Integer, Device> byId = new HashMap<>();
   /** slots[replica][partition] = device id. */
   private final int[][] slots;
 
-  private Ring(int partPower, int replicas, List<Device> devices, int[][] slots) {
+  private Ring(int partPower, int replicas, List<Device> devices, int[][] slots, String salt, long version) {
     this.partPower = partPower;
     this.replicas = replicas;
+    this.salt = salt == null ? "" : salt;
+    this.version = version;
     this.devices = List.copyOf(devices);
     this.slots = slots;
     for (Device d : devices) {
@@ -46,6 +53,28 @@ public final class Ring {
 
   public int replicas() {
     return replicas;
+  }
+
+  /** The secret appended to every name before hashing ("" for rings made before salting). */
+  public String salt() {
+    return salt;
+  }
+
+  /** The ring's version in the cloud's shared store (0 for a ring not stored yet). */
+  public long version() {
+    return version;
+  }
+
+  /** The same ring as another version (stored as that version). */
+  public Ring withVersion(long newVersion) {
+    return new Ring(partPower, replicas, devices, slots, salt, newVersion);
+  }
+
+  /** A new cloud's salt: 128 random bits in hex. */
+  public static String newSalt() {
+    byte[] b = new byte[16];
+    new java.security.SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
   }
 
   public int partitions() {
@@ -65,8 +94,13 @@ public final class Ring {
     return replicas / 2 + 1;
   }
 
-  /** Creates a balanced ring. */
+  /** Creates a balanced ring (unsalted: tests and the pre-salt layout). */
   public static Ring build(int partPower, int replicas, List<Device> devices) {
+    return build(partPower, replicas, devices, "");
+  }
+
+  /** Creates a balanced ring whose names are hashed with {@code salt}. */
+  public static Ring build(int partPower, int replicas, List<Device> devices, String salt) {
     if (partPower < 0 || partPower > 20) {
       throw new IllegalArgumentException("partition power must be in 0..20");
     }
@@ -77,7 +111,7 @@ public final class Ring {
     for (int[] row : slots) {
       Arrays.fill(row, -1);
     }
-    return rebalance(partPower, replicas, devices, slots);
+    return rebalance(partPower, replicas, devices, slots, salt, 0);
   }
 
   /** A new ring with one more device; only the partitions the new weights require move. */
@@ -91,15 +125,23 @@ public final class Ring {
     for (int r = 0; r < replicas; r++) {
       copy[r] = slots[r].clone();
     }
-    return rebalance(partPower, replicas, more, copy);
+    return rebalance(partPower, replicas, more, copy, salt, version);
+  }
+
+  /** A copy where one device (same id) has new attributes that do not move data: endpoint, name, path. */
+  public Ring withDeviceReplaced(Device device) {
+    if (!byId.containsKey(device.id())) {
+      throw new IllegalArgumentException("no device " + device.id() + " in the ring");
+    }
+    return new Ring(partPower, replicas, devices.stream().map(d -> d.id() == device.id() ? device : d).toList(), slots, salt, version);
   }
 
   /** A copy whose devices have the given endpoint (all-in-one: the port is known only at start). */
   public Ring withEndpoint(String host, int port) {
-    return new Ring(partPower, replicas, devices.stream().map(d -> d.withEndpoint(host, port)).toList(), slots);
+    return new Ring(partPower, replicas, devices.stream().map(d -> d.withEndpoint(host, port)).toList(), slots, salt, version);
   }
 
-  private static Ring rebalance(int partPower, int replicas, List<Device> devices, int[][] slots) {
+  private static Ring rebalance(int partPower, int replicas, List<Device> devices, int[][] slots, String salt, long version) {
     int parts = 1 << partPower;
     Map<Integer, Device> byId = new HashMap<>();
     double totalWeight = 0;
@@ -177,7 +219,7 @@ public final class Ring {
         have.merge(best.id(), 1, Integer::sum);
       }
     }
-    return new Ring(partPower, replicas, devices, slots);
+    return new Ring(partPower, replicas, devices, slots, salt, version);
   }
 
   private static boolean sharesZone(int[][] slots, Map<Integer, Device> byId, int r, int p) {
@@ -190,9 +232,14 @@ public final class Ring {
     return false;
   }
 
-  /** The MD5 (hex) that names an object on disk; never derived from anything but the full name. */
-  public static String hash(String account, String container, String object) {
-    String path = "/" + account + (container == null ? "" : "/" + container + (object == null ? "" : "/" + object));
+  /** The MD5 (hex) that names an object on disk: of its full name and this ring's salt. */
+  public String hash(String account, String container, String object) {
+    return hash(salt, account, container, object);
+  }
+
+  /** The MD5 (hex) of a full name followed by a salt; never derived from anything else. */
+  public static String hash(String salt, String account, String container, String object) {
+    String path = "/" + account + (container == null ? "" : "/" + container + (object == null ? "" : "/" + object)) + salt;
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(path.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
@@ -240,7 +287,7 @@ public final class Ring {
       }
       rows.add(a);
     }
-    return new JsonObject().put("part_power", partPower).put("replicas", replicas)
+    return new JsonObject().put("version", version).put("salt", salt).put("part_power", partPower).put("replicas", replicas)
       .put("devices", new JsonArray(devices.stream().map(Device::toJson).toList()))
       .put("slots", rows);
   }
@@ -257,7 +304,8 @@ public final class Ring {
         slots[r][p] = row.getInteger(p);
       }
     }
-    return new Ring(partPower, replicas, devices, slots);
+    // a ring file from before salting has no "salt": its names were hashed unsalted
+    return new Ring(partPower, replicas, devices, slots, j.getString("salt", ""), j.getLong("version", 0L));
   }
 
   /** How many (replica, partition) slots differ between two rings of the same shape. */

@@ -97,4 +97,17 @@ class EventLogTest {
   void refusesAnEmptyLog() {
     assertThatThrownBy(() -> new EventLog(0, 1)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void acceptsEventsNumberedElsewhereIgnoresRepeatsAndRestartsAfterAHole() {
+    EventLog log = new EventLog(10, 1);
+    assertThat(log.accept(event("a", "x").put("id", 1L))).isTrue();
+    assertThat(log.accept(event("a", "x").put("id", 1L))).as("seen already").isFalse();
+    assertThat(log.accept(event("a", "y").put("id", 2L))).isTrue();
+    assertThat(log.accept(event("a", "z").put("id", 7L))).as("ids 3..6 never arrived").isTrue();
+    assertThat(log.lastId()).isEqualTo(7);
+    assertThat(log.oldestId()).isEqualTo(7);
+    assertThat(log.since(2, null, 10).gap()).as("what was missed is a gap here").isTrue();
+    assertThat(names(log.since(6, null, 10))).containsExactly("z");
+  }
 }
