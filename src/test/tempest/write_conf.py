@@ -1,0 +1,160 @@
+"""Writes tempest.conf for a running VertStack cloud, from what its catalog says it runs.
+
+Usage: write_conf.py AUTH_URL ADMIN_USER ADMIN_PASSWORD WORKDIR > tempest.conf
+Also writes WORKDIR/etc/areas: the Tempest API areas of the services in the catalog.
+
+Tempest acts as admin with a token scoped to the bootstrap 'admin' project, as DevStack's
+default configuration does (scope enforcement off); dynamic credentials create and delete
+Tempest's own projects and users.
+"""
+import json
+import sys
+import urllib.request
+
+auth_url, user, password, workdir = sys.argv[1:5]
+
+
+def call(method, url, token=None, body=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["X-Auth-Token"] = token
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data, headers, method=method)
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        return resp.headers, json.loads(resp.read() or b"{}")
+
+
+headers, token_body = call("POST", auth_url + "/auth/tokens", body={"auth": {
+    "identity": {"methods": ["password"], "password": {"user": {
+        "name": user, "password": password, "domain": {"id": "default"}}}},
+    "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}})
+token = headers["X-Subject-Token"]
+catalog = {entry["type"]: entry for entry in token_body["token"].get("catalog", [])}
+
+
+def public_url(service_type):
+    for endpoint in catalog[service_type]["endpoints"]:
+        if endpoint["interface"] == "public":
+            return endpoint["url"]
+    return None
+
+
+available = {
+    "swift": "object-store" in catalog,
+    "glance": "image" in catalog,
+    "nova": "compute" in catalog,
+    "neutron": "network" in catalog,
+    "cinder": "volumev3" in catalog or "block-storage" in catalog,
+}
+areas = ["identity"]
+areas += ["object_storage"] if available["swift"] else []
+areas += ["image"] if available["glance"] else []
+areas += ["compute"] if available["nova"] else []
+with open(workdir + "/etc/areas", "w") as f:
+    f.write(" ".join(areas) + "\n")
+
+compute = ""
+if available["nova"] and available["glance"]:
+    _, images = call("GET", public_url("image") + "/v2/images?name=vertstack-tiny", token)
+    image_ref = images["images"][0]["id"] if images.get("images") else ""
+    _, flavors = call("GET", public_url("compute") + "/flavors", token)
+    by_name = {f["name"]: f["id"] for f in flavors.get("flavors", [])}
+    flavor = by_name.get("m1.nano") or by_name.get("m1.tiny") or ""
+    flavor_alt = by_name.get("m1.tiny") or flavor
+    compute = f"""image_ref = {image_ref}
+image_ref_alt = {image_ref}
+flavor_ref = {flavor}
+flavor_ref_alt = {flavor_alt}
+fixed_network_name =
+build_timeout = 300
+"""
+
+b = lambda v: "true" if v else "false"
+print(f"""[DEFAULT]
+log_file = {workdir}/logs/tempest.log
+use_stderr = false
+
+[auth]
+use_dynamic_credentials = true
+create_isolated_networks = false
+admin_username = {user}
+admin_password = {password}
+admin_project_name = admin
+admin_domain_name = Default
+default_credentials_domain_name = Default
+
+[identity]
+uri_v3 = {auth_url}
+auth_version = v3
+region = RegionOne
+v3_endpoint_type = public
+admin_role = admin
+default_domain_id = default
+
+[identity-feature-enabled]
+api_v2 = false
+api_v3 = true
+trust = true
+domain_specific_drivers = false
+security_compliance = false
+project_tags = true
+application_credentials = true
+access_rules = true
+
+[service_available]
+swift = {b(available["swift"])}
+glance = {b(available["glance"])}
+nova = {b(available["nova"])}
+neutron = {b(available["neutron"])}
+cinder = {b(available["cinder"])}
+
+[object-storage]
+region = RegionOne
+operator_role = member
+reseller_admin_role = ResellerAdmin
+container_sync_timeout = 120
+container_sync_interval = 5
+
+[object-storage-feature-enabled]
+discoverability = true
+container_sync = true
+object_versioning = true
+discoverable_apis = all
+
+[image]
+region = RegionOne
+build_timeout = 120
+build_interval = 1
+
+[image-feature-enabled]
+api_v2 = true
+import_image = true
+os_glance_reserved = true
+
+[compute]
+region = RegionOne
+{compute}
+[compute-feature-enabled]
+console_output = true
+snapshot = false
+resize = false
+shelve = false
+pause = true
+suspend = true
+live_migration = false
+cold_migration = false
+rescue = false
+interface_attach = false
+attach_encrypted_volume = false
+
+[network]
+region = RegionOne
+
+[validation]
+run_validation = false
+
+[enforce_scope]
+keystone = false
+glance = false
+nova = false
+""")
