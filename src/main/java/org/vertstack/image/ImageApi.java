@@ -58,6 +58,8 @@ final class ImageApi {
     r.get("/v2/info/stores").handler(api::stores);
     r.get("/v2/info/usage").handler(ctx -> api.reply(ctx, 200, images.usage(auth(ctx))));
 
+    // "/v2/images/" names no image (an empty id): Glance answers 404, not the list
+    r.routeWithRegex("/v2/images/").handler(ctx -> ctx.fail(Errors.notFound("No image id given.")));
     r.get("/v2/images").handler(ctx -> api.reply(ctx, 200, images.list(auth(ctx), ctx.queryParams())));
     r.post("/v2/images").handler(json).handler(api::create);
     r.get("/v2/images/:id").handler(ctx -> api.reply(ctx, 200, images.get(auth(ctx), id(ctx))));

@@ -256,14 +256,21 @@ class ImageApiTest {
     assertThat(call(HttpMethod.GET, "/v2/images?created_at=gt:2000-01-01T00:00:00Z&sort=name:asc,size:desc", alice, null)
       .statusCode()).isEqualTo(200);
     assertThat(call(HttpMethod.GET, "/v2/images?sort_key=bogus", alice, null).statusCode()).isEqualTo(400);
-    // deactivation is for admins, on active images
+    // deactivation is for the owner project's members and admins; a deactivated image's bytes only admins read
     call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(random(2048)));
     JsonObject admin = new JsonObject().put("token", cloud.adminToken);
-    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/deactivate", alice, null).statusCode()).isEqualTo(403);
-    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/deactivate", admin, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/deactivate", bob, null).statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/deactivate", alice, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject().getString("status")).isEqualTo("deactivated");
     assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/file", alice, null).statusCode()).isEqualTo(403);
-    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/reactivate", admin, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/file", admin, null).statusCode()).isEqualTo(200);
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/reactivate", alice, null).statusCode()).isEqualTo(204);
     assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/file", alice, null).statusCode()).isEqualTo(200);
+    // an empty or non-UUID id is simply not found (what Glance answers)
+    assertThat(call(HttpMethod.GET, "/v2/images/", alice, null).statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.DELETE, "/v2/images/", alice, null).statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.GET, "/v2/images/null", alice, null).statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.DELETE, "/v2/images/null", alice, null).statusCode()).isEqualTo(404);
   }
 
   @Test
