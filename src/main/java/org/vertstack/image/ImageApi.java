@@ -15,6 +15,8 @@ import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.FailureHandler;
 import org.vertstack.common.http.Json;
+import org.vertstack.image.metadef.MetadefApi;
+import org.vertstack.image.metadef.MetadefService;
 
 /** Glance v2 over HTTP under /image. Thin: parse, call ImageService / ImageData, render. */
 final class ImageApi {
@@ -87,6 +89,7 @@ final class ImageApi {
 
     r.post("/v2/images/:id/actions/deactivate").handler(ctx -> api.noContent(ctx, images.deactivate(auth(ctx), id(ctx))));
     r.post("/v2/images/:id/actions/reactivate").handler(ctx -> api.noContent(ctx, images.reactivate(auth(ctx), id(ctx))));
+    MetadefApi.mount(r, json, new MetadefService(vertx, images.pool()));
     return r;
   }
 
