@@ -282,7 +282,21 @@ class ImageApiTest {
     assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/stage", alice, Buffer.buffer(random(5000))).statusCode()).isEqualTo(204);
     assertThat(call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject().getString("status")).isEqualTo("uploading");
     JsonObject method = new JsonObject().put("method", new JsonObject().put("name", "glance-direct"));
-    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", alice, method).statusCode()).isEqualTo(202);
+    HttpResponse<Buffer> imported = call(HttpMethod.POST, "/v2/images/" + id + "/import", alice, method);
+    assertThat(imported.statusCode()).isEqualTo(202);
+    // the import is a task of the image, naming the request that asked for it
+    String requestId = imported.getHeader("x-openstack-request-id");
+    assertThat(requestId).startsWith("req-");
+    JsonArray tasks = call(HttpMethod.GET, "/v2/images/" + id + "/tasks", alice, null).bodyAsJsonObject().getJsonArray("tasks");
+    assertThat(tasks).hasSize(1);
+    assertThat(tasks.getJsonObject(0).getString("status")).isEqualTo("success");
+    assertThat(tasks.getJsonObject(0).getString("request_id")).isEqualTo(requestId);
+    assertThat(tasks.getJsonObject(0).getJsonObject("input").getJsonObject("import_req").getJsonObject("method").getString("name"))
+      .isEqualTo("glance-direct");
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/tasks", bob, null).statusCode()).isEqualTo(404);
+    // a second import has nothing staged: refused, and no task for it
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", alice, method).statusCode()).isEqualTo(409);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/tasks", alice, null).bodyAsJsonObject().getJsonArray("tasks")).hasSize(1);
     JsonObject img = call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject();
     assertThat(img.getString("status")).isEqualTo("active");
     assertThat(img.getLong("size")).isEqualTo(5000);
