@@ -300,6 +300,11 @@ class ImageApiTest {
     JsonObject img = call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject();
     assertThat(img.getString("status")).isEqualTo("active");
     assertThat(img.getLong("size")).isEqualTo(5000);
+    // exact-size and checksum filters (a property named "size" cannot exist: it is a core attribute)
+    assertThat(ids(call(HttpMethod.GET, "/v2/images?size=5000&name=staged", alice, null))).contains(id);
+    assertThat(ids(call(HttpMethod.GET, "/v2/images?size=5001&name=staged", alice, null))).doesNotContain(id);
+    assertThat(ids(call(HttpMethod.GET, "/v2/images?checksum=" + img.getString("checksum"), alice, null))).containsExactly(id);
+    assertThat(call(HttpMethod.GET, "/v2/images?size=big", alice, null).statusCode()).isEqualTo(400);
     assertThat(call(HttpMethod.GET, "/v2/info/stores", alice, null).bodyAsJsonObject().getJsonArray("stores")).hasSize(1);
     JsonObject usage = call(HttpMethod.GET, "/v2/info/usage", alice, null).bodyAsJsonObject().getJsonObject("usage");
     assertThat(usage.getJsonObject("image_count_total").getLong("usage")).isPositive();
