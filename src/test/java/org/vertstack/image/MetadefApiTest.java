@@ -128,6 +128,19 @@ class MetadefApiTest {
     assertThat(call(HttpMethod.GET, "/namespaces/" + name + "/resource_types", bob, null).statusCode()).isEqualTo(404);
     assertThat(namespaces(bob, "?limit=1000")).doesNotContain(name);
     assertThat(call(HttpMethod.GET, "/namespaces?visibility=everyone", bob, null).statusCode()).isEqualTo(400);
+    assertThat(call(HttpMethod.GET, "/namespaces?limit=-1", bob, null).statusCode()).isEqualTo(400);
+    assertThat(namespaces(alice, "?limit=0")).isEmpty();
+    // pages: a marker continues after the namespace it names, and an unknown marker is a 400
+    String second = unique("private");
+    ok(call(HttpMethod.POST, "/namespaces", admin, new JsonObject().put("namespace", second).put("owner", alice.getString("project_id"))), 201);
+    JsonObject page = ok(call(HttpMethod.GET, "/namespaces?visibility=private&sort_key=namespace&sort_dir=asc&limit=1", alice, null), 200);
+    String first = page.getJsonArray("namespaces").getJsonObject(0).getString("namespace");
+    assertThat(first).isEqualTo(name.compareTo(second) < 0 ? name : second);
+    assertThat(page.getString("next")).contains("marker=" + first);
+    assertThat(namespaces(alice, "?visibility=private&sort_key=namespace&sort_dir=asc&marker=" + first))
+      .containsExactly(name.compareTo(second) < 0 ? second : name);
+    assertThat(call(HttpMethod.GET, "/namespaces?marker=nope", alice, null).statusCode()).isEqualTo(400);
+    ok(call(HttpMethod.DELETE, "/namespaces/" + second, admin, null), 204);
     ok(call(HttpMethod.DELETE, "/namespaces/" + name, admin, null), 204);
   }
 

@@ -89,7 +89,7 @@ public final class MetadefService {
       .map(namespaces -> {
         JsonObject out = new JsonObject().put("namespaces", namespaces)
           .put("first", "/v2/metadefs/namespaces").put("schema", "/v2/schemas/metadefs/namespaces");
-        if (namespaces.size() == limit) {
+        if (limit > 0 && namespaces.size() == limit) {
           out.put("next", "/v2/metadefs/namespaces?marker=" + namespaces.getJsonObject(limit - 1).getString("namespace")
             + "&limit=" + limit + "&sort_key=" + sortKey + "&sort_dir=" + dir);
         }
