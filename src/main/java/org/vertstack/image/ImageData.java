@@ -35,6 +35,7 @@ public final class ImageData {
   private final Garbage garbage;
   private final long maxImageBytes;
   private final String nodeId;
+  private final ImageTasks tasks;
 
   /** {@code nodeId} prefixes this node's upload ids, so a restart rolls back only its own uploads. */
   ImageData(ImageService images, ImageStore store, Garbage garbage, long maxImageBytes, String nodeId) {
@@ -43,6 +44,7 @@ public final class ImageData {
     this.store = store;
     this.garbage = garbage;
     this.maxImageBytes = maxImageBytes;
+    this.tasks = new ImageTasks(images);
   }
 
   /** Where an image's bytes live in the store (container "glance" is the store's business). */
@@ -134,7 +136,16 @@ public final class ImageData {
   }
 
   /** POST /v2/images/{id}/import with glance-direct: the staged bytes become the image. */
-  public Future<Void> importStaged(AuthContext auth, String id, JsonObject body) {
+  /** The import tasks of images (one per accepted import). */
+  ImageTasks tasks() {
+    return tasks;
+  }
+
+  /**
+   * glance-direct: the staged bytes become the image's. An accepted import is recorded as a task
+   * carrying {@code requestId}, the id of the request that asked for it.
+   */
+  public Future<Void> importStaged(AuthContext auth, String id, JsonObject body, String requestId) {
     JsonObject method = body.getJsonObject("method");
     String name = method == null ? null : method.getString("name");
     if (!"glance-direct".equals(name)) {
@@ -149,7 +160,10 @@ public final class ImageData {
           + "WHERE id = $1 AND status = 'uploading' AND staged RETURNING " + ImageJson.COLUMNS)
         .execute(Tuple.of(id))
         .onSuccess(rows -> rows.forEach(x -> images.publish(images.render(x), "active")))
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .transform(done -> tasks.recordImport(auth, id, requestId, body, store.id(), done.cause())
+          .onFailure(err -> LOG.warn("image {}: import task not recorded: {}", id, err.getMessage()))
+          .transform(x -> done.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(done.cause())));
     });
   }
 

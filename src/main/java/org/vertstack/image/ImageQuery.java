@@ -46,7 +46,7 @@ final class ImageQuery {
 
   private static final Set<String> KNOWN = Set.of("limit", "marker", "sort_key", "sort_dir", "sort", "name", "status",
     "visibility", "owner", "tag", "member_status", "size_min", "size_max", "created_at", "updated_at", "os_hidden",
-    "disk_format", "container_format", "protected", "id");
+    "disk_format", "container_format", "protected", "id", "size", "checksum", "os_hash_value");
 
   private final AuthContext auth;
   private final MultiMap params;
@@ -183,7 +183,7 @@ final class ImageQuery {
     if (name != null) {
       inOrEquals(where, args, "name", name);
     }
-    for (String col : List.of("status", "disk_format", "container_format", "owner", "id")) {
+    for (String col : List.of("status", "disk_format", "container_format", "owner", "id", "checksum", "os_hash_value")) {
       String v = params.get(col);
       if (v != null) {
         inOrEquals(where, args, col, v);
@@ -196,6 +196,10 @@ final class ImageQuery {
     List<String> tags = params.getAll("tag");
     if (!tags.isEmpty()) {
       where.add("tags @> " + arg(args, tags.toArray(new String[0])) + "::text[]");
+    }
+    String size = params.get("size");
+    if (size != null) {
+      where.add("size = " + arg(args, number("size", size)));
     }
     String sizeMin = params.get("size_min");
     if (sizeMin != null) {

@@ -329,9 +329,9 @@ public final class ImageService {
     return statusAction(auth, id, "active", "deactivated");
   }
 
+  /** Glance's default policy: the image's own project members (and admins) may (de)activate it. */
   private Future<Void> statusAction(AuthContext auth, String id, String to, String from) {
-    auth.requireAdmin();
-    return row(auth, id).compose(r -> {
+    return writableRow(auth, id).compose(r -> {
       String status = r.getString("status");
       if (status.equals(to)) {
         return Future.succeededFuture();

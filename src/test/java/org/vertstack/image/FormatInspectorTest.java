@@ -109,6 +109,17 @@ class FormatInspectorTest {
   }
 
   @Test
+  void unrecognisedBytesPassAsVhdOrVmdkButAnotherFormatDoesNot() {
+    byte[] junk = new byte[3000];
+    new Random(2).nextBytes(junk);
+    for (String format : new String[] {"vhd", "vhdx", "vmdk", "vdi"}) {
+      assertThat(inspect(format, junk).format()).isEqualTo(format);
+    }
+    assertThatThrownBy(() -> inspect("vmdk", qcow2Header(3, 0, 1 << 20, 0))).hasMessageContaining("looks like qcow2");
+    assertThatThrownBy(() -> inspect("vhd", qcow2Header(3, 512, 1 << 20, 0))).hasMessageContaining("backing file");
+  }
+
+  @Test
   void qcow2ClaimingRawIsRefused() {
     assertThatThrownBy(() -> inspect("raw", qcow2Header(3, 0, 1 << 20, 0)))
       .hasMessageContaining("looks like qcow2");

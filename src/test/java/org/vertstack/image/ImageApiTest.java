@@ -261,14 +261,21 @@ class ImageApiTest {
     assertThat(call(HttpMethod.GET, "/v2/images?created_at=gt:2000-01-01T00:00:00Z&sort=name:asc,size:desc", alice, null)
       .statusCode()).isEqualTo(200);
     assertThat(call(HttpMethod.GET, "/v2/images?sort_key=bogus", alice, null).statusCode()).isEqualTo(400);
-    // deactivation is for admins, on active images
+    // deactivation is for the owner project's members and admins; a deactivated image's bytes only admins read
     call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(random(2048)));
     JsonObject admin = new JsonObject().put("token", cloud.adminToken);
-    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/deactivate", alice, null).statusCode()).isEqualTo(403);
-    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/deactivate", admin, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/deactivate", bob, null).statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/deactivate", alice, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject().getString("status")).isEqualTo("deactivated");
     assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/file", alice, null).statusCode()).isEqualTo(403);
-    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/reactivate", admin, null).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/file", admin, null).statusCode()).isEqualTo(200);
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/actions/reactivate", alice, null).statusCode()).isEqualTo(204);
     assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/file", alice, null).statusCode()).isEqualTo(200);
+    // an empty or non-UUID id is simply not found (what Glance answers)
+    assertThat(call(HttpMethod.GET, "/v2/images/", alice, null).statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.DELETE, "/v2/images/", alice, null).statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.GET, "/v2/images/null", alice, null).statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.DELETE, "/v2/images/null", alice, null).statusCode()).isEqualTo(404);
   }
 
   @Test
@@ -280,10 +287,29 @@ class ImageApiTest {
     assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/stage", alice, Buffer.buffer(random(5000))).statusCode()).isEqualTo(204);
     assertThat(call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject().getString("status")).isEqualTo("uploading");
     JsonObject method = new JsonObject().put("method", new JsonObject().put("name", "glance-direct"));
-    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", alice, method).statusCode()).isEqualTo(202);
+    HttpResponse<Buffer> imported = call(HttpMethod.POST, "/v2/images/" + id + "/import", alice, method);
+    assertThat(imported.statusCode()).isEqualTo(202);
+    // the import is a task of the image, naming the request that asked for it
+    String requestId = imported.getHeader("x-openstack-request-id");
+    assertThat(requestId).startsWith("req-");
+    JsonArray tasks = call(HttpMethod.GET, "/v2/images/" + id + "/tasks", alice, null).bodyAsJsonObject().getJsonArray("tasks");
+    assertThat(tasks).hasSize(1);
+    assertThat(tasks.getJsonObject(0).getString("status")).isEqualTo("success");
+    assertThat(tasks.getJsonObject(0).getString("request_id")).isEqualTo(requestId);
+    assertThat(tasks.getJsonObject(0).getJsonObject("input").getJsonObject("import_req").getJsonObject("method").getString("name"))
+      .isEqualTo("glance-direct");
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/tasks", bob, null).statusCode()).isEqualTo(404);
+    // a second import has nothing staged: refused, and no task for it
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", alice, method).statusCode()).isEqualTo(409);
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/tasks", alice, null).bodyAsJsonObject().getJsonArray("tasks")).hasSize(1);
     JsonObject img = call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject();
     assertThat(img.getString("status")).isEqualTo("active");
     assertThat(img.getLong("size")).isEqualTo(5000);
+    // exact-size and checksum filters (a property named "size" cannot exist: it is a core attribute)
+    assertThat(ids(call(HttpMethod.GET, "/v2/images?size=5000&name=staged", alice, null))).contains(id);
+    assertThat(ids(call(HttpMethod.GET, "/v2/images?size=5001&name=staged", alice, null))).doesNotContain(id);
+    assertThat(ids(call(HttpMethod.GET, "/v2/images?checksum=" + img.getString("checksum"), alice, null))).containsExactly(id);
+    assertThat(call(HttpMethod.GET, "/v2/images?size=big", alice, null).statusCode()).isEqualTo(400);
     assertThat(call(HttpMethod.GET, "/v2/info/stores", alice, null).bodyAsJsonObject().getJsonArray("stores")).hasSize(1);
     JsonObject usage = call(HttpMethod.GET, "/v2/info/usage", alice, null).bodyAsJsonObject().getJsonObject("usage");
     assertThat(usage.getJsonObject("image_count_total").getLong("usage")).isPositive();

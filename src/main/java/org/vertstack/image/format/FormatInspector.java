@@ -24,6 +24,13 @@ public final class FormatInspector {
   /** Formats whose content is not checked (kernel/ramdisk images and containers of other clouds). */
   private static final Set<String> UNCHECKED = Set.of("ami", "ari", "aki", "ploop");
 
+  /**
+   * Formats accepted with content that has no recognisable header (as Glance accepted them before
+   * it inspected uploads): a hypervisor cannot open such bytes as the claimed format, so they are
+   * harmless. Content that is recognisably another format is still refused.
+   */
+  private static final Set<String> LENIENT = Set.of("vhd", "vhdx", "vmdk", "vdi");
+
   private final String claimed;
   private final byte[] prefix = new byte[PREFIX];
   private int kept;
@@ -78,6 +85,9 @@ public final class FormatInspector {
     }
     if (claimed == null || UNCHECKED.contains(claimed)) {
       return new Verdict(d.format, d.virtualSize);
+    }
+    if ("raw".equals(d.format) && LENIENT.contains(claimed)) {
+      return new Verdict(claimed, null);
     }
     boolean matches = claimed.equals(d.format)
       // an ISO is plain bytes too: uploading one as raw is common and harmless
