@@ -79,8 +79,10 @@ public record ObjectStoreSettings(Path root, JsonObject section) {
     JsonArray configured = section.getJsonArray("devices", new JsonArray());
     List<Device> out = new ArrayList<>();
     if (configured.isEmpty()) {
+      // objectstore.zone: one zone (failure domain) for all three, e.g. one per storage node of a cluster
+      String zone = section.getString("zone", "");
       for (int i = 1; i <= 3; i++) {
-        out.add(new Device(i, "dev" + i, "z" + i, 1.0, root.resolve("dev" + i).toString(), host, port));
+        out.add(new Device(i, "dev" + i, zone.isEmpty() ? "z" + i : zone, 1.0, root.resolve("dev" + i).toString(), host, port));
       }
       return out;
     }

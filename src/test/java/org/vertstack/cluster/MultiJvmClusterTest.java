@@ -69,10 +69,11 @@ class MultiJvmClusterTest {
     String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB + ",127.0.0.1:" + hzS;
     portA = TestCloud.freePort();
     portB = TestCloud.freePort();
-    nodeA = start("a", List.of("--roles", "controller,storage", "--port", String.valueOf(portA), "--database-url", db,
+    // one zone per storage node, so every object has replicas on both A and S
+    nodeA = start("a", List.of("--roles", "controller,storage", "--set", "objectstore.zone=a", "--port", String.valueOf(portA), "--database-url", db,
       "--cluster", "--cluster-port", String.valueOf(hzA), "--cluster-members", members));
     awaitUp("a");
-    storageArgs = List.of("--roles", "storage", "--cluster", "--cluster-port", String.valueOf(hzS), "--cluster-members", members);
+    storageArgs = List.of("--roles", "storage", "--set", "objectstore.zone=s", "--cluster", "--cluster-port", String.valueOf(hzS), "--cluster-members", members);
     nodeS = start("s", storageArgs);
     nodeB = start("b", List.of("--roles", "controller", "--port", String.valueOf(portB), "--database-url", db,
       "--cluster", "--cluster-port", String.valueOf(hzB), "--cluster-members", members));
@@ -239,6 +240,7 @@ class MultiJvmClusterTest {
       }
     }
     assertThat(onS).as("the storage-only node holds its share of the replicas").isPositive();
+    assertThat(onS).as("and, a zone of its own, never all three").isLessThan(12 * 3);
   }
 
   /** A feed connection's messages, in order. */
