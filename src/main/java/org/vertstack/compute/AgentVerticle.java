@@ -152,6 +152,17 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
     return ready().compose(h -> blocking(() -> h.consoleOutput(instanceId, lines)));
   }
 
+  @Override
+  public Future<String> uptime() {
+    return blocking(() -> {
+      double seconds = Double.parseDouble(java.nio.file.Files.readString(Path.of("/proc/uptime")).split("\\s+")[0]);
+      String[] load = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split("\\s+");
+      long minutes = (long) seconds / 60;
+      return String.format(" %s up %d days, %2d:%02d,  load average: %s, %s, %s",
+        java.time.LocalTime.now().withNano(0), minutes / 1440, (minutes / 60) % 24, minutes % 60, load[0], load[1], load[2]);
+    });
+  }
+
   private static JsonObject powerState(Hypervisor h, String instanceId) throws Exception {
     return new JsonObject().put("power_state", h.powerState(instanceId));
   }

@@ -33,6 +33,9 @@ public interface ComputeAgent {
   /** The serial console's last {@code lines} lines (all when lines <= 0). */
   Future<String> consoleOutput(String instanceId, int lines);
 
+  /** The node's uptime line, as the {@code uptime} command prints it. */
+  Future<String> uptime();
+
   static ComputeAgent createProxy(Vertx vertx, String hostname) {
     // a build under TCG can take a while (image download, qemu start): wait for it
     return new ComputeAgentVertxEBProxy(vertx, ADDRESS_PREFIX + hostname, new DeliveryOptions().setSendTimeout(600_000));

@@ -105,12 +105,20 @@ final class ComputeApi {
       .map(z -> new JsonObject().put("availabilityZoneInfo", z))));
     r.get("/v2.1/os-availability-zone/detail").handler(ctx -> api.reply(ctx, 200, c.hosts().zones(auth(ctx), true)
       .map(z -> new JsonObject().put("availabilityZoneInfo", z))));
-    r.get("/v2.1/os-hypervisors").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), false, null)
-      .map(h -> new JsonObject().put("hypervisors", h))));
-    r.get("/v2.1/os-hypervisors/detail").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), true, null)
-      .map(h -> new JsonObject().put("hypervisors", h))));
-    r.get("/v2.1/os-hypervisors/:id").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), true, ctx.pathParam("id"))
-      .map(h -> new JsonObject().put("hypervisor", h.getJsonObject(0)))));
+    r.get("/v2.1/os-hypervisors").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), false, null,
+      ctx.queryParams().get("hypervisor_hostname_pattern")).map(h -> new JsonObject().put("hypervisors", h))));
+    r.get("/v2.1/os-hypervisors/detail").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), true, null,
+      ctx.queryParams().get("hypervisor_hostname_pattern")).map(h -> new JsonObject().put("hypervisors", h))));
+    r.get("/v2.1/os-hypervisors/:pattern/search").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), false,
+      null, ctx.pathParam("pattern")).map(h -> new JsonObject().put("hypervisors", h))));
+    r.get("/v2.1/os-hypervisors/:id/uptime").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), false,
+      ctx.pathParam("id"), null).compose(h -> {
+        JsonObject hv = h.getJsonObject(0);
+        return ComputeAgent.createProxy(vertx, hv.getString("hypervisor_hostname")).uptime()
+          .map(up -> new JsonObject().put("hypervisor", hv.put("uptime", up)));
+      })));
+    r.get("/v2.1/os-hypervisors/:id").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), true,
+      ctx.pathParam("id"), null).map(h -> new JsonObject().put("hypervisor", h.getJsonObject(0)))));
     r.get("/v2.1/os-services").handler(ctx -> api.reply(ctx, 200, c.hosts().services(auth(ctx), mv(ctx), c.controllerHost())
       .map(s -> new JsonObject().put("services", s))));
     r.put("/v2.1/os-services/:id").handler(json).handler(ctx -> api.reply(ctx, 200,
@@ -120,6 +128,16 @@ final class ComputeApi {
     r.get("/v2.1/os-quota-sets/:project/detail").handler(ctx -> api.quotaSet(ctx, true, false));
     r.get("/v2.1/os-quota-sets/:project/defaults").handler(ctx -> api.quotaSet(ctx, false, true));
     r.put("/v2.1/os-quota-sets/:project").handler(json).handler(api::updateQuotaSet);
+    // host aggregates are not implemented: there are none
+    r.get("/v2.1/os-aggregates").handler(ctx -> {
+      auth(ctx).requireAdmin();
+      ctx.json(new JsonObject().put("aggregates", new JsonArray()));
+    });
+    r.get("/v2.1/os-simple-tenant-usage").handler(ctx -> api.reply(ctx, 200, c.usage().all(auth(ctx), ctx.queryParams())));
+    r.get("/v2.1/os-simple-tenant-usage/:project").handler(ctx -> api.reply(ctx, 200,
+      c.usage().one(auth(ctx), project(auth(ctx), ctx.pathParam("project")), ctx.queryParams())));
+    // anything else under the API is Nova's 404, not the dashboard's page
+    r.route("/v2.1/*").handler(ctx -> ctx.fail(Errors.notFound("The resource could not be found.")));
     return r;
   }
 

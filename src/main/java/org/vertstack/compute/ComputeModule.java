@@ -29,7 +29,8 @@ public final class ComputeModule implements ServiceModule {
   private static final Logger LOG = LoggerFactory.getLogger(ComputeModule.class);
 
   /** The controller's compute components, built once in deploy and shared by every HTTP verticle. */
-  record Components(Flavors flavors, Keypairs keypairs, Servers servers, Hosts hosts, ComputeQuota quota, String controllerHost) {
+  record Components(Flavors flavors, Keypairs keypairs, Servers servers, Hosts hosts, ComputeQuota quota, Usage usage,
+                    String controllerHost) {
   }
 
   private static final Map<Vertx, Components> NODES = new ConcurrentHashMap<>();
@@ -82,7 +83,7 @@ public final class ComputeModule implements ServiceModule {
       Servers servers = new Servers(vertx, pool, flavors, keypairs, quota, scheduler, config.getString("public-url"),
         conf.getInteger("max-build-attempts", 3));
       Hosts hosts = new Hosts(pool, downAfter);
-      NODES.put(vertx, new Components(flavors, keypairs, servers, hosts, quota, hostname(config)));
+      NODES.put(vertx, new Components(flavors, keypairs, servers, hosts, quota, new Usage(pool), hostname(config)));
       new ServiceBinder(vertx).setAddress(ComputeHosts.ADDRESS).register(ComputeHosts.class, new ComputeHostsImpl(pool, servers, conf));
       return flavors.seed()
         .compose(x -> quota.registerDefaults())

@@ -26,12 +26,22 @@ final class Hosts {
     this.downAfterSeconds = downAfterSeconds;
   }
 
-  Future<JsonArray> hypervisors(AuthContext caller, Microversion mv, boolean detail, String id) {
+  /**
+   * Hypervisors: all, or the one whose id (uuid, or the numeric id of microversions before 2.53)
+   * is {@code id}, or those whose host name contains {@code pattern}.
+   */
+  Future<JsonArray> hypervisors(AuthContext caller, Microversion mv, boolean detail, String id, String pattern) {
     caller.requireAdmin();
-    return db.preparedQuery(HOSTS + (id == null ? " ORDER BY hostname" : " WHERE h.id = $2"))
-      .execute(id == null ? Tuple.of(downAfterSeconds) : Tuple.of(downAfterSeconds, id)).map(rows -> {
+    return db.preparedQuery(HOSTS + " ORDER BY hostname").execute(Tuple.of(downAfterSeconds)).map(rows -> {
         JsonArray out = new JsonArray();
         for (Row r : rows) {
+          String uuid = r.getString("id");
+          if (id != null && !id.equals(uuid) && !id.equals(String.valueOf(Math.abs(uuid.hashCode())))) {
+            continue;
+          }
+          if (pattern != null && !r.getString("hostname").contains(pattern)) {
+            continue;
+          }
           JsonObject h = new JsonObject()
             .put("id", mv.atLeast(2, 53) ? r.getString("id") : (Object) Math.abs(r.getString("id").hashCode()))
             .put("hypervisor_hostname", r.getString("hostname"))
@@ -54,8 +64,9 @@ final class Hosts {
           }
           out.add(h);
         }
-        if (id != null && out.isEmpty()) {
-          throw Errors.notFound("Hypervisor with ID " + id + " could not be found.");
+        if ((id != null || pattern != null) && out.isEmpty()) {
+          throw Errors.notFound(id != null ? "Hypervisor with ID " + id + " could not be found."
+            : "No hypervisor matching '" + pattern + "' could be found.");
         }
         return out;
       });
