@@ -42,10 +42,13 @@ class ConcurrentBootTest {
       int boots = 200;
       assertThat(capacity).as("the test needs a host smaller than the burst").isLessThan(boots);
 
+      // one connection per request, so the burst really is concurrent (a WebClient pools 5 by default)
+      var burst = io.vertx.ext.web.client.WebClient.create(cloud.node().vertx(),
+        new io.vertx.ext.web.client.WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(boots));
       long start = System.nanoTime();
       List<Future<String>> posted = new ArrayList<>();
       for (int i = 0; i < boots; i++) {
-        posted.add(cloud.http().postAbs(cloud.baseUrl() + "/compute/v2.1/servers").putHeader("X-Auth-Token", token)
+        posted.add(burst.postAbs(cloud.baseUrl() + "/compute/v2.1/servers").putHeader("X-Auth-Token", token)
           .sendJsonObject(f.serverBody("burst-" + i, image, flavorId))
           .map(r -> {
             assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
@@ -53,6 +56,8 @@ class ConcurrentBootTest {
           }));
       }
       Future.all(posted).await();
+      burst.close();
+      double accepted = (System.nanoTime() - start) / 1e9;
       // wait until none is building
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       JsonArray servers;
@@ -67,8 +72,8 @@ class ConcurrentBootTest {
       assertThat(servers).hasSize(boots);
       long active = servers.stream().filter(s -> "ACTIVE".equals(((JsonObject) s).getString("status"))).count();
       long error = servers.stream().filter(s -> "ERROR".equals(((JsonObject) s).getString("status"))).count();
-      System.out.printf("ConcurrentBootTest: %d boots, %d ACTIVE, %d ERROR in %.2f s (%.0f boots/s settled)%n",
-        boots, active, error, seconds, boots / seconds);
+      System.out.printf("ConcurrentBootTest: %d boots accepted (202) in %.2f s, settled (%d ACTIVE, %d ERROR) in %.2f s: %.0f boots/s%n",
+        boots, accepted, active, error, seconds, boots / seconds);
       assertThat(active).isEqualTo(capacity);
       assertThat(error).isEqualTo(boots - capacity);
       servers.stream().map(s -> (JsonObject) s).filter(s -> "ERROR".equals(s.getString("status")))
