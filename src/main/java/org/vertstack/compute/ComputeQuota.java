@@ -88,24 +88,32 @@ final class ComputeQuota {
     });
   }
 
-  /** Reserves all resources or none; over a limit is a 403 naming the quota. */
+  /**
+   * Reserves all resources or none (in parallel; whatever succeeded is given back when one
+   * fails); over a limit is a 403 naming the quota.
+   */
   Future<Void> reserve(String project, Map<String, Long> amounts) {
-    Future<Void> chain = Future.succeededFuture();
-    Map<String, Long> done = new LinkedHashMap<>();
-    for (var e : amounts.entrySet()) {
-      chain = chain.compose(v -> quota.reserve(project, SERVICE, e.getKey(), e.getValue())
-        .recover(ComputeQuota::tolerateAbsence)
-        .map(x -> {
-          done.put(e.getKey(), e.getValue());
-          return (Void) null;
-        }));
-    }
-    return chain.recover(err -> release(project, done).compose(v -> {
-      if (err instanceof ServiceException se && se.failureCode() == 413) {
-        return Future.failedFuture(Errors.forbidden("Quota exceeded: " + se.getMessage()));
+    Map<String, Future<JsonObject>> calls = new LinkedHashMap<>();
+    amounts.forEach((resource, amount) -> calls.put(resource,
+      quota.reserve(project, SERVICE, resource, amount).recover(ComputeQuota::tolerateAbsence)));
+    return Future.join(new java.util.ArrayList<>(calls.values())).<Void>mapEmpty().recover(err -> {
+      Map<String, Long> done = new LinkedHashMap<>();
+      Throwable refusal = null;
+      for (var e : calls.entrySet()) {
+        if (e.getValue().succeeded()) {
+          done.put(e.getKey(), amounts.get(e.getKey()));
+        } else if (refusal == null) {
+          refusal = e.getValue().cause();
+        }
       }
-      return Future.failedFuture(err);
-    }));
+      Throwable cause = refusal;
+      return release(project, done).compose(v -> {
+        if (cause instanceof ServiceException se && se.failureCode() == 413) {
+          return Future.failedFuture(Errors.forbidden("Quota exceeded: " + se.getMessage()));
+        }
+        return Future.failedFuture(cause);
+      });
+    });
   }
 
   /** Gives usage back; never fails (a failed release is logged, usage is then overstated). */
