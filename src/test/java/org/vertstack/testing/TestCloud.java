@@ -64,6 +64,9 @@ public final class TestCloud implements AutoCloseable {
     config.getJsonObject("identity").put("admin-password", ADMIN_PASSWORD).put("password-hash-cost", 4);
     // The first-start import of the tiny guest image is tested on its own (TinyGuestImportTest).
     config.getJsonObject("image").put("tiny-guest", false);
+    // Compute: libvirt's in-process test driver (no daemon, no real guests), and a host name of
+    // this node's own, so several nodes in one JVM or cluster never share an agent address.
+    config.getJsonObject("compute").put("libvirt-uri", "test:///default").put("host", "compute-" + config.getJsonObject("http").getInteger("port"));
     config = Config.deepMerge(config, overrides);
     return Main.start(config).map(node -> new TestCloud(node, stateDir));
   }

@@ -16,6 +16,7 @@ public final class Modules {
       new IdentityModule(),
       new org.vertstack.objectstore.ObjectStoreModule(),
       new org.vertstack.image.ImageModule(),
+      new org.vertstack.compute.ComputeModule(),
       new org.vertstack.dashboard.DashboardModule()); // last: its static files catch what no API took
   }
 

@@ -1,0 +1,169 @@
+package org.vertstack.compute;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceBinder;
+import io.vertx.serviceproxy.ServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vertstack.compute.hypervisor.Hypervisor;
+import org.vertstack.compute.hypervisor.LibvirtHypervisor;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * The compute agent of one node (role {@code compute}). It opens the hypervisor, registers the
+ * node's inventory with the controller over the event bus, heartbeats, and serves
+ * {@link ComputeAgent} on {@code compute.agent.<host>}. Every hypervisor call runs on a worker
+ * thread (unordered: builds of different instances run in parallel; the controller never sends
+ * two operations on one instance at once).
+ */
+public final class AgentVerticle extends VerticleBase implements ComputeAgent {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
+
+  private volatile Hypervisor hypervisor;
+  private ImageCache images;
+  private ComputeHosts controller;
+  private String hostname;
+  private volatile String hostId;
+  private ServiceBinder binder;
+
+  @Override
+  public Future<?> start() {
+    JsonObject conf = ComputeModule.settings(config());
+    hostname = ComputeModule.hostname(config());
+    Path stateDir = Path.of(config().getString("state-dir"));
+    images = new ImageCache(vertx, config().getString("public-url"), stateDir);
+    controller = ComputeHosts.createProxy(vertx);
+    binder = new ServiceBinder(vertx).setAddress(ADDRESS_PREFIX + hostname);
+    binder.register(ComputeAgent.class, this);
+    // Opening qemu:///system can take seconds (libvirtd probes QEMU once): do not hold up start-up.
+    vertx.executeBlocking(() -> LibvirtHypervisor.open(conf.getString("libvirt-uri", "auto"),
+        conf.getString("virt-type", "qemu"), stateDir, conf.getLong("shutdown-timeout-ms", 10_000L)))
+      .onSuccess(h -> {
+        hypervisor = h;
+        LOG.info("compute agent {} on {}", hostname, h.uri());
+        register();
+        long every = conf.getLong("heartbeat-seconds", 10L) * 1000;
+        vertx.setPeriodic(every, every, id -> heartbeat());
+      })
+      .onFailure(err -> LOG.error("compute agent {}: the hypervisor could not be opened: {}", hostname, err.getMessage()));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Hypervisor h = hypervisor;
+    // the agent's consumer goes with the verticle's undeployment
+    return h == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      h.close();
+      return null;
+    });
+  }
+
+  /** Reports inventory and domains; retried until the controller answers (it may start later). */
+  private void register() {
+    blocking(() -> {
+      Hypervisor.Inventory inv = hypervisor.inventory();
+      JsonObject states = new JsonObject();
+      hypervisor.powerStates().forEach(states::put);
+      return new JsonObject().put("hostname", hostname).put("host_ip", config().getJsonObject("http").getString("host"))
+        .put("hypervisor_type", inv.type()).put("hypervisor_version", inv.version()).put("cpu_model", inv.cpuModel())
+        .put("vcpus", inv.vcpus()).put("memory_mb", inv.memoryMb()).put("disk_gb", inv.diskGb())
+        .put("power_states", states);
+    }).compose(controller::register)
+      .onSuccess(r -> {
+        hostId = r.getString("host_id");
+        LOG.info("compute host {} registered as {}", hostname, hostId);
+      })
+      .onFailure(err -> {
+        LOG.info("registering compute host {} failed ({}), retrying", hostname, err.getMessage());
+        vertx.setTimer(2_000, id -> register());
+      });
+  }
+
+  private void heartbeat() {
+    if (hostId == null) {
+      return;
+    }
+    controller.heartbeat(hostId).onFailure(err -> {
+      if (err instanceof ServiceException se && se.failureCode() == 404) {
+        hostId = null;
+        register(); // the controller forgot us (a new database): report again
+      }
+    });
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return vertx.executeBlocking(work, false);
+  }
+
+  private Future<Hypervisor> ready() {
+    return hypervisor == null ? Future.failedFuture(new ServiceException(503, "The hypervisor of " + hostname + " is not open yet."))
+      : Future.succeededFuture(hypervisor);
+  }
+
+  @Override
+  public Future<JsonObject> build(JsonObject request) {
+    return ready().compose(h -> {
+      String imageId = request.getString("image_id");
+      Future<Path> base = h.needsImage() ? images.fetch(imageId) : Future.succeededFuture(null);
+      return base.compose(file -> blocking(() -> {
+        String format = request.getString("disk_format", "qcow2");
+        h.spawn(new Hypervisor.Spec(request.getString("instance_id"), request.getString("name"),
+          request.getInteger("vcpus"), request.getLong("memory_mb"), request.getLong("disk_gb"), file,
+          "raw".equals(format) ? "raw" : "qcow2"));
+        return powerState(h, request.getString("instance_id"));
+      }));
+    });
+  }
+
+  @Override
+  public Future<JsonObject> act(String instanceId, String action) {
+    return ready().compose(h -> blocking(() -> {
+      switch (action) {
+        case "stop" -> h.powerOff(instanceId);
+        case "start" -> h.powerOn(instanceId);
+        case "reboot-soft" -> h.reboot(instanceId, false);
+        case "reboot-hard" -> h.reboot(instanceId, true);
+        case "pause" -> h.pause(instanceId);
+        case "unpause" -> h.unpause(instanceId);
+        case "suspend" -> h.suspend(instanceId);
+        case "resume" -> h.resume(instanceId);
+        default -> throw new ServiceException(400, "Unknown action " + action + ".");
+      }
+      return powerState(h, instanceId);
+    }));
+  }
+
+  @Override
+  public Future<Void> destroy(String instanceId) {
+    return ready().compose(h -> blocking(() -> {
+      h.destroy(instanceId);
+      return null;
+    }));
+  }
+
+  @Override
+  public Future<String> consoleOutput(String instanceId, int lines) {
+    return ready().compose(h -> blocking(() -> h.consoleOutput(instanceId, lines)));
+  }
+
+  @Override
+  public Future<String> uptime() {
+    return blocking(() -> {
+      double seconds = Double.parseDouble(java.nio.file.Files.readString(Path.of("/proc/uptime")).split("\\s+")[0]);
+      String[] load = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split("\\s+");
+      long minutes = (long) seconds / 60;
+      return String.format(" %s up %d days, %2d:%02d,  load average: %s, %s, %s",
+        java.time.LocalTime.now().withNano(0), minutes / 1440, (minutes / 60) % 24, minutes % 60, load[0], load[1], load[2]);
+    });
+  }
+
+  private static JsonObject powerState(Hypervisor h, String instanceId) throws Exception {
+    return new JsonObject().put("power_state", h.powerState(instanceId));
+  }
+}

@@ -1,0 +1,43 @@
+package org.vertstack.compute;
+
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.codegen.annotations.VertxGen;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One compute node's agent, on its own address ({@code compute.agent.<hostname>}). Only the
+ * controller calls it; every call runs the hypervisor on a worker thread. Answers carry the
+ * instance's power state after the operation.
+ */
+@VertxGen
+@ProxyGen
+public interface ComputeAgent {
+
+  String ADDRESS_PREFIX = "compute.agent.";
+
+  /**
+   * Builds and starts an instance: {instance_id, name, vcpus, memory_mb, disk_gb, image_id,
+   * disk_format, image_size}. Answers {"power_state"}.
+   */
+  Future<JsonObject> build(JsonObject request);
+
+  /** One of stop, start, reboot-soft, reboot-hard, pause, unpause, suspend, resume. */
+  Future<JsonObject> act(String instanceId, String action);
+
+  /** Removes the domain and its disks (a missing domain is fine). */
+  Future<Void> destroy(String instanceId);
+
+  /** The serial console's last {@code lines} lines (all when lines <= 0). */
+  Future<String> consoleOutput(String instanceId, int lines);
+
+  /** The node's uptime line, as the {@code uptime} command prints it. */
+  Future<String> uptime();
+
+  static ComputeAgent createProxy(Vertx vertx, String hostname) {
+    // a build under TCG can take a while (image download, qemu start): wait for it
+    return new ComputeAgentVertxEBProxy(vertx, ADDRESS_PREFIX + hostname, new DeliveryOptions().setSendTimeout(600_000));
+  }
+}

@@ -1,0 +1,282 @@
+package org.vertstack.compute;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.vertstack.common.auth.AuthContext;
+import org.vertstack.common.auth.AuthHandler;
+import org.vertstack.common.auth.TokenVerifier;
+import org.vertstack.common.http.ErrorFormat;
+import org.vertstack.common.http.Errors;
+import org.vertstack.common.http.FailureHandler;
+import org.vertstack.common.http.Json;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Nova v2.1 over HTTP under /compute. Thin: parse, call the services, render. */
+final class ComputeApi {
+
+  private static final String MV = "compute.microversion";
+
+  private final ComputeModule.Components c;
+  private final String base;
+
+  private ComputeApi(ComputeModule.Components c, String publicUrl) {
+    this.c = c;
+    this.base = publicUrl + "/compute";
+  }
+
+  static Router router(Vertx vertx, JsonObject config, TokenVerifier verifier, ComputeModule.Components c) {
+    ComputeApi api = new ComputeApi(c, config.getString("public-url"));
+    Router r = Router.router(vertx);
+    int limit = config.getJsonObject("http").getInteger("max-json-body-bytes", 1 << 20);
+    BodyHandler json = BodyHandler.create(false).setBodyLimit(limit);
+    r.route().failureHandler(new FailureHandler(ErrorFormat.NOVA));
+    r.get("/").handler(api::versions);
+    r.get("/v2.1").handler(api::version);
+    r.get("/v2.1/").handler(api::version);
+    r.route("/v2.1/*").handler(ctx -> {
+      Microversion mv = Microversion.of(ctx.request());
+      ctx.put(MV, mv);
+      mv.addHeaders(ctx.response());
+      ctx.next();
+    });
+    r.route("/v2.1/*").handler(new AuthHandler(verifier));
+
+    r.get("/v2.1/flavors").handler(ctx -> api.flavorList(ctx, false));
+    r.get("/v2.1/flavors/detail").handler(ctx -> api.flavorList(ctx, true));
+    r.get("/v2.1/flavors/:id").handler(ctx -> api.reply(ctx, 200, c.flavors().get(ctx.pathParam("id"))
+      .map(f -> new JsonObject().put("flavor", c.flavors().render(f, mv(ctx), true)))));
+    r.get("/v2.1/flavors/:id/os-extra_specs").handler(ctx -> api.reply(ctx, 200, c.flavors().get(ctx.pathParam("id"))
+      .map(f -> new JsonObject().put("extra_specs", new JsonObject()))));
+    r.post("/v2.1/flavors").handler(json).handler(ctx -> api.reply(ctx, 200, c.flavors().create(auth(ctx), Json.body(ctx))
+      .map(f -> new JsonObject().put("flavor", c.flavors().render(f, mv(ctx), true)))));
+    r.delete("/v2.1/flavors/:id").handler(ctx -> api.empty(ctx, 202, c.flavors().delete(auth(ctx), ctx.pathParam("id"))));
+
+    r.get("/v2.1/os-keypairs").handler(ctx -> api.reply(ctx, 200, c.keypairs()
+      .list(auth(ctx), Keypairs.owner(auth(ctx), ctx.queryParams().get("user_id"), mv(ctx)), mv(ctx))
+      .map(list -> new JsonObject().put("keypairs", list))));
+    r.post("/v2.1/os-keypairs").handler(json).handler(ctx -> api.reply(ctx, mv(ctx).atLeast(2, 2) ? 201 : 200,
+      c.keypairs().create(auth(ctx), Json.body(ctx), mv(ctx)).map(k -> new JsonObject().put("keypair", k))));
+    r.get("/v2.1/os-keypairs/:name").handler(ctx -> api.reply(ctx, 200, c.keypairs()
+      .get(auth(ctx), Keypairs.owner(auth(ctx), ctx.queryParams().get("user_id"), mv(ctx)), ctx.pathParam("name"), mv(ctx))
+      .map(k -> new JsonObject().put("keypair", k))));
+    r.delete("/v2.1/os-keypairs/:name").handler(ctx -> api.empty(ctx, mv(ctx).atLeast(2, 2) ? 204 : 202, c.keypairs()
+      .delete(auth(ctx), Keypairs.owner(auth(ctx), ctx.queryParams().get("user_id"), mv(ctx)), ctx.pathParam("name"))));
+
+    r.post("/v2.1/servers").handler(json).handler(ctx -> api.reply(ctx, 202, c.servers().create(auth(ctx), Json.body(ctx), mv(ctx))
+      .onSuccess(s -> {
+        if (s.containsKey("server")) {
+          ctx.response().putHeader("Location", api.base + "/v2.1/servers/" + s.getJsonObject("server").getString("id"));
+        }
+      })));
+    r.get("/v2.1/servers").handler(ctx -> api.reply(ctx, 200, c.servers().list(auth(ctx), ctx.queryParams(), mv(ctx), false)));
+    r.get("/v2.1/servers/detail").handler(ctx -> api.reply(ctx, 200, c.servers().list(auth(ctx), ctx.queryParams(), mv(ctx), true)));
+    r.get("/v2.1/servers/:id").handler(ctx -> api.reply(ctx, 200, c.servers().get(auth(ctx), ctx.pathParam("id"), mv(ctx))));
+    r.put("/v2.1/servers/:id").handler(json).handler(ctx -> api.reply(ctx, 200,
+      c.servers().update(auth(ctx), ctx.pathParam("id"), Json.body(ctx), mv(ctx))));
+    r.delete("/v2.1/servers/:id").handler(ctx -> api.empty(ctx, 204, c.servers().delete(auth(ctx), ctx.pathParam("id"), false)));
+    r.post("/v2.1/servers/:id/action").handler(json).handler(ctx -> {
+      Future<JsonObject> done = c.servers().action(auth(ctx), ctx.pathParam("id"), Json.body(ctx), mv(ctx));
+      done.onSuccess(body -> {
+        if (body == null) {
+          ctx.response().setStatusCode(202).end();
+        } else {
+          ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(body.encode());
+        }
+      }).onFailure(ctx::fail);
+    });
+    r.get("/v2.1/servers/:id/os-instance-actions").handler(ctx -> api.reply(ctx, 200,
+      c.servers().actions(auth(ctx), ctx.pathParam("id"))));
+    r.get("/v2.1/servers/:id/os-instance-actions/:req").handler(ctx -> api.reply(ctx, 200,
+      c.servers().action(auth(ctx), ctx.pathParam("id"), ctx.pathParam("req"))));
+    r.get("/v2.1/servers/:id/metadata").handler(ctx -> api.reply(ctx, 200, c.servers().load(auth(ctx), ctx.pathParam("id"))
+      .map(inst -> new JsonObject().put("metadata", inst.getJsonObject("metadata")))));
+    r.get("/v2.1/servers/:id/os-security-groups").handler(ctx -> api.reply(ctx, 200, c.servers().load(auth(ctx), ctx.pathParam("id"))
+      .map(inst -> new JsonObject().put("security_groups", new JsonArray()))));
+
+    r.get("/v2.1/limits").handler(api::limits);
+    r.get("/v2.1/os-availability-zone").handler(ctx -> api.reply(ctx, 200, c.hosts().zones(auth(ctx), false)
+      .map(z -> new JsonObject().put("availabilityZoneInfo", z))));
+    r.get("/v2.1/os-availability-zone/detail").handler(ctx -> api.reply(ctx, 200, c.hosts().zones(auth(ctx), true)
+      .map(z -> new JsonObject().put("availabilityZoneInfo", z))));
+    r.get("/v2.1/os-hypervisors").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), false, null,
+      ctx.queryParams().get("hypervisor_hostname_pattern")).map(h -> new JsonObject().put("hypervisors", h))));
+    r.get("/v2.1/os-hypervisors/detail").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), true, null,
+      ctx.queryParams().get("hypervisor_hostname_pattern")).map(h -> new JsonObject().put("hypervisors", h))));
+    r.get("/v2.1/os-hypervisors/:pattern/search").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), false,
+      null, ctx.pathParam("pattern")).map(h -> new JsonObject().put("hypervisors", h))));
+    r.get("/v2.1/os-hypervisors/:id/uptime").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), false,
+      ctx.pathParam("id"), null).compose(h -> {
+        JsonObject hv = h.getJsonObject(0);
+        return ComputeAgent.createProxy(vertx, hv.getString("hypervisor_hostname")).uptime()
+          .map(up -> new JsonObject().put("hypervisor", hv.put("uptime", up)));
+      })));
+    r.get("/v2.1/os-hypervisors/:id").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), true,
+      ctx.pathParam("id"), null).map(h -> new JsonObject().put("hypervisor", h.getJsonObject(0)))));
+    r.get("/v2.1/os-services").handler(ctx -> api.reply(ctx, 200, c.hosts().services(auth(ctx), mv(ctx), c.controllerHost())
+      .map(s -> new JsonObject().put("services", s))));
+    r.put("/v2.1/os-services/:id").handler(json).handler(ctx -> api.reply(ctx, 200,
+      c.hosts().updateService(auth(ctx), mv(ctx), ctx.pathParam("id"), Json.body(ctx)).map(s -> new JsonObject().put("service", s))));
+
+    r.get("/v2.1/os-quota-sets/:project").handler(ctx -> api.quotaSet(ctx, false, false));
+    r.get("/v2.1/os-quota-sets/:project/detail").handler(ctx -> api.quotaSet(ctx, true, false));
+    r.get("/v2.1/os-quota-sets/:project/defaults").handler(ctx -> api.quotaSet(ctx, false, true));
+    r.put("/v2.1/os-quota-sets/:project").handler(json).handler(api::updateQuotaSet);
+    // host aggregates are not implemented: there are none
+    r.get("/v2.1/os-aggregates").handler(ctx -> {
+      auth(ctx).requireAdmin();
+      ctx.json(new JsonObject().put("aggregates", new JsonArray()));
+    });
+    r.get("/v2.1/os-simple-tenant-usage").handler(ctx -> api.reply(ctx, 200, c.usage().all(auth(ctx), ctx.queryParams())));
+    r.get("/v2.1/os-simple-tenant-usage/:project").handler(ctx -> api.reply(ctx, 200,
+      c.usage().one(auth(ctx), project(auth(ctx), ctx.pathParam("project")), ctx.queryParams())));
+    // anything else under the API is Nova's 404, not the dashboard's page
+    r.route("/v2.1/*").handler(ctx -> ctx.fail(Errors.notFound("The resource could not be found.")));
+    return r;
+  }
+
+  private static AuthContext auth(RoutingContext ctx) {
+    return AuthHandler.of(ctx);
+  }
+
+  private static Microversion mv(RoutingContext ctx) {
+    return ctx.get(MV);
+  }
+
+  // ---- rendering ---------------------------------------------------------------------------
+
+  private void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+    result.onSuccess(body -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode()))
+      .onFailure(ctx::fail);
+  }
+
+  private void empty(RoutingContext ctx, int status, Future<Void> result) {
+    result.onSuccess(v -> ctx.response().setStatusCode(status).end()).onFailure(ctx::fail);
+  }
+
+  private JsonObject versionDoc() {
+    return new JsonObject().put("id", "v2.1").put("status", "CURRENT")
+      .put("version", Microversion.MAX.toString()).put("min_version", Microversion.MIN.toString())
+      .put("updated", "2013-07-23T11:33:21Z")
+      .put("links", new JsonArray().add(new JsonObject().put("rel", "self").put("href", base + "/v2.1/")));
+  }
+
+  private void versions(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("versions", new JsonArray().add(versionDoc())));
+  }
+
+  private void version(RoutingContext ctx) {
+    JsonObject v = versionDoc();
+    v.getJsonArray("links").add(new JsonObject().put("rel", "describedby").put("type", "text/html")
+      .put("href", "https://docs.openstack.org/"));
+    v.put("media-types", new JsonArray().add(new JsonObject().put("base", "application/json")
+      .put("type", "application/vnd.openstack.compute+json;version=2.1")));
+    ctx.json(new JsonObject().put("version", v));
+  }
+
+  private void flavorList(RoutingContext ctx, boolean detail) {
+    reply(ctx, 200, c.flavors().list(auth(ctx), ctx.queryParams()).map(list -> {
+      JsonArray out = new JsonArray();
+      list.forEach(f -> out.add(c.flavors().render((JsonObject) f, mv(ctx), detail)));
+      return new JsonObject().put("flavors", out);
+    }));
+  }
+
+  /** The project a quota or limits request is about: the caller's own, or any for an admin. */
+  private static String project(AuthContext caller, String requested) {
+    if (requested == null || requested.equals(caller.projectId())) {
+      caller.requireProjectScope().requireReader();
+      return caller.projectId();
+    }
+    caller.requireAdmin();
+    return requested;
+  }
+
+  private void limits(RoutingContext ctx) {
+    AuthContext caller = auth(ctx);
+    String project = project(caller, ctx.queryParams().get("tenant_id"));
+    reply(ctx, 200, c.quota().usage(project).map(u -> {
+      JsonObject abs = new JsonObject()
+        .put("maxTotalInstances", limit(u, "instances")).put("maxTotalCores", limit(u, "cores"))
+        .put("maxTotalRAMSize", limit(u, "ram")).put("maxServerMeta", limit(u, "metadata_items"))
+        .put("maxImageMeta", 128).put("maxPersonality", 5).put("maxPersonalitySize", 10240)
+        .put("maxTotalKeypairs", limit(u, "key_pairs")).put("maxServerGroups", limit(u, "server_groups"))
+        .put("maxServerGroupMembers", limit(u, "server_group_members"))
+        .put("totalInstancesUsed", used(u, "instances")).put("totalCoresUsed", used(u, "cores"))
+        .put("totalRAMUsed", used(u, "ram")).put("totalServerGroupsUsed", 0);
+      if (!mv(ctx).atLeast(2, 36)) {
+        abs.put("maxSecurityGroups", -1).put("maxSecurityGroupRules", -1).put("maxTotalFloatingIps", -1)
+          .put("totalSecurityGroupsUsed", 0).put("totalFloatingIpsUsed", 0);
+      }
+      return new JsonObject().put("limits", new JsonObject().put("rate", new JsonArray()).put("absolute", abs));
+    }));
+  }
+
+  private static long limit(JsonObject usage, String key) {
+    JsonObject u = usage.getJsonObject(key);
+    return u == null ? -1 : u.getLong("limit", -1L);
+  }
+
+  private static long used(JsonObject usage, String key) {
+    JsonObject u = usage.getJsonObject(key);
+    return u == null ? 0 : u.getLong("in_use", 0L);
+  }
+
+  private void quotaSet(RoutingContext ctx, boolean detail, boolean defaults) {
+    AuthContext caller = auth(ctx);
+    String project = project(caller, ctx.pathParam("project"));
+    Future<JsonObject> usage = defaults ? Future.succeededFuture(new JsonObject()) : c.quota().usage(project);
+    reply(ctx, 200, usage.map(u -> {
+      JsonObject set = new JsonObject().put("id", project);
+      ComputeQuota.DEFAULTS.forEach((k, dflt) -> {
+        long lim = defaults ? dflt : limit(u, k);
+        set.put(k, detail ? new JsonObject().put("limit", lim).put("in_use", used(u, k)).put("reserved", 0) : (Object) lim);
+      });
+      if (!mv(ctx).atLeast(2, 57)) {
+        for (var e : Map.of("injected_files", 5L, "injected_file_content_bytes", 10240L, "injected_file_path_bytes", 255L).entrySet()) {
+          set.put(e.getKey(), detail ? new JsonObject().put("limit", e.getValue()).put("in_use", 0).put("reserved", 0) : (Object) e.getValue());
+        }
+      }
+      if (!mv(ctx).atLeast(2, 36)) {
+        for (String k : new String[] {"fixed_ips", "floating_ips", "security_groups", "security_group_rules"}) {
+          set.put(k, detail ? new JsonObject().put("limit", -1).put("in_use", 0).put("reserved", 0) : (Object) (-1));
+        }
+      }
+      return new JsonObject().put("quota_set", set);
+    }));
+  }
+
+  private void updateQuotaSet(RoutingContext ctx) {
+    AuthContext caller = auth(ctx);
+    caller.requireAdmin();
+    String project = ctx.pathParam("project");
+    JsonObject set = Json.object(Json.body(ctx), "quota_set");
+    Map<String, Long> limits = new LinkedHashMap<>();
+    for (String key : set.fieldNames()) {
+      if ("force".equals(key)) {
+        continue;
+      }
+      if (!ComputeQuota.DEFAULTS.containsKey(key)) {
+        throw Errors.badRequest("Bad key(s) " + key + " in quota_set");
+      }
+      Object v = set.getValue(key);
+      long n;
+      try {
+        n = v instanceof Number num ? num.longValue() : Long.parseLong(String.valueOf(v));
+      } catch (NumberFormatException e) {
+        throw Errors.badRequest("Invalid input for field/attribute " + key + ": it must be an integer.");
+      }
+      if (n < -1) {
+        throw Errors.badRequest("Invalid input for field/attribute " + key + ": it must be -1 or more.");
+      }
+      limits.put(key, n);
+    }
+    c.quota().setLimits(caller, project, limits).onSuccess(v -> quotaSet(ctx, false, false)).onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,60 @@
+package org.vertstack.compute;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.vertstack.common.http.Errors;
+
+import java.util.UUID;
+
+/** Serves {@link ComputeHosts} on the controller: the hosts table and the power-state sync. */
+final class ComputeHostsImpl implements ComputeHosts {
+
+  private final Pool db;
+  private final Servers servers;
+  private final JsonObject settings;
+
+  ComputeHostsImpl(Pool db, Servers servers, JsonObject settings) {
+    this.db = db;
+    this.servers = servers;
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<JsonObject> register(JsonObject report) {
+    String hostname = report.getString("hostname");
+    if (hostname == null || hostname.isBlank()) {
+      return Future.failedFuture(Errors.badRequest("A host report needs a hostname."));
+    }
+    return db.preparedQuery("""
+        INSERT INTO hosts (id, hostname, hypervisor_type, hypervisor_version, host_ip, vcpus, memory_mb, disk_gb,
+                           cpu_ratio, ram_ratio, disk_ratio, availability_zone, last_heartbeat)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())
+        ON CONFLICT (hostname) DO UPDATE SET hypervisor_type = EXCLUDED.hypervisor_type,
+          hypervisor_version = EXCLUDED.hypervisor_version, host_ip = EXCLUDED.host_ip, vcpus = EXCLUDED.vcpus,
+          memory_mb = EXCLUDED.memory_mb, disk_gb = EXCLUDED.disk_gb, cpu_ratio = EXCLUDED.cpu_ratio,
+          ram_ratio = EXCLUDED.ram_ratio, disk_ratio = EXCLUDED.disk_ratio, last_heartbeat = now()
+        RETURNING id""")
+      .execute(Tuple.from(new Object[] {UUID.randomUUID().toString(), hostname, report.getString("hypervisor_type"),
+        report.getLong("hypervisor_version", 0L), report.getString("host_ip", "127.0.0.1"), report.getInteger("vcpus"),
+        report.getLong("memory_mb"), report.getLong("disk_gb"),
+        settings.getDouble("cpu-allocation-ratio", 4.0), settings.getDouble("ram-allocation-ratio", 1.0),
+        settings.getDouble("disk-allocation-ratio", 1.0), settings.getString("availability-zone", "nova")}))
+      .compose(rows -> {
+        String id = rows.iterator().next().getString("id");
+        return servers.reconcile(id, report.getJsonObject("power_states", new JsonObject()))
+          .map(v -> new JsonObject().put("host_id", id));
+      });
+  }
+
+  @Override
+  public Future<Void> heartbeat(String hostId) {
+    return db.preparedQuery("UPDATE hosts SET last_heartbeat = now() WHERE id = $1").execute(Tuple.of(hostId)).map(rows -> {
+      if (rows.rowCount() == 0) {
+        throw Errors.notFound("Unknown host " + hostId + ".");
+      }
+      return null;
+    });
+  }
+}

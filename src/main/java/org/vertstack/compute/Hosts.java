@@ -1,0 +1,139 @@
+package org.vertstack.compute;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.vertstack.common.auth.AuthContext;
+import org.vertstack.common.http.Errors;
+import org.vertstack.common.http.Json;
+
+/** The admin views of compute nodes: os-hypervisors, os-services, os-availability-zone. */
+final class Hosts {
+
+  private static final String HOSTS = """
+    SELECT h.*, last_heartbeat > now() - make_interval(secs => $1) AS up,
+      (SELECT count(*) FROM instances i WHERE i.host_id = h.id AND NOT i.deleted) AS running_vms
+    FROM hosts h""";
+
+  private final Pool db;
+  private final long downAfterSeconds;
+
+  Hosts(Pool db, long downAfterSeconds) {
+    this.db = db;
+    this.downAfterSeconds = downAfterSeconds;
+  }
+
+  /**
+   * Hypervisors: all, or the one whose id (uuid, or the numeric id of microversions before 2.53)
+   * is {@code id}, or those whose host name contains {@code pattern}.
+   */
+  Future<JsonArray> hypervisors(AuthContext caller, Microversion mv, boolean detail, String id, String pattern) {
+    caller.requireAdmin();
+    return db.preparedQuery(HOSTS + " ORDER BY hostname").execute(Tuple.of(downAfterSeconds)).map(rows -> {
+        JsonArray out = new JsonArray();
+        for (Row r : rows) {
+          String uuid = r.getString("id");
+          if (id != null && !id.equals(uuid) && !id.equals(String.valueOf(Math.abs(uuid.hashCode())))) {
+            continue;
+          }
+          if (pattern != null && !r.getString("hostname").contains(pattern)) {
+            continue;
+          }
+          JsonObject h = new JsonObject()
+            .put("id", mv.atLeast(2, 53) ? r.getString("id") : (Object) Math.abs(r.getString("id").hashCode()))
+            .put("hypervisor_hostname", r.getString("hostname"))
+            .put("state", r.getBoolean("up") && !r.getBoolean("forced_down") ? "up" : "down")
+            .put("status", r.getBoolean("enabled") ? "enabled" : "disabled");
+          if (detail) {
+            long freeRam = r.getLong("memory_mb") - r.getLong("memory_mb_used");
+            long freeDisk = r.getLong("disk_gb") - r.getLong("disk_gb_used");
+            h.put("hypervisor_type", r.getString("hypervisor_type")).put("hypervisor_version", r.getLong("hypervisor_version"))
+              .put("host_ip", r.getString("host_ip"))
+              .put("service", new JsonObject().put("host", r.getString("hostname"))
+                .put("id", mv.atLeast(2, 53) ? r.getString("id") : (Object) Math.abs(r.getString("id").hashCode()))
+                .put("disabled_reason", r.getString("disabled_reason")))
+              .put("vcpus", r.getInteger("vcpus")).put("vcpus_used", r.getInteger("vcpus_used"))
+              .put("memory_mb", r.getLong("memory_mb")).put("memory_mb_used", r.getLong("memory_mb_used"))
+              .put("free_ram_mb", freeRam).put("local_gb", r.getLong("disk_gb")).put("local_gb_used", r.getLong("disk_gb_used"))
+              .put("free_disk_gb", freeDisk).put("disk_available_least", freeDisk)
+              .put("current_workload", 0).put("running_vms", r.getLong("running_vms"))
+              .put("cpu_info", new JsonObject().put("model", r.getString("hypervisor_type")).encode());
+          }
+          out.add(h);
+        }
+        if ((id != null || pattern != null) && out.isEmpty()) {
+          throw Errors.notFound(id != null ? "Hypervisor with ID " + id + " could not be found."
+            : "No hypervisor matching '" + pattern + "' could be found.");
+        }
+        return out;
+      });
+  }
+
+  /** nova-compute per host, plus the controller's scheduler and conductor (this node). */
+  Future<JsonArray> services(AuthContext caller, Microversion mv, String controllerHost) {
+    caller.requireAdmin();
+    return db.preparedQuery(HOSTS + " ORDER BY hostname").execute(Tuple.of(downAfterSeconds)).map(rows -> {
+      JsonArray out = new JsonArray();
+      int n = 1;
+      for (String binary : new String[] {"nova-scheduler", "nova-conductor"}) {
+        out.add(service(mv, "controller-" + binary, n++, binary, controllerHost, "internal", true, true, null, Servers.time(java.time.OffsetDateTime.now()), false));
+      }
+      for (Row r : rows) {
+        out.add(service(mv, r.getString("id"), n++, "nova-compute", r.getString("hostname"), r.getString("availability_zone"),
+          r.getBoolean("enabled"), r.getBoolean("up") && !r.getBoolean("forced_down"), r.getString("disabled_reason"),
+          Servers.time(r.getOffsetDateTime("last_heartbeat")), r.getBoolean("forced_down")));
+      }
+      return out;
+    });
+  }
+
+  private static JsonObject service(Microversion mv, String uuid, int n, String binary, String host, String zone, boolean enabled,
+                                    boolean up, String reason, String updated, boolean forced) {
+    JsonObject s = new JsonObject().put("id", mv.atLeast(2, 53) ? uuid : (Object) n).put("binary", binary).put("host", host)
+      .put("zone", zone).put("status", enabled ? "enabled" : "disabled").put("state", up ? "up" : "down")
+      .put("updated_at", updated).put("disabled_reason", reason);
+    if (mv.atLeast(2, 11)) {
+      s.put("forced_down", forced);
+    }
+    return s;
+  }
+
+  /** PUT os-services/{id} (2.53+): {"status": "enabled"|"disabled", "disabled_reason", "forced_down"}. */
+  Future<JsonObject> updateService(AuthContext caller, Microversion mv, String id, JsonObject body) {
+    caller.requireAdmin();
+    String status = Json.optString(body, "status");
+    if (status != null && !status.equals("enabled") && !status.equals("disabled")) {
+      throw Errors.badRequest("'status' must be enabled or disabled.");
+    }
+    Boolean forced = Json.optBoolean(body, "forced_down");
+    String reason = Json.optString(body, "disabled_reason");
+    return db.preparedQuery("UPDATE hosts SET enabled = coalesce($2, enabled), forced_down = coalesce($3, forced_down), "
+        + "disabled_reason = CASE WHEN $2 IS TRUE THEN NULL ELSE coalesce($4, disabled_reason) END WHERE id = $1 RETURNING id")
+      .execute(Tuple.of(id, status == null ? null : status.equals("enabled"), forced, reason))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          throw Errors.notFound("Service " + id + " not found.");
+        }
+        return services(caller, mv, "").map(all -> all.stream().map(o -> (JsonObject) o)
+          .filter(s -> id.equals(String.valueOf(s.getValue("id")))).findFirst().orElse(new JsonObject()));
+      });
+  }
+
+  Future<JsonArray> zones(AuthContext caller, boolean detail) {
+    caller.requireReader();
+    return db.preparedQuery("SELECT availability_zone, bool_or(enabled AND last_heartbeat > now() - make_interval(secs => $1)) AS up "
+        + "FROM hosts GROUP BY availability_zone ORDER BY 1").execute(Tuple.of(downAfterSeconds)).map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> out.add(new JsonObject().put("zoneName", r.getString("availability_zone"))
+            .put("zoneState", new JsonObject().put("available", r.getBoolean("up"))).put("hosts", (Object) null)));
+          if (detail && caller.isAdmin()) {
+            out.add(new JsonObject().put("zoneName", "internal").put("zoneState", new JsonObject().put("available", true))
+              .put("hosts", (Object) null));
+          }
+          return out;
+        });
+  }
+}

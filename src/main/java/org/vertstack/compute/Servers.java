@@ -1,0 +1,875 @@
+package org.vertstack.compute;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.serviceproxy.ServiceException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vertstack.common.auth.AuthContext;
+import org.vertstack.common.events.ResourceEvents;
+import org.vertstack.common.http.Errors;
+import org.vertstack.common.http.Json;
+import org.vertstack.image.ImageCatalog;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Servers: the API's requests become rows and state transitions here; the build path
+ * (schedule, claim, agent build, retry elsewhere, ERROR with a fault) runs after the 202.
+ * Every transition is one conditional UPDATE (so two requests never both start an operation on
+ * one instance) followed by a resource event {@code compute.server}.
+ */
+final class Servers {
+
+  static final String RESOURCE = "compute.server";
+  private static final Logger LOG = LoggerFactory.getLogger(Servers.class);
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
+
+  private final Vertx vertx;
+  private final Pool db;
+  private final Flavors flavors;
+  private final Keypairs keypairs;
+  private final ComputeQuota quota;
+  private final Scheduler scheduler;
+  private final ImageCatalog images;
+  private final int maxAttempts;
+  final ServerView view;
+
+  Servers(Vertx vertx, Pool db, Flavors flavors, Keypairs keypairs, ComputeQuota quota, Scheduler scheduler,
+          String publicUrl, int maxAttempts) {
+    this.vertx = vertx;
+    this.db = db;
+    this.flavors = flavors;
+    this.keypairs = keypairs;
+    this.quota = quota;
+    this.scheduler = scheduler;
+    this.images = ImageCatalog.createProxy(vertx);
+    this.maxAttempts = maxAttempts;
+    this.view = new ServerView(publicUrl);
+  }
+
+  static String time(OffsetDateTime t) {
+    return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(TIME);
+  }
+
+  // ---- create --------------------------------------------------------------------------------
+
+  /** A validated create request. */
+  private record Request(String name, String imageRef, String flavorRef, String keyName, String userData,
+                         JsonObject metadata, String zone, int minCount, int maxCount, boolean returnReservation,
+                         String description) {
+  }
+
+  Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv) {
+    caller.requireProjectScope().requireMember();
+    JsonObject s = Json.object(body, "server");
+    Request req = parse(s, mv);
+    return validateNetworks(caller, s.getValue("networks"), mv)
+      .compose(v -> validateBlockDevices(caller, s))
+      .compose(v -> resolveFlavor(req.flavorRef()))
+      .compose(flavor -> resolveImage(caller, req.imageRef(), flavor).compose(image -> resolveKey(caller, req.keyName())
+        .compose(key -> checkZone(req.zone()))
+        .compose(zone -> reserveQuota(caller.projectId(), flavor, req.minCount(), req.maxCount())
+          .compose(count -> insert(caller, req, flavor, image, zone, count)))));
+  }
+
+  private Request parse(JsonObject s, Microversion mv) {
+    String name = Json.string(s, "name");
+    if (name.isBlank()) {
+      throw Errors.badRequest("Invalid input for field/attribute name: it must not be blank.");
+    }
+    Object image = s.getValue("imageRef");
+    if (image != null && !(image instanceof String)) {
+      throw Errors.badRequest("Invalid input for field/attribute imageRef: it must be a string.");
+    }
+    String imageRef = (String) image;
+    if (imageRef == null || imageRef.isBlank()) {
+      throw Errors.badRequest("Booting from a volume needs a volume service; 'imageRef' is required.");
+    }
+    imageRef = imageRef.substring(imageRef.lastIndexOf('/') + 1);
+    Object flavor = s.getValue("flavorRef");
+    if (flavor == null) {
+      throw Errors.badRequest("'flavorRef' is a required property.");
+    }
+    if (!(flavor instanceof String) && !(flavor instanceof Number)) {
+      throw Errors.badRequest("Invalid input for field/attribute flavorRef: it must be a string or an integer.");
+    }
+    String flavorRef = String.valueOf(flavor);
+    flavorRef = flavorRef.substring(flavorRef.lastIndexOf('/') + 1);
+    String userData = Json.optString(s, "user_data", 65535);
+    if (userData != null) {
+      try {
+        Base64.getDecoder().decode(userData.replaceAll("\\s", ""));
+      } catch (IllegalArgumentException e) {
+        throw Errors.badRequest("Invalid input for field/attribute user_data: it is not valid base64.");
+      }
+    }
+    JsonObject metadata = Json.optObject(s, "metadata");
+    if (metadata == null) {
+      metadata = new JsonObject();
+    }
+    checkMetadata(metadata);
+    int min = count(s, "min_count");
+    int max = count(s, "max_count");
+    if (!s.containsKey("max_count")) {
+      max = Math.max(min, 1);
+    }
+    if (min > max) {
+      throw Errors.badRequest("min_count must be <= max_count.");
+    }
+    String description = mv.atLeast(2, 19) ? Json.optString(s, "description", 255) : null;
+    Boolean rr = s.getValue("return_reservation_id") instanceof Boolean b ? b : null;
+    return new Request(name.trim(), imageRef, flavorRef, Json.optString(s, "key_name"), userData, metadata,
+      Json.optString(s, "availability_zone"), min, max, Boolean.TRUE.equals(rr), description);
+  }
+
+  static void checkMetadata(JsonObject metadata) {
+    if (metadata.size() > ComputeQuota.DEFAULTS.get("metadata_items")) {
+      throw Errors.forbidden("Quota exceeded for metadata_items: at most 128 metadata items.");
+    }
+    metadata.forEach(e -> {
+      if (e.getKey().isEmpty() || e.getKey().length() > 255 || !(e.getValue() instanceof String v) || v.length() > 255) {
+        throw Errors.badRequest("Invalid input for field/attribute metadata: keys and values must be strings of 1-255 characters.");
+      }
+    });
+  }
+
+  private static int count(JsonObject s, String key) {
+    Object v = s.getValue(key);
+    if (v == null) {
+      return 1;
+    }
+    long n;
+    if (v instanceof String str && str.matches("\\d{1,9}")) {
+      n = Long.parseLong(str);
+    } else if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
+      n = num.longValue();
+    } else {
+      throw Errors.badRequest("Invalid input for field/attribute " + key + ": it must be an integer.");
+    }
+    if (n < 1 || n > 1000) {
+      throw Errors.badRequest("Invalid input for field/attribute " + key + ": " + n + " is out of range 1-1000.");
+    }
+    return (int) n;
+  }
+
+  /** "none" boots without network; anything else needs a network service, which does not run yet. */
+  private Future<Void> validateNetworks(AuthContext caller, Object networks, Microversion mv) {
+    if (networks == null) {
+      if (mv.atLeast(2, 37)) {
+        throw Errors.badRequest("'networks' is a required property.");
+      }
+      return Future.succeededFuture(); // before 2.37: Nova's default, which without a network service is none
+    }
+    if ("none".equals(networks)) {
+      return Future.succeededFuture();
+    }
+    JsonArray requested;
+    if ("auto".equals(networks)) {
+      requested = new JsonArray().add("auto");
+    } else if (networks instanceof JsonArray a) {
+      if (a.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      requested = a;
+    } else {
+      throw Errors.badRequest("Invalid input for field/attribute networks: it must be 'auto', 'none' or a list.");
+    }
+    return PortBinding.createProxy(vertx).validate(caller, requested).recover(err -> noService(err,
+      "Networks were requested but no network service runs in this cloud: boot with networks 'none'."));
+  }
+
+  private Future<Void> validateBlockDevices(AuthContext caller, JsonObject s) {
+    JsonArray bdm = Json.optArray(s, "block_device_mapping_v2");
+    if (bdm == null || bdm.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    for (Object o : bdm) {
+      if (!(o instanceof JsonObject m)) {
+        throw Errors.badRequest("Invalid input for field/attribute block_device_mapping_v2: items must be objects.");
+      }
+      boolean localImage = "image".equals(m.getString("source_type")) && "local".equals(m.getString("destination_type", "local"));
+      if (!localImage) {
+        return BlockDevices.createProxy(vertx).validate(caller, bdm).recover(err -> noService(err,
+          "Volumes were requested but no block storage service runs in this cloud."));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  private static Future<Void> noService(Throwable err, String message) {
+    if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+      return Future.failedFuture(Errors.badRequest(message));
+    }
+    return Future.failedFuture(err);
+  }
+
+  private Future<JsonObject> resolveFlavor(String ref) {
+    return flavors.get(ref).recover(err -> Future.failedFuture(Errors.badRequest("Flavor " + ref + " could not be found.")));
+  }
+
+  private Future<JsonObject> resolveImage(AuthContext caller, String ref, JsonObject flavor) {
+    return images.getImage(caller, ref).recover(err -> {
+      if (err instanceof ServiceException se && se.failureCode() == 404 || err instanceof ReplyException re && re.failureCode() == 404) {
+        return Future.failedFuture(Errors.badRequest("Image " + ref + " could not be found."));
+      }
+      if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+        return Future.failedFuture(Errors.badRequest("No image service runs in this cloud: image " + ref + " cannot be used."));
+      }
+      return Future.failedFuture(err);
+    }).map(image -> {
+      if (!"active".equals(image.getString("status"))) {
+        throw Errors.badRequest("Image " + ref + " is not active.");
+      }
+      long size = image.getLong("virtual_size") != null ? image.getLong("virtual_size") : image.getLong("size", 0L);
+      int disk = flavor.getInteger("disk");
+      if (disk > 0 && size > ((long) disk << 30)) {
+        throw Errors.badRequest("Flavor's disk is too small for requested image. Flavor disk is " + ((long) disk << 30)
+          + " bytes, image is " + size + " bytes.");
+      }
+      if (image.getInteger("min_ram", 0) > flavor.getInteger("ram")) {
+        throw Errors.badRequest("Flavor's memory is too small for requested image.");
+      }
+      if (disk > 0 && image.getInteger("min_disk", 0) > disk) {
+        throw Errors.badRequest("Flavor's disk is too small for requested image.");
+      }
+      return image;
+    });
+  }
+
+  private Future<String> resolveKey(AuthContext caller, String keyName) {
+    if (keyName == null) {
+      return Future.succeededFuture(null);
+    }
+    return keypairs.find(caller.userId(), keyName).map(r -> r.getString("public_key"))
+      .recover(err -> Future.failedFuture(Errors.badRequest("Invalid key_name provided.")));
+  }
+
+  private Future<String> checkZone(String zone) {
+    if (zone == null || zone.isBlank()) {
+      return Future.succeededFuture(null);
+    }
+    String az = zone.split(":")[0];
+    return db.preparedQuery("SELECT 1 FROM hosts WHERE availability_zone = $1 LIMIT 1").execute(Tuple.of(az)).map(rows -> {
+      if (rows.size() == 0) {
+        throw Errors.badRequest("The requested availability zone is not available.");
+      }
+      return az;
+    });
+  }
+
+  private static Map<String, Long> amounts(JsonObject flavor, int count) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("instances", (long) count);
+    m.put("cores", (long) count * flavor.getInteger("vcpus"));
+    m.put("ram", (long) count * flavor.getInteger("ram"));
+    return m;
+  }
+
+  /** Reserves max_count instances' worth, else min_count's; answers how many were reserved. */
+  private Future<Integer> reserveQuota(String project, JsonObject flavor, int min, int max) {
+    return quota.reserve(project, amounts(flavor, max)).map(max).recover(err -> min < max
+      ? quota.reserve(project, amounts(flavor, min)).map(min) : Future.failedFuture(err));
+  }
+
+  private Future<JsonObject> insert(AuthContext caller, Request req, JsonObject flavor, JsonObject image, String zone, int count) {
+    String reservation = "r-" + UUID.randomUUID().toString().substring(0, 8);
+    return resolveKeyData(caller, req.keyName()).compose(keyData -> {
+      List<Tuple> rows = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String name = count > 1 ? req.name() + "-" + (i + 1) : req.name();
+        rows.add(Tuple.from(new Object[] {UUID.randomUUID().toString(), caller.projectId(), caller.userId(), name,
+          req.description(), image.getString("id"), flavor, req.keyName(), keyData, req.userData(), req.metadata(), zone,
+          reservation, i}));
+      }
+      return db.preparedQuery("""
+          INSERT INTO instances (id, project_id, user_id, name, description, image_ref, flavor, key_name, key_data, user_data,
+                                 metadata, requested_az, reservation_id, launch_index, vm_state, task_state)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'building', 'scheduling') RETURNING *""")
+        .executeBatch(rows);
+    }).recover(err -> quota.release(caller.projectId(), amounts(flavor, count)).compose(v -> Future.failedFuture(err)))
+      .map(result -> {
+        List<JsonObject> created = new ArrayList<>();
+        for (RowSet<Row> rs = result; rs != null; rs = rs.next()) {
+          rs.forEach(r -> created.add(ServerView.row(r)));
+        }
+        for (JsonObject inst : created) {
+          publish(inst, "created");
+          recordAction(inst, "create", caller);
+          build(inst, image, new ArrayList<>());
+        }
+        if (req.returnReservation()) {
+          return new JsonObject().put("reservation_id", reservation);
+        }
+        JsonObject first = created.get(0);
+        return new JsonObject().put("server", new JsonObject().put("id", first.getString("id"))
+          .put("links", view.links(first.getString("id"))).put("OS-DCF:diskConfig", "MANUAL")
+          .put("adminPass", UUID.randomUUID().toString().replace("-", "").substring(0, 12)));
+      });
+  }
+
+  private Future<String> resolveKeyData(AuthContext caller, String keyName) {
+    return keyName == null ? Future.succeededFuture(null) : resolveKey(caller, keyName);
+  }
+
+  // ---- the build path ---------------------------------------------------------------------
+
+  private void build(JsonObject inst, JsonObject image, List<String> triedHosts) {
+    String id = inst.getString("id");
+    JsonObject flavor = inst.getJsonObject("flavor");
+    scheduler.schedule(id, flavor, inst.getString("requested_az"), triedHosts).onComplete(claimed -> {
+      if (claimed.failed()) {
+        if (!(claimed.cause() instanceof Scheduler.InstanceGone)) {
+          fail(id, "Scheduling failed: " + claimed.cause().getMessage());
+        }
+        return;
+      }
+      Scheduler.Claim claim = claimed.result();
+      if (claim == null) {
+        fail(id, triedHosts.isEmpty() ? "No valid host was found. There are not enough hosts available."
+          : "No valid host was found. Exceeded max scheduling attempts " + triedHosts.size() + " for instance " + id + ".");
+        return;
+      }
+      triedHosts.add(claim.hostId());
+      reload(id).onSuccess(this::publishState);
+      JsonObject request = new JsonObject().put("instance_id", id).put("name", inst.getString("name"))
+        .put("vcpus", flavor.getInteger("vcpus")).put("memory_mb", (long) flavor.getInteger("ram"))
+        .put("disk_gb", (long) flavor.getInteger("disk")).put("image_id", image.getString("id"))
+        .put("disk_format", image.getString("disk_format")).put("image_size", image.getLong("size"));
+      ComputeAgent.createProxy(vertx, claim.hostname()).build(request).onComplete(built -> {
+        if (built.succeeded()) {
+          db.preparedQuery("""
+              UPDATE instances SET vm_state = 'active', task_state = NULL, power_state = $2, launched_at = now(),
+                availability_zone = (SELECT availability_zone FROM hosts WHERE id = host_id), updated_at = now()
+              WHERE id = $1 AND NOT deleted AND vm_state = 'building' AND task_state = 'spawning' RETURNING *""")
+            .execute(Tuple.of(id, built.result().getInteger("power_state")))
+            .onSuccess(rows -> {
+              if (rows.size() == 0) {
+                // deleted while it was being built: the domain must go too
+                ComputeAgent.createProxy(vertx, claim.hostname()).destroy(id);
+              } else {
+                publishState(ServerView.row(rows.iterator().next()));
+                finishAction(id, "create", null);
+              }
+            })
+            .onFailure(err -> LOG.error("saving the build of {}", id, err));
+          return;
+        }
+        String reason = built.cause().getMessage();
+        LOG.warn("build of {} on {} failed: {}", id, claim.hostname(), reason);
+        ComputeAgent.createProxy(vertx, claim.hostname()).destroy(id); // whatever was half made
+        db.withTransaction(tx -> Scheduler.release(tx, id)
+            .compose(v -> tx.preparedQuery("UPDATE instances SET host_id = NULL, host = NULL, attempts = attempts + 1, "
+              + "task_state = 'scheduling', updated_at = now() WHERE id = $1 AND NOT deleted AND vm_state = 'building' RETURNING *")
+              .execute(Tuple.of(id))))
+          .onSuccess(rows -> {
+            if (rows.size() == 0) {
+              return;
+            }
+            JsonObject again = ServerView.row(rows.iterator().next());
+            if (again.getInteger("attempts") >= maxAttempts) {
+              fail(id, "Build of instance " + id + " failed after " + maxAttempts + " attempts; last error: " + reason);
+            } else {
+              publishState(again);
+              build(again, image, triedHosts);
+            }
+          });
+      });
+    });
+  }
+
+  /** Ends a build in ERROR with a fault; the allocation is given back (nothing runs). */
+  private void fail(String id, String message) {
+    JsonObject fault = new JsonObject().put("code", 500).put("message", message).put("created", time(OffsetDateTime.now()));
+    db.withTransaction(tx -> Scheduler.release(tx, id).compose(v -> tx.preparedQuery(
+        "UPDATE instances SET vm_state = 'error', task_state = NULL, fault = $2, updated_at = now() "
+          + "WHERE id = $1 AND NOT deleted RETURNING *").execute(Tuple.of(id, fault))))
+      .onSuccess(rows -> rows.forEach(r -> publishState(ServerView.row(r))))
+      .onSuccess(v -> finishAction(id, "create", message))
+      .onFailure(err -> LOG.error("marking {} as failed", id, err));
+  }
+
+  // ---- read -----------------------------------------------------------------------------
+
+  Future<JsonObject> load(AuthContext caller, String id) {
+    caller.requireReader();
+    return reload(id).map(inst -> {
+      if (inst == null || inst.getBoolean("deleted") || !caller.mayRead(inst.getString("project_id"))) {
+        throw Errors.notFound("Instance " + id + " could not be found.");
+      }
+      return inst;
+    });
+  }
+
+  private Future<JsonObject> reload(String id) {
+    return db.preparedQuery("SELECT * FROM instances WHERE id = $1").execute(Tuple.of(id))
+      .map(rows -> rows.size() == 0 ? null : ServerView.row(rows.iterator().next()));
+  }
+
+  Future<JsonObject> get(AuthContext caller, String id, Microversion mv) {
+    return load(caller, id).compose(inst -> hostStatus(inst)).map(inst -> new JsonObject().put("server", view.render(inst, mv, caller, true)));
+  }
+
+  private Future<JsonObject> hostStatus(JsonObject inst) {
+    if (inst.getString("host_id") == null) {
+      return Future.succeededFuture(inst);
+    }
+    return db.preparedQuery("SELECT enabled, forced_down, last_heartbeat > now() - interval '60 seconds' AS up FROM hosts WHERE id = $1")
+      .execute(Tuple.of(inst.getString("host_id"))).map(rows -> {
+        if (rows.size() == 1) {
+          Row r = rows.iterator().next();
+          inst.put("host_status", !r.getBoolean("up") || r.getBoolean("forced_down") ? "DOWN"
+            : r.getBoolean("enabled") ? "UP" : "MAINTENANCE");
+        }
+        return inst;
+      });
+  }
+
+  Future<JsonObject> list(AuthContext caller, MultiMap q, Microversion mv, boolean detail) {
+    caller.requireReader();
+    List<String> where = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    boolean allTenants = q.contains("all_tenants") && !"0".equals(q.get("all_tenants")) && !"false".equalsIgnoreCase(q.get("all_tenants"));
+    if (allTenants && !caller.isAdmin()) {
+      throw Errors.forbidden("Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.");
+    }
+    String project = q.get("project_id") != null ? q.get("project_id") : q.get("tenant_id");
+    if (!allTenants || project != null) {
+      if (project != null && !project.equals(caller.projectId()) && !caller.isAdmin()) {
+        throw Errors.forbidden("Policy doesn't allow listing another project's servers.");
+      }
+      caller.requireProjectScope();
+      args.add(project != null && allTenants ? project : (project != null && caller.isAdmin() ? project : caller.projectId()));
+      where.add("project_id = $" + args.size());
+    }
+    String changesSince = q.get("changes-since");
+    if (changesSince != null) {
+      args.add(parseTime(changesSince, "changes-since"));
+      where.add("updated_at >= $" + args.size());
+    } else if (!(caller.isAdmin() && "true".equalsIgnoreCase(q.get("deleted")))) {
+      where.add("NOT deleted");
+    }
+    if (q.get("name") != null) {
+      args.add(q.get("name"));
+      where.add("name ~ $" + args.size());
+    }
+    if (q.get("status") != null) {
+      Set<String> states = InstanceStates.vmStatesOf(q.get("status"));
+      if (states == null) {
+        return Future.succeededFuture(new JsonObject().put("servers", new JsonArray()));
+      }
+      args.add(states.toArray(String[]::new));
+      where.add("vm_state = ANY($" + args.size() + ")");
+    }
+    if (q.get("image") != null) {
+      String image = q.get("image");
+      args.add(image.substring(image.lastIndexOf('/') + 1));
+      where.add("image_ref = $" + args.size());
+    }
+    if (q.get("flavor") != null) {
+      String flavor = q.get("flavor");
+      args.add(flavor.substring(flavor.lastIndexOf('/') + 1));
+      where.add("flavor->>'id' = $" + args.size());
+    }
+    if (q.get("host") != null && caller.isAdmin()) {
+      args.add(q.get("host"));
+      where.add("host = $" + args.size());
+    }
+    if (q.get("reservation_id") != null) {
+      args.add(q.get("reservation_id"));
+      where.add("reservation_id = $" + args.size());
+    }
+    int limit = 1000;
+    if (q.get("limit") != null) {
+      try {
+        limit = Integer.parseInt(q.get("limit"));
+      } catch (NumberFormatException e) {
+        throw Errors.badRequest("limit must be an integer.");
+      }
+      if (limit < 0) {
+        throw Errors.badRequest("limit must be >= 0.");
+      }
+      limit = Math.min(limit, 1000);
+    }
+    int pageSize = limit;
+    String marker = q.get("marker");
+    Future<Void> markerClause = Future.succeededFuture();
+    if (marker != null) {
+      markerClause = db.preparedQuery("SELECT created_at, id FROM instances WHERE id = $1").execute(Tuple.of(marker)).map(rows -> {
+        if (rows.size() == 0) {
+          throw Errors.badRequest("marker [" + marker + "] not found");
+        }
+        Row r = rows.iterator().next();
+        args.add(r.getOffsetDateTime("created_at"));
+        args.add(marker);
+        where.add("(created_at, id) < ($" + (args.size() - 1) + ", $" + args.size() + ")");
+        return null;
+      });
+    }
+    return markerClause.compose(v -> {
+      args.add(pageSize);
+      String sql = "SELECT * FROM instances" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        + " ORDER BY created_at DESC, id DESC LIMIT $" + args.size();
+      return db.preparedQuery(sql).execute(Tuple.from(args));
+    }).recover(err -> err instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("2201")
+        ? Future.failedFuture(Errors.badRequest("Invalid regular expression in the name filter."))
+        : Future.failedFuture(err))
+      .map(rows -> {
+        JsonArray servers = new JsonArray();
+        String last = null;
+        for (Row r : rows) {
+          JsonObject inst = ServerView.row(r);
+          servers.add(detail ? view.render(inst, mv, caller, false) : view.brief(inst));
+          last = inst.getString("id");
+        }
+        JsonObject out = new JsonObject().put("servers", servers);
+        if (pageSize > 0 && servers.size() == pageSize) {
+          out.put("servers_links", new JsonArray().add(new JsonObject().put("rel", "next")
+            .put("href", view.base() + "/v2.1/servers" + (detail ? "/detail" : "") + "?limit=" + pageSize + "&marker=" + last)));
+        }
+        return out;
+      });
+  }
+
+  private static OffsetDateTime parseTime(String raw, String what) {
+    try {
+      return OffsetDateTime.parse(raw);
+    } catch (RuntimeException e) {
+      try {
+        return java.time.LocalDateTime.parse(raw).atOffset(ZoneOffset.UTC);
+      } catch (RuntimeException e2) {
+        throw Errors.badRequest("Invalid " + what + " value '" + raw + "'.");
+      }
+    }
+  }
+
+  // ---- update and delete ---------------------------------------------------------------------
+
+  Future<JsonObject> update(AuthContext caller, String id, JsonObject body, Microversion mv) {
+    JsonObject s = Json.object(body, "server");
+    String name = Json.optString(s, "name");
+    if (name != null && name.isBlank()) {
+      throw Errors.badRequest("Invalid input for field/attribute name: it must not be blank.");
+    }
+    String description = mv.atLeast(2, 19) ? Json.optString(s, "description", 255) : null;
+    boolean setDescription = mv.atLeast(2, 19) && s.containsKey("description");
+    return load(caller, id).compose(inst -> {
+      requireWriter(caller, inst);
+      return db.preparedQuery("UPDATE instances SET name = coalesce($2, name), description = CASE WHEN $3 THEN $4 ELSE description END, "
+          + "updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *")
+        .execute(Tuple.of(id, name == null ? null : name.trim(), setDescription, description));
+    }).map(rows -> {
+      JsonObject inst = ServerView.row(rows.iterator().next());
+      publish(inst, "updated");
+      return new JsonObject().put("server", view.render(inst, mv, caller, true));
+    });
+  }
+
+  private static void requireWriter(AuthContext caller, JsonObject inst) {
+    if (!caller.mayWrite(inst.getString("project_id"))) {
+      throw Errors.forbidden("You are not authorized to change this server: a member role is required.");
+    }
+  }
+
+  private static void requireUnlocked(AuthContext caller, JsonObject inst) {
+    if (inst.getBoolean("locked") && !caller.isAdmin()) {
+      throw Errors.conflict("Instance " + inst.getString("id") + " is locked");
+    }
+  }
+
+  Future<Void> delete(AuthContext caller, String id, boolean force) {
+    return load(caller, id).compose(inst -> {
+      requireWriter(caller, inst);
+      requireUnlocked(caller, inst);
+      if (force && !caller.isAdmin()) {
+        throw Errors.forbidden("Policy doesn't allow os_compute_api:os-deferred-delete:force to be performed.");
+      }
+      return db.preparedQuery("UPDATE instances SET task_state = 'deleting', updated_at = now() "
+          + "WHERE id = $1 AND NOT deleted AND coalesce(task_state, '') <> 'deleting' RETURNING *").execute(Tuple.of(id));
+    }).map(rows -> {
+      if (rows.size() == 1) {
+        JsonObject inst = ServerView.row(rows.iterator().next());
+        publishState(inst);
+        recordAction(inst, "delete", caller);
+        String host = inst.getString("host");
+        Future<Void> destroyed = host == null ? Future.succeededFuture()
+          : ComputeAgent.createProxy(vertx, host).destroy(id).recover(err -> {
+            LOG.warn("destroying {} on {}: {} (the record is deleted anyway)", id, host, err.getMessage());
+            return Future.succeededFuture();
+          });
+        destroyed.compose(v -> finishDelete(inst)).onFailure(err -> LOG.error("deleting {}", id, err));
+      }
+      return null;
+    });
+  }
+
+  private Future<Void> finishDelete(JsonObject inst) {
+    String id = inst.getString("id");
+    return db.withTransaction(tx -> Scheduler.release(tx, id).compose(v -> tx.preparedQuery(
+        "UPDATE instances SET deleted = true, vm_state = 'deleted', task_state = NULL, power_state = 0, terminated_at = now(), "
+          + "updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *").execute(Tuple.of(id))))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture();
+        }
+        JsonObject gone = ServerView.row(rows.iterator().next());
+        publish(gone, "deleted");
+        finishAction(id, "delete", null);
+        return quota.release(gone.getString("project_id"), amounts(gone.getJsonObject("flavor"), 1));
+      });
+  }
+
+  // ---- actions ------------------------------------------------------------------------------
+
+  Future<JsonObject> action(AuthContext caller, String id, JsonObject body, Microversion mv) {
+    if (body.size() != 1) {
+      throw Errors.badRequest("An action body names exactly one action.");
+    }
+    String name = body.fieldNames().iterator().next();
+    Object arg = body.getValue(name);
+    return switch (name) {
+      case "os-stop", "os-start", "pause", "unpause", "suspend", "resume" -> transition(caller, id, name).map(v -> null);
+      case "reboot" -> {
+        JsonObject r = arg instanceof JsonObject o ? o : null;
+        String type = r == null ? null : Json.optString(r, "type");
+        if (type == null || !Set.of("SOFT", "HARD").contains(type.toUpperCase())) {
+          throw Errors.badRequest("Invalid input for field/attribute type: it must be SOFT or HARD.");
+        }
+        yield transition(caller, id, "reboot-" + type.toLowerCase()).map(v -> null);
+      }
+      case "lock" -> lock(caller, id, arg, true, mv).map(v -> null);
+      case "unlock" -> lock(caller, id, arg, false, mv).map(v -> null);
+      case "os-getConsoleOutput" -> consoleOutput(caller, id, arg);
+      case "forceDelete" -> delete(caller, id, true).map(v -> null);
+      default -> throw Errors.badRequest("The action " + name + " is not supported by this cloud (yet).");
+    };
+  }
+
+  private Future<Void> transition(AuthContext caller, String id, String key) {
+    InstanceStates.Action a = InstanceStates.ACTIONS.get(key);
+    return load(caller, id).compose(inst -> {
+      requireWriter(caller, inst);
+      requireUnlocked(caller, inst);
+      // a hard reboot may interrupt a soft one, as in Nova
+      String taskClause = "reboot-hard".equals(key) ? "coalesce(task_state, 'rebooting') = 'rebooting'" : "task_state IS NULL";
+      return db.preparedQuery("UPDATE instances SET task_state = $3, updated_at = now() WHERE id = $1 AND NOT deleted "
+          + "AND vm_state = ANY($2) AND host IS NOT NULL AND " + taskClause + " RETURNING *")
+        .execute(Tuple.of(id, a.from().toArray(String[]::new), a.task()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            String state = inst.getString("task_state") != null ? "task_state " + inst.getString("task_state")
+              : "vm_state " + inst.getString("vm_state");
+            throw Errors.conflict("Cannot '" + a.name() + "' instance " + id + " while it is in " + state);
+          }
+          return ServerView.row(rows.iterator().next());
+        });
+    }).map(inst -> {
+      publishState(inst);
+      recordAction(inst, a.name(), caller);
+      ComputeAgent.createProxy(vertx, inst.getString("host")).act(id, a.agentOp()).onComplete(done -> {
+        String vmState = done.succeeded() ? a.to() : inst.getString("vm_state");
+        Integer power = done.succeeded() ? done.result().getInteger("power_state") : null;
+        db.preparedQuery("UPDATE instances SET vm_state = $2, task_state = NULL, power_state = coalesce($3, power_state), "
+            + "updated_at = now() WHERE id = $1 AND NOT deleted AND task_state = $4 RETURNING *")
+          .execute(Tuple.of(id, vmState, power, a.task()))
+          .onSuccess(rows -> rows.forEach(r -> publishState(ServerView.row(r))));
+        finishAction(id, a.name(), done.succeeded() ? null : done.cause().getMessage());
+      });
+      return null;
+    });
+  }
+
+  private Future<Void> lock(AuthContext caller, String id, Object arg, boolean lock, Microversion mv) {
+    String reason = lock && mv.atLeast(2, 73) && arg instanceof JsonObject o ? Json.optString(o, "locked_reason") : null;
+    return load(caller, id).compose(inst -> {
+      requireWriter(caller, inst);
+      if (!lock && inst.getBoolean("locked") && "admin".equals(inst.getString("locked_by")) && !caller.isAdmin()) {
+        throw Errors.forbidden("The server was locked by an administrator and only an administrator can unlock it.");
+      }
+      String by = caller.isAdmin() && !inst.getString("project_id").equals(caller.projectId()) ? "admin" : "owner";
+      return db.preparedQuery("UPDATE instances SET locked = $2, locked_by = $3, locked_reason = $4, updated_at = now() "
+          + "WHERE id = $1 AND NOT deleted RETURNING *")
+        .execute(Tuple.of(id, lock, lock ? by : null, lock ? reason : null));
+    }).map(rows -> {
+      rows.forEach(r -> {
+        JsonObject inst = ServerView.row(r);
+        publish(inst, "updated");
+        recordAction(inst, lock ? "lock" : "unlock", caller);
+        finishAction(id, lock ? "lock" : "unlock", null);
+      });
+      return null;
+    });
+  }
+
+  private Future<JsonObject> consoleOutput(AuthContext caller, String id, Object arg) {
+    int lines = -1;
+    if (arg instanceof JsonObject o && o.getValue("length") != null) {
+      Object len = o.getValue("length");
+      try {
+        lines = len instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(len));
+      } catch (NumberFormatException e) {
+        throw Errors.badRequest("Invalid input for field/attribute length: it must be an integer.");
+      }
+      if (lines < -1) {
+        throw Errors.badRequest("Invalid input for field/attribute length: it must be -1 or more.");
+      }
+    }
+    int n = lines;
+    return load(caller, id).compose(inst -> {
+      requireWriter(caller, inst);
+      if (inst.getString("host") == null) {
+        throw Errors.conflict("Instance " + id + " is not ready (it has no host yet).");
+      }
+      return ComputeAgent.createProxy(vertx, inst.getString("host")).consoleOutput(id, n);
+    }).map(text -> new JsonObject().put("output", text));
+  }
+
+  // ---- instance actions log ------------------------------------------------------------------
+
+  private void recordAction(JsonObject inst, String action, AuthContext caller) {
+    db.preparedQuery("INSERT INTO instance_actions (instance_id, action, request_id, user_id, project_id) VALUES ($1, $2, $3, $4, $5)")
+      .execute(Tuple.of(inst.getString("id"), action, "req-" + UUID.randomUUID(), caller.userId(), inst.getString("project_id")))
+      .onFailure(err -> LOG.warn("recording action {} of {}: {}", action, inst.getString("id"), err.getMessage()));
+  }
+
+  private void finishAction(String id, String action, String error) {
+    db.preparedQuery("UPDATE instance_actions SET finish_time = now(), result = $3, message = $4 WHERE id = "
+        + "(SELECT max(id) FROM instance_actions WHERE instance_id = $1 AND action = $2 AND finish_time IS NULL)")
+      .execute(Tuple.of(id, action, error == null ? "Success" : "Error", error))
+      .onFailure(err -> LOG.warn("finishing action {} of {}: {}", action, id, err.getMessage()));
+  }
+
+  Future<JsonObject> actions(AuthContext caller, String id) {
+    return loadEvenDeleted(caller, id).compose(inst -> db.preparedQuery(
+        "SELECT * FROM instance_actions WHERE instance_id = $1 ORDER BY start_time DESC, id DESC").execute(Tuple.of(id)))
+      .map(rows -> {
+        JsonArray out = new JsonArray();
+        rows.forEach(r -> out.add(action(r)));
+        return new JsonObject().put("instanceActions", out);
+      });
+  }
+
+  Future<JsonObject> action(AuthContext caller, String id, String requestId) {
+    return loadEvenDeleted(caller, id).compose(inst -> db.preparedQuery(
+        "SELECT * FROM instance_actions WHERE instance_id = $1 AND request_id = $2").execute(Tuple.of(id, requestId)))
+      .map(rows -> {
+        if (rows.size() == 0) {
+          throw Errors.notFound("Action " + requestId + " not found.");
+        }
+        Row r = rows.iterator().next();
+        JsonObject a = action(r);
+        JsonArray events = new JsonArray();
+        if (r.getOffsetDateTime("finish_time") != null) {
+          events.add(new JsonObject().put("event", "compute_" + r.getString("action")).put("start_time", a.getString("start_time"))
+            .put("finish_time", time(r.getOffsetDateTime("finish_time"))).put("result", r.getString("result"))
+            .put("traceback", caller.isAdmin() ? r.getString("message") : null));
+        }
+        return new JsonObject().put("instanceAction", a.put("events", events));
+      });
+  }
+
+  private Future<JsonObject> loadEvenDeleted(AuthContext caller, String id) {
+    caller.requireReader();
+    return reload(id).map(inst -> {
+      if (inst == null || !caller.mayRead(inst.getString("project_id"))) {
+        throw Errors.notFound("Instance " + id + " could not be found.");
+      }
+      return inst;
+    });
+  }
+
+  private static JsonObject action(Row r) {
+    return new JsonObject().put("action", r.getString("action")).put("instance_uuid", r.getString("instance_id"))
+      .put("request_id", r.getString("request_id")).put("user_id", r.getString("user_id"))
+      .put("project_id", r.getString("project_id")).put("start_time", time(r.getOffsetDateTime("start_time")))
+      .put("message", "Error".equals(r.getString("result")) ? r.getString("message") : null)
+      .put("updated_at", time(r.getOffsetDateTime("finish_time") != null ? r.getOffsetDateTime("finish_time") : r.getOffsetDateTime("start_time")));
+  }
+
+  // ---- power-state sync -----------------------------------------------------------------------
+
+  /**
+   * Reconciles the instances of a host with the domains its agent reports (at agent start): a
+   * build or operation interrupted by a crash ends ACTIVE if its domain runs, else ERROR; a
+   * settled instance takes the power state found.
+   */
+  Future<Void> reconcile(String hostId, JsonObject powerStates) {
+    return db.preparedQuery("SELECT * FROM instances WHERE host_id = $1 AND NOT deleted").execute(Tuple.of(hostId)).compose(rows -> {
+      List<Future<?>> updates = new ArrayList<>();
+      for (Row r : rows) {
+        JsonObject inst = ServerView.row(r);
+        String id = inst.getString("id");
+        Integer power = powerStates.getInteger(id);
+        String vm = inst.getString("vm_state");
+        String task = inst.getString("task_state");
+        String newVm;
+        JsonObject fault = null;
+        if ("deleting".equals(task)) {
+          continue; // the delete under way finishes it
+        }
+        if (power == null) {
+          newVm = InstanceStates.ERROR;
+          fault = new JsonObject().put("code", 500).put("created", time(OffsetDateTime.now()))
+            .put("message", InstanceStates.BUILDING.equals(vm)
+              ? "The build was interrupted: the compute agent restarted and the instance has no domain."
+              : "The instance's domain was not found on its host when the compute agent started.");
+        } else if (InstanceStates.BUILDING.equals(vm) || task != null) {
+          newVm = power == 1 ? InstanceStates.ACTIVE : InstanceStates.fromPower(power, vm);
+        } else {
+          newVm = InstanceStates.fromPower(power, vm);
+        }
+        int p = power == null ? 0 : power;
+        if (newVm.equals(vm) && task == null && p == inst.getInteger("power_state")) {
+          continue;
+        }
+        JsonObject f = fault;
+        updates.add(db.preparedQuery("UPDATE instances SET vm_state = $2, task_state = NULL, power_state = $3, "
+            + "fault = coalesce($4, fault), launched_at = coalesce(launched_at, now()), updated_at = now() "
+            + "WHERE id = $1 AND NOT deleted RETURNING *")
+          .execute(Tuple.of(id, newVm, p, f))
+          .onSuccess(u -> u.forEach(x -> publishState(ServerView.row(x)))));
+      }
+      return Future.join(updates).mapEmpty();
+    });
+  }
+
+  /** At controller start: builds that never reached a host (the controller stopped) end in ERROR. */
+  Future<Void> failOrphans() {
+    return db.preparedQuery("SELECT id FROM instances WHERE NOT deleted AND vm_state = 'building' AND host_id IS NULL "
+        + "AND updated_at < now() - interval '5 seconds'").execute()
+      .map(rows -> {
+        rows.forEach(r -> fail(r.getString("id"), "The build was interrupted before a host was chosen (the controller restarted)."));
+        return null;
+      });
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  private void publishState(JsonObject inst) {
+    publish(inst, inst.getBoolean("deleted") ? "deleted" : InstanceStates.status(inst.getString("vm_state"), inst.getString("task_state")).toLowerCase());
+  }
+
+  private void publish(JsonObject inst, String action) {
+    ResourceEvents.publish(vertx, inst.getString("project_id"), RESOURCE, inst.getString("id"), action, view.event(inst));
+  }
+}

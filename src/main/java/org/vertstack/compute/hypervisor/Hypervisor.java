@@ -1,0 +1,65 @@
+package org.vertstack.compute.hypervisor;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What the compute agent asks of a hypervisor. Every method blocks (native libvirt calls, disk
+ * work): callers run them on worker threads, never on an event loop.
+ */
+public interface Hypervisor extends AutoCloseable {
+
+  /** Power states as Nova numbers them (power_state). */
+  int NOSTATE = 0;
+  int RUNNING = 1;
+  int PAUSED = 3;
+  int SHUTDOWN = 4;
+  int CRASHED = 6;
+  int SUSPENDED = 7;
+
+  /** The node's inventory: vCPUs, RAM in MiB, disk in GiB, hypervisor type and version. */
+  record Inventory(int vcpus, long memoryMb, long diskGb, String type, long version, String cpuModel) {
+  }
+
+  /** What is needed to run one instance; the base image file is null for drivers without disks. */
+  record Spec(String instanceId, String name, int vcpus, long memoryMb, long diskGb, Path baseImage, String baseFormat) {
+  }
+
+  Inventory inventory() throws Exception;
+
+  /** True when this driver needs the image's bytes on local disk to boot (a real hypervisor). */
+  boolean needsImage();
+
+  /** Defines and starts the domain (its disks made first). */
+  void spawn(Spec spec) throws Exception;
+
+  /** Destroys and undefines the domain and deletes its disks; a missing domain is not an error. */
+  void destroy(String instanceId) throws Exception;
+
+  void powerOff(String instanceId) throws Exception;
+
+  void powerOn(String instanceId) throws Exception;
+
+  void reboot(String instanceId, boolean hard) throws Exception;
+
+  void pause(String instanceId) throws Exception;
+
+  void unpause(String instanceId) throws Exception;
+
+  /** Saves the guest's memory to disk and stops it; {@link #resume} starts it from there. */
+  void suspend(String instanceId) throws Exception;
+
+  void resume(String instanceId) throws Exception;
+
+  /** The power state of every instance domain this hypervisor has, by instance id. */
+  Map<String, Integer> powerStates() throws Exception;
+
+  /** The power state of one instance's domain ({@link #NOSTATE} when it has none). */
+  int powerState(String instanceId) throws Exception;
+
+  /** The last {@code maxLines} lines of the serial console ("" when there is none). */
+  String consoleOutput(String instanceId, int maxLines) throws Exception;
+
+  @Override
+  void close();
+}

@@ -1,0 +1,357 @@
+package org.vertstack.compute.hypervisor;
+
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
+import org.libvirt.LibvirtException;
+import org.libvirt.NodeInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * libvirt through libvirt-java. Two flavours of one driver: {@code test:///default} (libvirt's
+ * in-process test driver: no daemon, no disks, domains only in memory) and {@code qemu:///system}
+ * (real guests: a qcow2 overlay on the cached base image, a serial console written to a file).
+ * One Connect is shared by all threads (libvirt connections are thread-safe; errors are per thread).
+ */
+public final class LibvirtHypervisor implements Hypervisor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LibvirtHypervisor.class);
+  private static final String PREFIX = "vs-";
+
+  private final Connect conn;
+  private final String uri;
+  private final boolean real;
+  private final String virtType;
+  private final Path instancesDir;
+  private final Path stateDir;
+  private final long shutdownTimeoutMs;
+
+  private LibvirtHypervisor(Connect conn, String uri, String virtType, Path stateDir, long shutdownTimeoutMs) {
+    this.conn = conn;
+    this.uri = uri;
+    this.real = !uri.startsWith("test:");
+    this.virtType = virtType;
+    this.stateDir = stateDir;
+    this.instancesDir = stateDir.resolve("compute").resolve("instances");
+    this.shutdownTimeoutMs = shutdownTimeoutMs;
+  }
+
+  /**
+   * Opens the configured URI; {@code auto} means qemu:///system when the libvirt daemon answers on
+   * its socket, else the in-process test driver.
+   */
+  public static LibvirtHypervisor open(String configured, String virtType, Path stateDir, long shutdownTimeoutMs) throws LibvirtException {
+    Connect.setErrorCallback((userData, error) -> { }); // libvirt prints every failure to stderr otherwise
+    String uri = configured == null || configured.isBlank() ? "auto" : configured;
+    if ("auto".equals(uri)) {
+      uri = "test:///default";
+      if (Files.exists(Path.of("/var/run/libvirt/libvirt-sock")) || Files.exists(Path.of("/run/libvirt/libvirt-sock"))) {
+        try {
+          return new LibvirtHypervisor(new Connect("qemu:///system"), "qemu:///system", virtType, stateDir, shutdownTimeoutMs);
+        } catch (LibvirtException e) {
+          LOG.warn("libvirt socket present but qemu:///system refused ({}): using the test driver", e.getMessage());
+        }
+      }
+    }
+    return new LibvirtHypervisor(new Connect(uri), uri, virtType, stateDir, shutdownTimeoutMs);
+  }
+
+  public String uri() {
+    return uri;
+  }
+
+  @Override
+  public boolean needsImage() {
+    return real;
+  }
+
+  @Override
+  public Inventory inventory() throws Exception {
+    NodeInfo node = conn.nodeInfo();
+    Files.createDirectories(instancesDir);
+    long diskGb = Files.getFileStore(instancesDir).getTotalSpace() >> 30;
+    String type = real ? "QEMU" : "test";
+    return new Inventory(node.cpus, node.memory / 1024, diskGb, type, conn.getVersion(), node.model);
+  }
+
+  @Override
+  public void spawn(Spec spec) throws Exception {
+    String xml;
+    if (real) {
+      Path dir = instancesDir.resolve(spec.instanceId());
+      Files.createDirectories(dir);
+      Path disk = dir.resolve("disk");
+      List<String> cmd = new ArrayList<>(List.of("qemu-img", "create", "-q", "-f", "qcow2",
+        "-F", spec.baseFormat(), "-b", spec.baseImage().toAbsolutePath().toString(), disk.toString()));
+      if (spec.diskGb() > 0) {
+        cmd.add(spec.diskGb() + "G");
+      }
+      run(cmd);
+      xml = DomainXml.qemu(virtType, domainName(spec.instanceId()), spec, disk, dir.resolve("console.log"));
+    } else {
+      xml = DomainXml.test(domainName(spec.instanceId()), spec);
+    }
+    Domain domain = conn.domainDefineXML(xml);
+    try {
+      domain.create();
+    } catch (LibvirtException e) {
+      try {
+        domain.undefine();
+      } catch (LibvirtException ignored) {
+        // the start failure is what matters
+      }
+      throw e;
+    } finally {
+      domain.free();
+    }
+  }
+
+  @Override
+  public void destroy(String instanceId) throws Exception {
+    Domain d = lookup(instanceId);
+    if (d != null) {
+      try {
+        if (d.isActive() == 1) {
+          d.destroy();
+        }
+        if (d.hasManagedSaveImage() == 1) {
+          d.managedSaveRemove();
+        }
+        d.undefine();
+      } finally {
+        d.free();
+      }
+    }
+    if (real) {
+      deleteTree(instancesDir.resolve(instanceId));
+    }
+  }
+
+  @Override
+  public void powerOff(String instanceId) throws Exception {
+    Domain d = require(instanceId);
+    try {
+      if (d.isActive() != 1) {
+        return;
+      }
+      // a clean ACPI shutdown first, as Nova does; a guest that ignores it is switched off
+      try {
+        d.shutdown();
+      } catch (LibvirtException e) {
+        LOG.debug("shutdown of {} refused: {}", instanceId, e.getMessage());
+      }
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs);
+      while (d.isActive() == 1 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      if (d.isActive() == 1) {
+        d.destroy();
+      }
+    } finally {
+      d.free();
+    }
+  }
+
+  @Override
+  public void powerOn(String instanceId) throws Exception {
+    Domain d = require(instanceId);
+    try {
+      if (d.isActive() != 1) {
+        d.create();
+      }
+    } finally {
+      d.free();
+    }
+  }
+
+  @Override
+  public void reboot(String instanceId, boolean hard) throws Exception {
+    Domain d = require(instanceId);
+    try {
+      if (hard || d.isActive() != 1) {
+        if (d.isActive() == 1) {
+          d.destroy();
+        }
+        d.create();
+      } else {
+        d.reboot(0);
+      }
+    } finally {
+      d.free();
+    }
+  }
+
+  @Override
+  public void pause(String instanceId) throws Exception {
+    Domain d = require(instanceId);
+    try {
+      d.suspend();
+    } finally {
+      d.free();
+    }
+  }
+
+  @Override
+  public void unpause(String instanceId) throws Exception {
+    Domain d = require(instanceId);
+    try {
+      d.resume();
+    } finally {
+      d.free();
+    }
+  }
+
+  @Override
+  public void suspend(String instanceId) throws Exception {
+    Domain d = require(instanceId);
+    try {
+      d.managedSave();
+    } finally {
+      d.free();
+    }
+  }
+
+  @Override
+  public void resume(String instanceId) throws Exception {
+    powerOn(instanceId); // starting a domain with a managed-save image restores it
+  }
+
+  @Override
+  public Map<String, Integer> powerStates() throws Exception {
+    Map<String, Integer> out = new HashMap<>();
+    for (int id : conn.listDomains()) {
+      try {
+        Domain d = conn.domainLookupByID(id);
+        try {
+          String name = d.getName();
+          if (name.startsWith(PREFIX)) {
+            out.put(name.substring(PREFIX.length()), powerState(d.getInfo().state));
+          }
+        } finally {
+          d.free();
+        }
+      } catch (LibvirtException e) {
+        if (e.getError() == null || e.getError().getCode() != org.libvirt.Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
+          throw e;
+        } // it went away between the list and the lookup
+      }
+    }
+    for (String name : conn.listDefinedDomains()) {
+      if (name.startsWith(PREFIX)) {
+        out.put(name.substring(PREFIX.length()), SHUTDOWN);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int powerState(String instanceId) throws Exception {
+    Domain d = lookup(instanceId);
+    if (d == null) {
+      return NOSTATE;
+    }
+    try {
+      return d.isActive() == 1 ? powerState(d.getInfo().state) : SHUTDOWN;
+    } finally {
+      d.free();
+    }
+  }
+
+  @Override
+  public String consoleOutput(String instanceId, int maxLines) throws Exception {
+    if (!real) {
+      return "";
+    }
+    Path log = instancesDir.resolve(instanceId).resolve("console.log");
+    if (!Files.exists(log)) {
+      return "";
+    }
+    // read at most the last 1 MiB: a chatty guest's log can grow without bound
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      long start = Math.max(0, f.length() - (1 << 20));
+      byte[] bytes = new byte[(int) (f.length() - start)];
+      f.seek(start);
+      f.readFully(bytes);
+      String text = new String(bytes, StandardCharsets.UTF_8).replace("\r", "");
+      if (maxLines <= 0) {
+        return text;
+      }
+      String[] lines = text.split("\n", -1);
+      int from = Math.max(0, lines.length - maxLines - (text.endsWith("\n") ? 1 : 0));
+      return String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      conn.close();
+    } catch (LibvirtException e) {
+      LOG.debug("closing {}: {}", uri, e.getMessage());
+    }
+  }
+
+  static int powerState(DomainInfo.DomainState state) {
+    return switch (state) {
+      case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED -> RUNNING;
+      case VIR_DOMAIN_PAUSED -> PAUSED;
+      case VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTOFF -> SHUTDOWN;
+      case VIR_DOMAIN_CRASHED -> CRASHED;
+      default -> NOSTATE;
+    };
+  }
+
+  static String domainName(String instanceId) {
+    return PREFIX + instanceId;
+  }
+
+  private Domain lookup(String instanceId) throws LibvirtException {
+    try {
+      return conn.domainLookupByName(domainName(instanceId));
+    } catch (LibvirtException e) {
+      if (e.getError() != null && e.getError().getCode() == org.libvirt.Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private Domain require(String instanceId) throws Exception {
+    Domain d = lookup(instanceId);
+    if (d == null) {
+      throw new IllegalStateException("The domain of instance " + instanceId + " is not defined on this host.");
+    }
+    return d;
+  }
+
+  private static void run(List<String> cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException(cmd.get(0) + " failed: " + out.trim());
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
