@@ -273,6 +273,10 @@ class StoragePanelsBrowserTest {
     assertThat(again.findElement(By.cssSelector(".count")).getText()).isEqualTo("3");
     assertThat(cloud.send("GET", account() + "/" + container + "/hello.bin", null, null).statusCode()).isEqualTo(401);
     again.findElement(By.xpath(".//button[normalize-space()='Make public']")).click();
+    // making it public asks first
+    assertThat(again.findElement(By.cssSelector(".confirm")).getText()).contains("without signing in");
+    assertThat(cloud.send("GET", account() + "/" + container + "/hello.bin", null, null).statusCode()).isEqualTo(401);
+    again.findElement(By.xpath(".//button[normalize-space()='Yes, make public']")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(
       ".collection.containers tr[data-name='" + container + "'] .access"), "public"));
     assertThat(cloud.send("GET", account() + "/" + container + "/hello.bin", null, null).body()).isEqualTo(hello);
