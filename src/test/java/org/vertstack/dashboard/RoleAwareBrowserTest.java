@@ -141,6 +141,15 @@ class RoleAwareBrowserTest {
     return ((JavascriptExecutor) browser).executeScript(script);
   }
 
+  /** The page is no wider than the window; if it is, the message names what sticks out. */
+  private void assertNoHorizontalScrolling() {
+    Object wider = js("const w = window.innerWidth; return [...document.querySelectorAll('body *')]"
+      + ".filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap'))"
+      + ".map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ');");
+    assertThat(js("return document.documentElement.scrollWidth <= window.innerWidth;"))
+      .as("no horizontal scrolling; wider than the window: %s", wider).isEqualTo(true);
+  }
+
   // ---- tests -------------------------------------------------------------------------
 
   @Test
@@ -237,7 +246,7 @@ class RoleAwareBrowserTest {
   void aNarrowScreenAndTheKeyboardReachEverything() throws Exception {
     browser.manage().window().setSize(new Dimension(400, 800));
     signIn(ALICE, PASSWORD, ALPHA);
-    assertThat(js("return document.documentElement.scrollWidth <= window.innerWidth;")).as("no horizontal scrolling").isEqualTo(true);
+    assertNoHorizontalScrolling();
     WebElement signOut = browser.findElement(By.id("sign-out"));
     assertThat(signOut.isDisplayed()).isTrue();
     assertThat(js("const r = document.getElementById('sign-out').getBoundingClientRect();"
@@ -248,7 +257,7 @@ class RoleAwareBrowserTest {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".content h1"), "Object store"));
     wait.until(ExpectedConditions.titleContains("Object store"));
     wait.until(ExpectedConditions.visibilityOfElementLocated(row("containers", SHARED)));
-    assertThat(js("return document.documentElement.scrollWidth <= window.innerWidth;")).as("no horizontal scrolling").isEqualTo(true);
+    assertNoHorizontalScrolling();
 
     // a dialog takes focus, keeps it on Tab and Shift+Tab, and gives it back on Esc
     WebElement create = browser.findElement(By.xpath("//button[normalize-space()='Create container']"));
