@@ -141,6 +141,13 @@ class RoleAwareBrowserTest {
     return ((JavascriptExecutor) browser).executeScript(script);
   }
 
+  /** WCAG's contrast ratio of two CSS colours, as script for the page. */
+  private static final String CONTRAST = "const lum = (c) => { const [r, g, b] = (c.startsWith('#')"
+    + " ? [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) : c.match(/[\\d.]+/g).slice(0, 3).map(Number))"
+    + ".map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));"
+    + " return 0.2126 * r + 0.7152 * g + 0.0722 * b; };"
+    + " const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };";
+
   /** The page is no wider than the window; if it is, the message names what sticks out. */
   private void assertNoHorizontalScrolling() {
     Object wider = js("const w = window.innerWidth; return [...document.querySelectorAll('body *')]"
@@ -264,6 +271,14 @@ class RoleAwareBrowserTest {
     create.click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".dialog")));
     wait.until(d -> js("return !!document.activeElement.closest('.dialog');"));
+    // WCAG 2.1 AA: the focus ring and control borders 3:1 against their background, the "public" tag's text 4.5:1
+    assertThat(((Number) js(CONTRAST + "return ratio(getComputedStyle(document.activeElement).outlineColor, '#ffffff');")).doubleValue())
+      .as("focus ring").isGreaterThanOrEqualTo(3.0);
+    assertThat(((Number) js(CONTRAST + "return ratio(getComputedStyle(document.activeElement).borderTopColor, '#ffffff');")).doubleValue())
+      .as("input border").isGreaterThanOrEqualTo(3.0);
+    assertThat(((Number) js(CONTRAST + "const tag = document.createElement('span'); tag.className = 'tag public'; tag.textContent = 'public';"
+      + " document.body.append(tag); const s = getComputedStyle(tag); const r = ratio(s.color, s.backgroundColor); tag.remove(); return r;")).doubleValue())
+      .as("public tag").isGreaterThanOrEqualTo(4.5);
     for (int i = 0; i < 8; i++) {
       new Actions(browser).sendKeys(Keys.TAB).perform();
       assertThat(js("return !!document.activeElement.closest('.dialog');")).as("focus after Tab " + (i + 1)).isEqualTo(true);

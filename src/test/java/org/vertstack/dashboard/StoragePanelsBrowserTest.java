@@ -506,6 +506,11 @@ class StoragePanelsBrowserTest {
     d.findElement(By.name("name")).sendKeys(name + "-renamed");
     new Select(d.findElement(By.name("visibility"))).selectByVisibleText("community");
     d.findElement(By.cssSelector("button[type=submit]")).click();
+    // opening an image to every project asks first: nothing is saved until the second click
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".dialog button[type=submit]"), "Yes, make it community"));
+    assertThat(d.findElement(By.cssSelector(".notice")).getText()).contains("Every project");
+    assertThat(cloud.call("GET", "/image/v2/images/" + id, token, null).body().getString("visibility")).isEqualTo("private");
+    d.findElement(By.cssSelector("button[type=submit]")).click();
     dialogClosed();
     JsonObject image = cloud.call("GET", "/image/v2/images/" + id, token, null).body();
     assertThat(image.getString("name")).isEqualTo(name + "-renamed");
