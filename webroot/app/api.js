@@ -78,20 +78,25 @@ export async function call(method, path, { token, body, headers = {} } = {}) {
   }
 }
 
-/** An API bound to a token; onUnauthorized is told when the token stops working (401). */
-export function boundApi(token, onUnauthorized) {
+/**
+ * An API bound to a token; onUnauthorized is told when the token stops working (401), and
+ * explain(error, method) may put a refusal (403) in words for the caller's roles.
+ */
+export function boundApi(token, onUnauthorized, explain = (e) => e) {
   const full = async (method, path, body, headers) => {
     try {
       return await call(method, path, { token, body, headers });
     } catch (e) {
       if (e.status === 401 && onUnauthorized) onUnauthorized(e);
-      throw e;
+      throw explain(e, method);
     }
   };
   const send = async (method, path, body, headers) => (await full(method, path, body, headers)).data;
   return {
     token,
     onUnauthorized,
+    /** The error in words for a named action (e.g. 'upload'), for calls made outside this API. */
+    explain: (e, action) => explain(e, undefined, action),
     /** Any call, with the whole answer ({data, headers, status}): for headers-only APIs such as Swift's. */
     request: (method, path, { body, headers } = {}) => full(method, path, body, headers),
     get: (path) => send('GET', path),

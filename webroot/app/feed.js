@@ -99,6 +99,12 @@ export function resumeFeed() {
   paused = null;
 }
 
+/** Sign-out: the feed stops and a paused one is forgotten (its token is the user's who left). */
+export function resetFeed() {
+  paused = null;
+  stopFeed();
+}
+
 /**
  * Calls onEvent for each live event whose resource_type starts with one of the prefixes, and
  * for a "reset" (events were missed: reload). Unsubscribes when the component goes away.

@@ -1,10 +1,17 @@
 // The dashboard shell: sign-in, project choice, the menu of panels, the live feed.
 import { html, render, useState, useEffect, useMemo, useCallback } from './lib.js';
 import { boundApi, onBusyChange } from './api.js';
-import { loadSession, saveSession, login, scopeTo, logout, isAdmin, listProjects, revoke } from './session.js';
-import { startFeed, stopFeed, onFeedStatus, feedStatus } from './feed.js';
+import { loadSession, saveSession, login, scopeTo, logout, listProjects, revoke } from './session.js';
+import { accessOf, explainRefusal, actionOf, mainRole } from './roles.js';
+import { startFeed, stopFeed, resetFeed, onFeedStatus, feedStatus } from './feed.js';
+import { setUploadOwner, clearUploads } from './transfer.js';
 import { panels } from './panels/index.js';
-import { ErrorNote, Spinner } from './ui.js';
+import { ErrorNote, Spinner, Notice, Announcements, clearAnnouncements } from './ui.js';
+
+/** The tab's title follows what it shows. */
+function useTitle(title) {
+  useEffect(() => { document.title = title ? `${title} · VertStack` : 'VertStack'; }, [title]);
+}
 
 function ProgressLine() {
   const [busy, setBusy] = useState(false);
@@ -29,6 +36,7 @@ function LiveBadge() {
 }
 
 function Login({ onSession, notice }) {
+  useTitle('Sign in');
   const [form, setForm] = useState({ username: '', password: '', domain: 'Default' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
@@ -59,6 +67,7 @@ function Login({ onSession, notice }) {
 }
 
 function ProjectChooser({ session, onPick, onSignOut, error }) {
+  useTitle('Choose a project');
   return html`<main class="login">
     <div class="card login-card" id="project-chooser">
       <h2>Choose a project</h2>
@@ -72,27 +81,46 @@ function ProjectChooser({ session, onPick, onSignOut, error }) {
   </main>`;
 }
 
+/** Said in place of a panel the caller's roles do not open (e.g. #identity typed by a member). */
+function Refused({ panel, access }) {
+  return html`<section>
+    <h1>${panel.title}</h1>
+    <${Notice}>The ${panel.title} panel needs an administrator. Your role in project ${access.project.name} is
+      ${' '}${mainRole(access.roles)}.<//>
+  </section>`;
+}
+
 function Shell({ session, onSwitch, onSignOut, onExpired }) {
-  const admin = isAdmin(session);
+  const access = accessOf(session);
+  const admin = access.admin;
   const visible = panels.filter((p) => admin || !p.adminOnly);
-  const fromHash = () => visible.find((p) => `#${p.id}` === location.hash)?.id || visible[0].id;
+  const fromHash = () => panels.find((p) => `#${p.id}` === location.hash)?.id || visible[0].id;
   const [current, setCurrent] = useState(fromHash);
+  const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => {
-    const onHash = () => setCurrent(fromHash());
+    const onHash = () => { setCurrent(fromHash()); setMenuOpen(false); };
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, [admin]);
-  const api = useMemo(() => boundApi(session.scoped.id, onExpired), [session.scoped.id]);
+  const api = useMemo(() => boundApi(session.scoped.id, onExpired,
+    (e, method, action) => explainRefusal(e, session, action || actionOf(method))), [session.scoped.id]);
+  // uploads shown are this user's in this project
+  setUploadOwner(session.scoped.user.id, session.scoped.project.id);
   useEffect(() => {
     startFeed(session.scoped.id, admin, onExpired);
     return stopFeed;
   }, [session.scoped.id]);
-  const panel = visible.find((p) => p.id === current) || visible[0];
+  const asked = panels.find((p) => p.id === current);
+  const refused = asked && asked.adminOnly && !admin;
+  const panel = refused ? asked : visible.find((p) => p.id === current) || visible[0];
   const Panel = panel.component;
-  return html`<div class="shell">
+  useTitle(`${panel.title} · ${session.scoped.project.name}`);
+  return html`<div class=${`shell ${menuOpen ? 'menu-open' : ''}`}>
     <header class="topbar">
-      <div class="brand"><img src="/favicon.svg" alt="" />VertStack</div>
-      <label class="switcher">Project
+      <button class="secondary small menu-toggle" id="menu-toggle" aria-controls="main-menu" aria-expanded=${menuOpen}
+        onClick=${() => setMenuOpen(!menuOpen)}>Menu</button>
+      <div class="brand"><img src="/favicon.svg" alt="" /><span class="brand-name">VertStack</span></div>
+      <label class="switcher"><span class="switcher-label">Project</span>
         <select id="project-switcher" value=${session.scoped.project.id} onChange=${(e) => onSwitch(e.target.value)}>
           ${session.projects.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
         </select>
@@ -102,11 +130,13 @@ function Shell({ session, onSwitch, onSignOut, onExpired }) {
       <span class="who" id="whoami">${session.scoped.user.name}${admin ? html` <span class="tag">admin</span>` : ''}</span>
       <button class="secondary small" id="sign-out" onClick=${onSignOut}>Sign out</button>
     </header>
-    <nav class="sidebar">
-      ${visible.map((p) => html`<a href=${`#${p.id}`} data-panel=${p.id} class=${p.id === panel.id ? 'active' : ''}>${p.title}</a>`)}
+    <nav class="sidebar" id="main-menu" aria-label="Panels">
+      ${visible.map((p) => html`<a href=${`#${p.id}`} data-panel=${p.id} class=${p.id === panel.id ? 'active' : ''}
+        aria-current=${p.id === panel.id ? 'page' : undefined} onClick=${() => setMenuOpen(false)}>${p.title}</a>`)}
     </nav>
     <main class="content" key=${session.scoped.project.id + panel.id}>
-      <${Panel} session=${session} api=${api} panels=${panels} onSignOut=${onSignOut} />
+      ${refused ? html`<${Refused} panel=${panel} access=${access} />`
+        : html`<${Panel} session=${session} api=${api} access=${access} panels=${panels} onSignOut=${onSignOut} />`}
     </main>
   </div>`;
 }
@@ -121,9 +151,15 @@ function App() {
     setSession(s);
   };
   const signOut = useCallback(async (message) => {
-    stopFeed();
+    resetFeed();
+    // nothing of this session may show for the next user of the tab
+    clearUploads();
+    clearAnnouncements();
     const s = loadSession();
     update(null);
+    setError(null);
+    setSwitching(false);
+    history.replaceState(null, '', location.pathname);
     setNotice(typeof message === 'string' ? message : null);
     await logout(s);
   }, []);
@@ -150,7 +186,7 @@ function App() {
   // Straight into the only project, or the user's default one.
   useEffect(() => {
     if (session && !session.scoped && session.projects.length > 0) {
-      const preferred = session.projects.find((p) => p.id === session.base.user.default_project_id);
+      const preferred = session.projects.find((p) => p.id === session.base.default_project_id);
       if (session.projects.length === 1 || preferred) pick((preferred || session.projects[0]).id);
     }
   }, [session && session.base.id, session && session.scoped]);
@@ -161,7 +197,7 @@ function App() {
     : html`<${ProjectChooser} session=${session} onPick=${pick} onSignOut=${signOut} error=${error} />`;
   else view = html`<${Shell} session=${session} onSwitch=${pick} onSignOut=${signOut} onExpired=${expired} />
     ${error && html`<div class="toast"><${ErrorNote} error=${error} onDismiss=${() => setError(null)} /></div>`}`;
-  return html`<${ProgressLine} />${view}`;
+  return html`<${ProgressLine} />${view}<${Announcements} />`;
 }
 
 const root = document.getElementById('app');

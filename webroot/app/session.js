@@ -27,6 +27,9 @@ function tokenOf(res) {
     user: t.user,
     project: t.project || null,
     roles: (t.roles || []).map((r) => r.name),
+    // the cloud's admin project (Keystone's is_admin_project) and a system scope widen an admin role
+    is_admin_project: t.is_admin_project,
+    system: !!t.system,
     catalog: t.catalog || [],
   };
 }
@@ -44,8 +47,18 @@ export async function login(username, password, domain) {
     },
   });
   const base = tokenOf(res);
-  const projects = await listProjects(base.id);
-  return { base, projects, scoped: null };
+  const [projects, defaultProject] = await Promise.all([listProjects(base.id), defaultProjectOf(base)]);
+  return { base: { ...base, default_project_id: defaultProject }, projects, scoped: null };
+}
+
+/** The user's default project: not in the token, so read from the user (who may read themself). */
+async function defaultProjectOf(base) {
+  try {
+    const res = await call('GET', `/identity/v3/users/${encodeURIComponent(base.user.id)}`, { token: base.id });
+    return res.data.user.default_project_id || null;
+  } catch (e) {
+    return null; // no default then: the user chooses
+  }
 }
 
 export async function listProjects(token) {
@@ -80,6 +93,4 @@ export async function logout(session) {
   await revoke(session.base.id, session.base.id);
 }
 
-export function isAdmin(session) {
-  return !!(session && session.scoped && session.scoped.roles.includes('admin'));
-}
+export { isAdmin } from './roles.js';

@@ -99,9 +99,27 @@ export async function downloadWithToken(url, token, filename) {
 
 // ---- uploads in flight, shared by the panels (they survive switching panels) ----------------
 
+// Each upload belongs to the user and project it was started for: a panel lists only those of
+// the session it shows, and sign-out forgets them all (the next user of the tab sees none).
 let uploads = [];
 let nextId = 1;
+let owner = null;
 const watchers = new Set();
+
+/** The user and project uploads now belong to (the shell sets it for its scoped token). */
+export function setUploadOwner(userId, projectId) {
+  owner = `${userId}/${projectId}`;
+}
+
+/** Sign-out: cancels the uploads still running and forgets every upload of the tab. */
+export function clearUploads() {
+  const all = uploads;
+  uploads = [];
+  owner = null;
+  all.forEach((u) => u.cancel());
+  changed();
+}
+
 function changed() {
   uploads = [...uploads];
   watchers.forEach((fn) => fn(uploads));
@@ -115,7 +133,7 @@ function changed() {
 export function startUpload(kind, name, target, total, run) {
   const cancels = [];
   const task = {
-    id: nextId++, kind, name, target, done: 0, total, state: 'running', error: null,
+    id: nextId++, owner, kind, name, target, done: 0, total, state: 'running', error: null,
     progress(done, of) {
       task.done = done;
       if (of) task.total = of;
@@ -155,5 +173,5 @@ export function useUploads(kind) {
     watchers.add(setList);
     return () => watchers.delete(setList);
   }, []);
-  return list.filter((u) => u.kind === kind);
+  return list.filter((u) => u.kind === kind && u.owner === owner);
 }

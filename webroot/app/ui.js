@@ -1,5 +1,5 @@
 // Small shared building blocks of the panels: tables, dialogs, forms, bars, messages.
-import { html, useState, useEffect } from './lib.js';
+import { html, useState, useEffect, useRef } from './lib.js';
 import { formatBytes } from './transfer.js';
 
 export function Spinner({ label = 'Loading…' }) {
@@ -15,6 +15,36 @@ export function ErrorNote({ error, onDismiss }) {
   </div>`;
 }
 
+// ---- success messages: said once, politely, and gone after a few seconds --------------------
+
+let said = [];
+let nextSaid = 1;
+const hearers = new Set();
+const tell = () => hearers.forEach((fn) => fn(said));
+
+/** Tells the user something worked ("Project alpha created."). */
+export function announce(message) {
+  const entry = { id: nextSaid++, message };
+  said = [...said, entry].slice(-3);
+  tell();
+  setTimeout(() => { said = said.filter((x) => x !== entry); tell(); }, 5000);
+}
+
+/** Forgets what was said (sign-out). */
+export function clearAnnouncements() {
+  said = [];
+  tell();
+}
+
+/** The messages of announce(), in a live region that screen readers read out. */
+export function Announcements() {
+  const [list, setList] = useState(said);
+  useEffect(() => { hearers.add(setList); return () => hearers.delete(setList); }, []);
+  return html`<div class="announcements" role="status" aria-live="polite">
+    ${list.map((x) => html`<div class="success" key=${x.id}>${x.message}</div>`)}
+  </div>`;
+}
+
 export function Notice({ children }) {
   return html`<div class="notice" role="status">${children}</div>`;
 }
@@ -23,22 +53,50 @@ export function Notice({ children }) {
 export function DataTable({ columns, rows, empty = 'Nothing here yet.', rowKey = (r) => r.id }) {
   if (!rows) return null;
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<table class="table">
+  // a narrow screen scrolls the table, not the page
+  return html`<div class="table-wrap"><table class="table">
     <thead><tr>${columns.map((c) => html`<th class=${c.className || ''}>${c.title}</th>`)}</tr></thead>
     <tbody>${rows.map((row) => html`<tr key=${rowKey(row)} data-name=${row.name || ''}>
       ${columns.map((c) => html`<td class=${c.className || ''}>${c.render(row)}</td>`)}
     </tr>`)}</tbody>
-  </table>`;
+  </table></div>`;
 }
 
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A modal dialog: it takes the focus when it opens (its first field), keeps Tab and Shift+Tab
+ * inside, closes on Esc, and gives the focus back to what opened it when it closes.
+ */
 export function Dialog({ title, onClose, children, wide = false }) {
+  const box = useRef(null);
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
-    const esc = (e) => e.key === 'Escape' && onClose();
-    addEventListener('keydown', esc);
-    return () => removeEventListener('keydown', esc);
-  }, [onClose]);
+    const opener = document.activeElement;
+    const first = box.current.querySelector(`form ${FOCUSABLE}`) || box.current.querySelector(FOCUSABLE) || box.current;
+    first.focus();
+    const keys = (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        close.current();
+      } else if (e.key === 'Tab' && box.current) {
+        const all = [...box.current.querySelectorAll(FOCUSABLE)].filter((el) => el.offsetParent !== null);
+        if (all.length === 0) return e.preventDefault();
+        const at = all.indexOf(document.activeElement);
+        if (e.shiftKey && at <= 0) { e.preventDefault(); all[all.length - 1].focus(); }
+        else if (!e.shiftKey && (at === -1 || at === all.length - 1)) { e.preventDefault(); all[0].focus(); }
+      }
+    };
+    addEventListener('keydown', keys);
+    return () => {
+      removeEventListener('keydown', keys);
+      // back to the button that opened it, if it is still there
+      if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
+    };
+  }, []);
   return html`<div class="backdrop" onClick=${(e) => e.target === e.currentTarget && onClose()}>
-    <div class=${`dialog ${wide ? 'wide' : ''}`} role="dialog" aria-modal="true" aria-label=${title}>
+    <div class=${`dialog ${wide ? 'wide' : ''}`} role="dialog" aria-modal="true" aria-label=${title} tabindex="-1" ref=${box}>
       <header><h2>${title}</h2><button class="link" onClick=${onClose} aria-label="Close">×</button></header>
       ${children}
     </div>
@@ -87,11 +145,16 @@ export function Form({ fields, submitLabel, onSubmit, onCancel }) {
   </form>`;
 }
 
-/** A button that asks once more before doing something that cannot be undone. */
-export function ConfirmButton({ label, question, onConfirm, onError }) {
+/**
+ * A button that asks once more before doing something that cannot be undone (or that exposes
+ * something); the question takes the focus, so the keyboard answers it too.
+ */
+export function ConfirmButton({ label, question, onConfirm, onError, danger = true, confirmLabel = 'Yes' }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
-  if (!asking) return html`<button class="link danger" onClick=${() => setAsking(true)}>${label}</button>`;
+  const yes = useRef(null);
+  useEffect(() => { if (asking && yes.current) yes.current.focus(); }, [asking]);
+  if (!asking) return html`<button class=${`link ${danger ? 'danger' : ''}`} onClick=${() => setAsking(true)}>${label}</button>`;
   const run = async () => {
     setBusy(true);
     try {
@@ -103,8 +166,8 @@ export function ConfirmButton({ label, question, onConfirm, onError }) {
       setAsking(false);
     }
   };
-  return html`<span class="confirm">${question}
-    <button class="danger small" disabled=${busy} onClick=${run}>${busy ? '…' : 'Yes'}</button>
+  return html`<span class="confirm" role="group" aria-label=${question}>${question}
+    <button class=${`${danger ? 'danger' : ''} small`} ref=${yes} disabled=${busy} onClick=${run}>${busy ? '…' : confirmLabel}</button>
     <button class="secondary small" onClick=${() => setAsking(false)}>No</button></span>`;
 }
 

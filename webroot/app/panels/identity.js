@@ -2,10 +2,11 @@
 // Lists reload when the live feed reports an identity change, whoever made it.
 import { html, useState } from '../lib.js';
 import { useLiveData } from '../hooks.js';
-import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, shortId } from '../ui.js';
+import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, shortId, announce } from '../ui.js';
 
 const V3 = '/identity/v3';
 const FEED = ['identity.'];
+const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const yesNo = (b) => (b === false ? html`<span class="tag off">disabled</span>` : html`<span class="tag on">enabled</span>`);
 
@@ -13,7 +14,7 @@ const yesNo = (b) => (b === false ? html`<span class="tag off">disabled</span>` 
  * A list of one Keystone collection with create, edit and delete.
  * kind: {collection, member, title, columns, createFields(lookups), create(values), editFields(row, lookups), update(values)}
  */
-function Collection({ api, kind, lookups }) {
+function Collection({ api, kind, lookups, me }) {
   const list = useLiveData(async () => (await api.get(`${V3}/${kind.collection}`))[kind.collection],
     [kind.collection], FEED);
   const [dialog, setDialog] = useState(null);
@@ -25,12 +26,15 @@ function Collection({ api, kind, lookups }) {
     {
       title: '', className: 'row-actions', render: (row) => html`
         ${kind.editFields && html`<button class="link" onClick=${() => setDialog({ edit: row })}>Edit</button>`}
-        <${ConfirmButton} label="Delete" question=${`Delete ${row.name}?`} onError=${setActionError}
-          onConfirm=${async () => { await api.del(`${V3}/${kind.collection}/${row.id}`); list.reload(); }} />`,
+        ${kind.protects && kind.protects(row, me) ? html`<span class="muted why" title=${kind.protects(row, me)}>${kind.protects(row, me)}</span>`
+          : html`<${ConfirmButton} label="Delete" question=${`Delete ${row.name}?`} onError=${setActionError}
+          onConfirm=${async () => { await api.del(`${V3}/${kind.collection}/${row.id}`); announce(`${cap(kind.member)} ${row.name} deleted.`); list.reload(); }} />`}`,
     },
   ];
-  const submit = (fn) => async (values) => {
+  const submit = (fn, done) => async (values) => {
+    if (values.name !== undefined && !String(values.name).trim()) throw new Error('The name cannot be blank.');
     await fn(values);
+    announce(done(values));
     close();
     list.reload();
   };
@@ -43,11 +47,15 @@ function Collection({ api, kind, lookups }) {
     ${!rows && list.loading ? html`<${Spinner} />` : html`<${DataTable} columns=${columns} rows=${rows} />`}
     ${dialog && dialog.create && html`<${Dialog} title=${`Create ${kind.member}`} onClose=${close}>
       <${Form} fields=${kind.createFields(lookups)} submitLabel="Create" onCancel=${close}
-        onSubmit=${submit((v) => api.post(`${V3}/${kind.collection}`, { [kind.member]: kind.toBody(v) }))} />
+        onSubmit=${submit(async (v) => {
+          const made = (await api.post(`${V3}/${kind.collection}`, { [kind.member]: kind.toBody(v) }))[kind.member];
+          if (kind.afterCreate) await kind.afterCreate(api, made, v);
+        }, (v) => `${cap(kind.member)} ${v.name} created.`)} />
     <//>`}
     ${dialog && dialog.edit && html`<${Dialog} title=${`Edit ${dialog.edit.name}`} onClose=${close}>
-      <${Form} fields=${kind.editFields(dialog.edit, lookups)} submitLabel="Save" onCancel=${close}
-        onSubmit=${submit((v) => api.patch(`${V3}/${kind.collection}/${dialog.edit.id}`, { [kind.member]: kind.toPatch(v) }))} />
+      <${Form} fields=${kind.editFields(dialog.edit, lookups, me)} submitLabel="Save" onCancel=${close}
+        onSubmit=${submit((v) => api.patch(`${V3}/${kind.collection}/${dialog.edit.id}`, { [kind.member]: kind.toPatch(v) }),
+          () => `${cap(kind.member)} ${dialog.edit.name} saved.`)} />
     <//>`}
   </div>`;
 }
@@ -72,9 +80,11 @@ const projects = {
     { name: 'enabled', label: 'Enabled', type: 'checkbox', value: p.enabled !== false },
   ],
   toPatch: (v) => ({ name: v.name, description: v.description, enabled: v.enabled }),
+  protects: (p, me) => (p.id === me.projectId ? 'current project' : null),
 };
 
 const projectOptions = (lookups) => (lookups.projects || []).map((p) => ({ value: p.id, label: p.name }));
+const roleOptions = (lookups) => (lookups.roles || []).map((r) => ({ value: r.id, label: r.name }));
 
 const users = {
   collection: 'users', member: 'user',
@@ -90,22 +100,32 @@ const users = {
     { name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'new-password' },
     { name: 'email', label: 'Email', type: 'email' },
     { name: 'default_project_id', label: 'Default project', options: projectOptions(lookups) },
+    // as Horizon does: without a role on it the default project does not let the user in
+    { name: 'role', label: 'Role on the default project', options: roleOptions(lookups),
+      value: ((lookups.roles || []).find((r) => r.name === 'member') || {}).id || '' },
     { name: 'enabled', label: 'Enabled', type: 'checkbox', value: true },
   ],
+  afterCreate: async (api, user, v) => {
+    if (v.default_project_id && v.role) await api.put(`${V3}/projects/${v.default_project_id}/users/${user.id}/roles/${v.role}`);
+  },
+  // the API refuses these too; the page does not offer them
+  protects: (u, me) => (u.id === me.userId ? 'your user' : null),
   toBody: (v) => {
     const body = { name: v.name, password: v.password, enabled: v.enabled };
     if (v.email) body.email = v.email;
     if (v.default_project_id) body.default_project_id = v.default_project_id;
     return body;
   },
-  editFields: (u, lookups) => [
+  editFields: (u, lookups, me) => [
     { name: 'email', label: 'Email', type: 'email', value: u.email || '' },
     { name: 'default_project_id', label: 'Default project', options: projectOptions(lookups), value: u.default_project_id || '' },
     { name: 'password', label: 'New password (leave empty to keep)', type: 'password', autocomplete: 'new-password' },
-    { name: 'enabled', label: 'Enabled', type: 'checkbox', value: u.enabled !== false },
+    // one's own user is not disabled from here (it would lock this session out)
+    ...(u.id === me.userId ? [] : [{ name: 'enabled', label: 'Enabled', type: 'checkbox', value: u.enabled !== false }]),
   ],
   toPatch: (v) => {
-    const body = { enabled: v.enabled, email: v.email || null, default_project_id: v.default_project_id || null };
+    const body = { email: v.email || null, default_project_id: v.default_project_id || null };
+    if (v.enabled !== undefined) body.enabled = v.enabled;
     if (v.password) body.password = v.password;
     return body;
   },
@@ -168,7 +188,8 @@ const TABS = [
   { id: 'assignments', title: 'Role assignments', render: (p) => html`<${Assignments} ...${p} />` },
 ];
 
-function Identity({ api }) {
+function Identity({ api, session }) {
+  const me = { userId: session.scoped.user.id, projectId: session.scoped.project.id };
   const [tab, setTab] = useState('projects');
   // Names for the selects and for ids shown in lists; kept fresh by the feed like the lists.
   const lookups = useLiveData(async () => {
@@ -185,7 +206,7 @@ function Identity({ api }) {
       ${TABS.map((t) => html`<button role="tab" data-tab=${t.id} aria-selected=${t.id === tab}
         class=${t.id === tab ? 'active' : ''} onClick=${() => setTab(t.id)}>${t.title}</button>`)}
     </nav>
-    ${current.render({ api, lookups: all })}
+    ${current.render({ api, lookups: all, me })}
   </section>`;
 }
 

@@ -3,7 +3,7 @@
 // JSON Patch, visibility, members (sharing between projects) and delete. Follows the live feed.
 import { html, useState } from '../lib.js';
 import { useLiveData } from '../hooks.js';
-import { Spinner, ErrorNote, DataTable, Dialog, ConfirmButton, Toolbar, Notice, UploadList, KeyValueEditor, shortId } from '../ui.js';
+import { Spinner, ErrorNote, DataTable, Dialog, ConfirmButton, Toolbar, Notice, UploadList, KeyValueEditor, shortId, announce } from '../ui.js';
 import { servicePath, formatBytes, formatDate, sendWithProgress, startUpload, useUploads } from '../transfer.js';
 
 const FEED = ['image.'];
@@ -74,7 +74,8 @@ function UploadDialog({ api, base, admin, onClose }) {
     if (v.protected) fields.protected = true;
     if (v.min_disk !== '') fields.min_disk = Number(v.min_disk);
     if (v.min_ram !== '') fields.min_ram = Number(v.min_ram);
-    startUpload('image', v.name, null, file.size, (task) => uploadImage(api, base, fields, file, task));
+    startUpload('image', v.name, null, file.size, (task) => uploadImage(api, base, fields, file, task)
+      .catch((err) => { throw api.explain(err, 'upload an image'); }));
     onClose();
   };
   return html`<${Dialog} title="Upload an image" onClose=${onClose}>
@@ -137,15 +138,21 @@ function EditDialog({ api, base, image, admin, onClose }) {
     .sort((a, b) => a.key.localeCompare(b.key)));
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const set = (k) => (e) => setV({ ...v, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
+  // widening who sees an image is asked once more
+  const widening = ['public', 'community'].includes(v.visibility) && v.visibility !== image.visibility;
+  const [asked, setAsked] = useState(false);
+  const set = (k) => (e) => { setAsked(false); setV({ ...v, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value }); };
   const save = async (e) => {
     e.preventDefault();
+    if (image.name && !v.name.trim()) return setError('The name cannot be blank.');
     const ops = imagePatch(image, v, props);
     if (ops.length === 0) return onClose();
+    if (widening && !asked) return setAsked(true);
     setBusy(true);
     setError(null);
     try {
       await api.patch(`${base}/v2/images/${image.id}`, JSON.stringify(ops), { 'Content-Type': PATCH_TYPE });
+      announce(`Image ${v.name || image.id} saved.`);
       onClose();
     } catch (err) {
       setError(err);
@@ -165,9 +172,11 @@ function EditDialog({ api, base, image, admin, onClose }) {
       <label class="check"><span>Protected (cannot be deleted)</span><input type="checkbox" name="protected" checked=${v.protected} onChange=${set('protected')} /></label>
       <${KeyValueEditor} rows=${props} onChange=${setProps} name="prop" keyLabel="Property" addLabel="Add property" />
       <${ErrorNote} error=${error} />
+      ${asked && html`<${Notice}>${v.visibility === 'public' ? 'Every project of the cloud will see this image in its list.'
+        : 'Every project of the cloud will be able to use this image.'} Save anyway?<//>`}
       <div class="actions">
         <button type="button" class="secondary" onClick=${onClose}>Cancel</button>
-        <button type="submit" disabled=${busy}>${busy ? 'Saving…' : 'Save'}</button>
+        <button type="submit" disabled=${busy}>${busy ? 'Saving…' : asked ? `Yes, make it ${v.visibility}` : 'Save'}</button>
       </div>
     </form>
   <//>`;
@@ -183,6 +192,10 @@ function MembersDialog({ api, base, image, onClose }) {
   const add = async (e) => {
     e.preventDefault();
     setError(null);
+    // Glance takes any string as a member: a name would share with nothing, silently
+    if (!/^[0-9a-f-]{32,36}$/i.test(project.trim())) {
+      return setError(`"${project.trim()}" is not a project ID. The project's members find its ID under Profile.`);
+    }
     try {
       await api.post(url, { member: project.trim() });
       setProject('');
@@ -215,10 +228,10 @@ function MembersDialog({ api, base, image, onClose }) {
 
 // ---- the list -----------------------------------------------------------------------------
 
-function Images({ session, api }) {
+function Images({ session, api, access }) {
   const base = imagePath(session);
   const project = session.scoped.project.id;
-  const admin = session.scoped.roles.includes('admin');
+  const { admin, write } = access;
   const [filters, setFilters] = useState({ name: '', status: '', visibility: '' });
   const [dialog, setDialog] = useState(null);
   const [actionError, setActionError] = useState(null);
@@ -238,7 +251,8 @@ function Images({ session, api }) {
   const rows = list.data && list.data.images.filter((i) => !needle || (i.name || '').toLowerCase().includes(needle))
     .map((i) => ({ ...i, name: i.name || '' }));
   const set = (k) => (e) => setFilters({ ...filters, [k]: e.target.value });
-  const mine = (i) => i.owner === project || admin;
+  // what this caller may change: its project's images (members and admins), or any (admins)
+  const mine = (i) => write && (i.owner === project || admin);
   const answer = async (i, status) => {
     await api.put(`${base}/v2/images/${i.id}/members/${project}`, { status });
     list.reload();
@@ -256,20 +270,20 @@ function Images({ session, api }) {
       title: '', className: 'row-actions', render: (i) => html`
         ${mine(i) && html`<button class="link" onClick=${() => setDialog({ edit: i })}>Edit</button>`}
         ${mine(i) && i.visibility === 'shared' && html`<button class="link" onClick=${() => setDialog({ members: i })}>Members</button>`}
-        ${!mine(i) && i.visibility === 'shared' && html`
+        ${write && i.owner !== project && !admin && i.visibility === 'shared' && html`
           <button class="link accept" onClick=${() => answer(i, 'accepted').catch(setActionError)}>Accept</button>
           <button class="link reject" onClick=${() => answer(i, 'rejected').catch(setActionError)}>Reject</button>`}
         ${mine(i) && (i.protected
           ? html`<button class="link danger" title="Protected images cannot be deleted"
               onClick=${() => setActionError(`${i.name || i.id} is protected and cannot be deleted: turn protection off in Edit first.`)}>Delete</button>`
           : html`<${ConfirmButton} label="Delete" question=${`Delete ${i.name || i.id}?`} onError=${setActionError}
-              onConfirm=${async () => { await api.del(`${base}/v2/images/${i.id}`); list.reload(); }} />`)}`,
+              onConfirm=${async () => { await api.del(`${base}/v2/images/${i.id}`); announce(`Image ${i.name || i.id} deleted.`); list.reload(); }} />`)}`,
     },
   ];
   return html`<section>
     <h1>Images</h1>
     <${Toolbar}>
-      <button onClick=${() => setDialog({ upload: true })}>Upload image</button>
+      ${write && html`<button onClick=${() => setDialog({ upload: true })}>Upload image</button>`}
       <div class="filters">
         <input type="search" name="filter-name" placeholder="Filter by name" aria-label="Filter by name" value=${filters.name} onInput=${set('name')} />
         <select name="filter-status" aria-label="Status" value=${filters.status} onChange=${set('status')}>

@@ -3,7 +3,7 @@
 // cancelled; large files go up in segments as a static large object. Lists follow the live feed.
 import { html, useState, useEffect } from '../lib.js';
 import { useLiveData } from '../hooks.js';
-import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, UploadList, KeyValueEditor } from '../ui.js';
+import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, UploadList, KeyValueEditor, announce } from '../ui.js';
 import {
   servicePath, encodePath, formatBytes, formatDate, sendWithProgress, downloadWithToken, startUpload, useUploads,
 } from '../transfer.js';
@@ -104,7 +104,7 @@ function uploadFiles(api, base, container, prefix, files) {
     const name = prefix + file.name;
     startUpload('object', name, container, file.size, (task) => (file.size > segmentBytes()
       ? putSegmented(api, base, container, name, file, task)
-      : putWhole(api, base, container, name, file, task)));
+      : putWhole(api, base, container, name, file, task)).catch((e) => { throw api.explain(e, 'upload'); }));
   }
 }
 
@@ -203,7 +203,7 @@ function Breadcrumb({ container, prefix, onRoot, onPrefix }) {
   </nav>`;
 }
 
-function ContainerView({ api, base, container, onRoot }) {
+function ContainerView({ api, access, base, container, onRoot }) {
   const [prefix, setPrefix] = useState('');
   const [dialog, setDialog] = useState(null);
   const [actionError, setActionError] = useState(null);
@@ -221,6 +221,7 @@ function ContainerView({ api, base, container, onRoot }) {
     const head = await api.request('HEAD', url);
     const slo = (head.headers.get('X-Static-Large-Object') || '').toLowerCase() === 'true';
     await api.request('DELETE', slo ? `${url}?multipart-manifest=delete` : url);
+    announce(`${o.name} deleted.`);
     list.reload();
   };
   const download = (o) => downloadWithToken(objectUrl(base, container, o.full), api.token, o.name.split('/').pop())
@@ -235,8 +236,8 @@ function ContainerView({ api, base, container, onRoot }) {
     {
       title: '', className: 'row-actions', render: (o) => (o.folder ? '' : html`
         <button class="link" onClick=${() => download(o)}>Download</button>
-        <button class="link" onClick=${() => setDialog({ meta: o })}>Metadata</button>
-        <${ConfirmButton} label="Delete" question=${`Delete ${o.name}?`} onError=${setActionError} onConfirm=${() => remove(o)} />`),
+        ${access.write && html`<button class="link" onClick=${() => setDialog({ meta: o })}>Metadata</button>
+        <${ConfirmButton} label="Delete" question=${`Delete ${o.name}?`} onError=${setActionError} onConfirm=${() => remove(o)} />`}`),
     },
   ];
   const newFolder = async (v) => {
@@ -251,8 +252,8 @@ function ContainerView({ api, base, container, onRoot }) {
   return html`<div class="collection objects" data-container=${container}>
     <${Breadcrumb} container=${container} prefix=${prefix} onRoot=${onRoot} onPrefix=${setPrefix} />
     <${Toolbar}>
-      <button onClick=${() => setDialog({ upload: true })}>Upload</button>
-      <button class="secondary" onClick=${() => setDialog({ folder: true })}>New folder</button>
+      ${access.write && html`<button onClick=${() => setDialog({ upload: true })}>Upload</button>
+      <button class="secondary" onClick=${() => setDialog({ folder: true })}>New folder</button>`}
       ${list.loading && html`<${Spinner} label="Refreshing…" />`}
     <//>
     <${UploadList} uploads=${uploads} format=${formatBytes} />
@@ -273,7 +274,7 @@ function ContainerView({ api, base, container, onRoot }) {
 
 // ---- the containers -----------------------------------------------------------------------
 
-function ContainerList({ api, base, onOpen }) {
+function ContainerList({ api, access, base, onOpen }) {
   const [creating, setCreating] = useState(false);
   const [actionError, setActionError] = useState(null);
   const list = useLiveData(async () => {
@@ -286,6 +287,7 @@ function ContainerList({ api, base, onOpen }) {
   const setAccess = async (c, open) => {
     await api.request('POST', containerUrl(base, c.name),
       { headers: open ? { 'X-Container-Read': PUBLIC_READ } : { 'X-Remove-Container-Read': '1' } });
+    announce(`${c.name} is now ${open ? 'public' : 'private'}.`);
     list.reload();
   };
   const remove = async (c) => {
@@ -295,11 +297,14 @@ function ContainerList({ api, base, onOpen }) {
       if (e.status === 409) e.message = `${c.name} is not empty: delete its objects first.`;
       throw e;
     }
+    announce(`Container ${c.name} deleted.`);
     list.reload();
   };
   const create = async (v) => {
+    if (!v.name.trim()) throw new Error('A container needs a name.');
     if (v.name.includes('/')) throw new Error('A container name cannot contain "/".');
     await api.request('PUT', containerUrl(base, v.name), { headers: v.public ? { 'X-Container-Read': PUBLIC_READ } : {} });
+    announce(`Container ${v.name} created${v.public ? ' (public)' : ''}.`);
     setCreating(false);
     list.reload();
   };
@@ -313,15 +318,18 @@ function ContainerList({ api, base, onOpen }) {
           : html`<span class="tag access">private</span>`),
     },
     {
-      title: '', className: 'row-actions', render: (c) => html`
-        ${c.read !== null && html`<button class="link" onClick=${() => setAccess(c, !isPublic(c.read)).catch(setActionError)}>
-          ${isPublic(c.read) ? 'Make private' : 'Make public'}</button>`}
+      title: '', className: 'row-actions', render: (c) => access.write && html`
+        ${c.read !== null && (isPublic(c.read)
+          ? html`<button class="link" onClick=${() => setAccess(c, false).catch(setActionError)}>Make private</button>`
+          : html`<${ConfirmButton} label="Make public" danger=${false} confirmLabel="Yes, make public" onError=${setActionError}
+              question=${`Anyone, without signing in, could read and list ${c.name}. Make it public?`}
+              onConfirm=${() => setAccess(c, true)} />`)}
         <${ConfirmButton} label="Delete" question=${`Delete ${c.name}?`} onError=${setActionError} onConfirm=${() => remove(c)} />`,
     },
   ];
   return html`<div class="collection containers">
     <${Toolbar}>
-      <button onClick=${() => setCreating(true)}>Create container</button>
+      ${access.write && html`<button onClick=${() => setCreating(true)}>Create container</button>`}
       ${list.loading && html`<${Spinner} label="Refreshing…" />`}
     <//>
     <${ErrorNote} error=${list.error || actionError} onDismiss=${actionError ? () => setActionError(null) : null} />
@@ -336,7 +344,7 @@ function ContainerList({ api, base, onOpen }) {
   </div>`;
 }
 
-function ObjectStore({ session, api }) {
+function ObjectStore({ session, api, access }) {
   const base = accountPath(session);
   useEffect(() => learnLimits(api), []);
   const [container, setContainer] = useState(null);
@@ -346,8 +354,8 @@ function ObjectStore({ session, api }) {
     <h1>Object store</h1>
     ${container === null && html`<${UploadList} uploads=${elsewhere} format=${formatBytes} />`}
     ${container === null
-      ? html`<${ContainerList} api=${api} base=${base} onOpen=${setContainer} />`
-      : html`<${ContainerView} key=${container} api=${api} base=${base} container=${container} onRoot=${() => setContainer(null)} />`}
+      ? html`<${ContainerList} api=${api} access=${access} base=${base} onOpen=${setContainer} />`
+      : html`<${ContainerView} key=${container} api=${api} access=${access} base=${base} container=${container} onRoot=${() => setContainer(null)} />`}
     ${container === null && html`<p class="hint">Public containers can be read by anyone, without signing in, at${' '}
       <code>${`${location.origin}${base}/<container>/<object>`}</code>.</p>`}
   </section>`;

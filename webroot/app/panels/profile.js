@@ -29,6 +29,8 @@ function Profile({ session, onSignOut }) {
           <dt>User</dt><dd>${t.user.name} <span class="muted">(${t.user.domain?.name || ''})</span></dd>
           <dt>User id</dt><dd><code>${t.user.id}</code></dd>
           <dt>Project</dt><dd>${t.project.name}</dd>
+          <dt>Project id</dt><dd><code id="project-id">${t.project.id}</code>
+            <span class="field-hint"> (give it to whoever shares an image with this project)</span></dd>
           <dt>Roles</dt><dd>${t.roles.join(', ')}</dd>
           <dt>Session ends</dt><dd>${new Date(t.expires_at).toLocaleString()}</dd>
         </dl>

@@ -273,6 +273,10 @@ class StoragePanelsBrowserTest {
     assertThat(again.findElement(By.cssSelector(".count")).getText()).isEqualTo("3");
     assertThat(cloud.send("GET", account() + "/" + container + "/hello.bin", null, null).statusCode()).isEqualTo(401);
     again.findElement(By.xpath(".//button[normalize-space()='Make public']")).click();
+    // making it public asks first
+    assertThat(again.findElement(By.cssSelector(".confirm")).getText()).contains("without signing in");
+    assertThat(cloud.send("GET", account() + "/" + container + "/hello.bin", null, null).statusCode()).isEqualTo(401);
+    again.findElement(By.xpath(".//button[normalize-space()='Yes, make public']")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(
       ".collection.containers tr[data-name='" + container + "'] .access"), "public"));
     assertThat(cloud.send("GET", account() + "/" + container + "/hello.bin", null, null).body()).isEqualTo(hello);
@@ -501,6 +505,11 @@ class StoragePanelsBrowserTest {
     d.findElement(By.name("name")).clear();
     d.findElement(By.name("name")).sendKeys(name + "-renamed");
     new Select(d.findElement(By.name("visibility"))).selectByVisibleText("community");
+    d.findElement(By.cssSelector("button[type=submit]")).click();
+    // opening an image to every project asks first: nothing is saved until the second click
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".dialog button[type=submit]"), "Yes, make it community"));
+    assertThat(d.findElement(By.cssSelector(".notice")).getText()).contains("Every project");
+    assertThat(cloud.call("GET", "/image/v2/images/" + id, token, null).body().getString("visibility")).isEqualTo("private");
     d.findElement(By.cssSelector("button[type=submit]")).click();
     dialogClosed();
     JsonObject image = cloud.call("GET", "/image/v2/images/" + id, token, null).body();
