@@ -2,24 +2,24 @@ package org.vertstack.dashboard;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
-import org.vertstack.common.auth.TokenVerifier;
 import org.vertstack.common.events.EventLogVerticle;
+import org.vertstack.common.http.ApiKit;
+import org.vertstack.common.module.NodeContext;
 import org.vertstack.common.module.ServiceModule;
 
 import java.util.Set;
 
 /**
  * The dashboard: the single-page app at / and the live feed of resource events at /v1/events,
- * backed by the node's event log. Listed last in the modules so its catch-all static route comes
- * after every API. The app is served from the classpath directory vertstack-webroot/, a name no
- * working directory has, so the files served are always the jar's own.
+ * backed by the node's event log. It mounts last ({@link #mountOrder}) so its catch-all static
+ * route comes after every API. The app is served from the classpath directory vertstack-webroot/,
+ * a name no working directory has, so the files served are always the jar's own.
  */
-public final class DashboardModule implements ServiceModule {
+public final class DashboardModule implements ServiceModule<Void> {
 
   /** Where the build puts webroot/ in the jar. */
   static final String WEBROOT = "vertstack-webroot";
@@ -37,14 +37,21 @@ public final class DashboardModule implements ServiceModule {
   }
 
   @Override
-  public Future<?> deploy(Vertx vertx, JsonObject config) {
-    JsonObject dashboard = config.getJsonObject("dashboard", new JsonObject());
-    return vertx.deployVerticle(EventLogVerticle.class, new DeploymentOptions().setInstances(1).setConfig(dashboard));
+  public int mountOrder() {
+    return Integer.MAX_VALUE; // the static files catch what no API took
   }
 
   @Override
-  public void mount(Vertx vertx, Router root, JsonObject config, TokenVerifier verifier) {
-    root.route(FEED_PATH).handler(new EventFeedHandler(vertx, verifier, FeedOptions.from(config)));
+  public Future<Void> start(NodeContext node) {
+    JsonObject dashboard = node.config().getJsonObject("dashboard", new JsonObject());
+    return node.vertx().deployVerticle(EventLogVerticle.class, new DeploymentOptions().setInstances(1).setConfig(dashboard))
+      .mapEmpty();
+  }
+
+  @Override
+  public void mount(Void handle, ApiKit api) {
+    Router root = api.root();
+    root.route(FEED_PATH).handler(new EventFeedHandler(api.vertx(), api.verifier(), FeedOptions.from(api.config())));
     StaticHandler files = StaticHandler.create(WEBROOT)
       .setIndexPage("index.html")
       .setCachingEnabled(false)

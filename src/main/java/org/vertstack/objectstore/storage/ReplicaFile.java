@@ -42,6 +42,7 @@ public final class ReplicaFile implements WriteStream<Buffer> {
   private final String hash;
   private final Path tmp;
   private final FileChannel channel;
+  private final boolean syncDir;
   private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
   private ByteBuffer filling;
   /** The writes handed to the disk pool, one after the other. */
@@ -55,7 +56,8 @@ public final class ReplicaFile implements WriteStream<Buffer> {
   private Handler<Void> drainHandler;
   private Handler<Throwable> exceptionHandler;
 
-  private ReplicaFile(WorkerExecutor disk, Path device, int part, String hash, Path tmp, FileChannel channel) {
+  private ReplicaFile(WorkerExecutor disk, Path device, int part, String hash, Path tmp, FileChannel channel, boolean syncDir) {
+    this.syncDir = syncDir;
     this.disk = disk;
     this.device = device;
     this.part = part;
@@ -64,14 +66,14 @@ public final class ReplicaFile implements WriteStream<Buffer> {
     this.channel = channel;
   }
 
-  /** Opens a new temp file on {@code device}; fails when the device is not there. */
-  public static Future<ReplicaFile> create(WorkerExecutor disk, Path device, int part, String hash) {
+  /** Opens a new temp file on {@code device}; fails when the device is not there. See {@link DiskStore#commit} for syncDir. */
+  public static Future<ReplicaFile> create(WorkerExecutor disk, Path device, int part, String hash, boolean syncDir) {
     Path tmp = DiskStore.newTmp(device);
     return disk.executeBlocking(() -> {
       if (!DiskStore.mounted(device)) {
         throw new IOException("device " + device.getFileName() + " is not mounted");
       }
-      return new ReplicaFile(disk, device, part, hash, tmp, open(device, tmp));
+      return new ReplicaFile(disk, device, part, hash, tmp, open(device, tmp), syncDir);
     }, false);
   }
 
@@ -223,7 +225,7 @@ public final class ReplicaFile implements WriteStream<Buffer> {
           pos += tail.write(trailer, pos);
         }
       }
-      DiskStore.commit(device, part, hash, tmp, ts, "data");
+      DiskStore.commit(device, part, hash, tmp, ts, "data", syncDir);
       return 201;
     }, false)).recover(err -> abort().transform(x -> Future.failedFuture(err)));
   }
