@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.vertstack.common.events.EventLogVerticle;
 import org.vertstack.common.http.ApiKit;
+import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.module.NodeContext;
 import org.vertstack.common.module.ServiceModule;
 
@@ -51,6 +52,7 @@ public final class DashboardModule implements ServiceModule<Void> {
   @Override
   public void mount(Void handle, ApiKit api) {
     Router root = api.root();
+    api.errorFormat(FEED_PATH, ErrorFormat.KEYSTONE); // the feed's errors are JSON like Keystone's
     root.route(FEED_PATH).handler(new EventFeedHandler(api.vertx(), api.verifier(), FeedOptions.from(api.config())));
     StaticHandler files = StaticHandler.create(WEBROOT)
       .setIndexPage("index.html")

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.vertstack.common.http.ApiKit;
+import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.module.NodeContext;
 import org.vertstack.common.module.ServiceModule;
 
@@ -35,7 +36,7 @@ public final class IdentityModule implements ServiceModule<Void> {
 
   @Override
   public void mount(Void handle, ApiKit api) {
-    api.root().route("/identity*").subRouter(IdentityApi.router(api.vertx(), api.config(), api.verifier()));
+    api.mount("/identity", ErrorFormat.KEYSTONE, IdentityApi.router(api.vertx(), api.config(), api.verifier()));
   }
 
   @Override

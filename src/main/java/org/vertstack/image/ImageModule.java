@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import org.vertstack.common.http.ApiKit;
+import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.module.NodeContext;
 import org.vertstack.common.module.ServiceModule;
 import org.vertstack.image.store.FileImageStore;
@@ -86,7 +87,7 @@ public final class ImageModule implements ServiceModule<ImageModule.Components> 
 
   @Override
   public void mount(Components c, ApiKit api) {
-    api.root().route("/image*").subRouter(ImageApi.router(api.vertx(), api.config(), api.verifier(), c.images(),
+    api.mount("/image", ErrorFormat.PLAIN, ImageApi.router(api.vertx(), api.config(), api.verifier(), c.images(),
       c.dataForThisEventLoop(api.vertx()), c.store().id()));
   }
 

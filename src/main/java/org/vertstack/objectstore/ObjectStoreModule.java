@@ -5,9 +5,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.vertstack.common.http.ApiKit;
+import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.module.NodeContext;
 import org.vertstack.common.module.ServiceModule;
 import org.vertstack.objectstore.proxy.SwiftApi;
+import org.vertstack.objectstore.storage.DeviceWrites;
 import org.vertstack.objectstore.storage.LocalDevices;
 import org.vertstack.objectstore.storage.ObjectServerVerticle;
 
@@ -72,7 +74,7 @@ public final class ObjectStoreModule implements ServiceModule<ObjectStoreRuntime
           Map<String, Path> devs = new HashMap<>();
           settings.localDevices().forEach(d -> devs.put(d.name(), Path.of(d.path())));
           runtime.local(new LocalDevices(settings.objectServerHost(), port, Map.copyOf(devs),
-            serverConfig.getBoolean("fsync-dir", false)));
+            new DeviceWrites(serverConfig.getBoolean("fsync-dir", false))));
           runtime.ring(ring);
         });
     }).compose(ring -> vertx.deployVerticle(new MaintenanceVerticle(settings, runtime), new DeploymentOptions().setConfig(new JsonObject())));
@@ -81,6 +83,8 @@ public final class ObjectStoreModule implements ServiceModule<ObjectStoreRuntime
   @Override
   public void mount(ObjectStoreRuntime runtime, ApiKit api) {
     new SwiftApi(api.vertx(), api.config(), api.verifier(), runtime).mount(api.root());
+    api.errorFormat("/object-store", ErrorFormat.SWIFT);
+    api.errorFormat("/info", ErrorFormat.SWIFT);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.pgclient.PgException;
 import io.vertx.serviceproxy.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
       status = 400;
       message = failure.getMessage();
     }
+    if (status >= 500 && isBadValue(failure)) {
+      // PostgreSQL refused a value the request carried (NUL byte, null, out of range): the client's error
+      status = 400;
+      message = "The request contains a value that cannot be stored (a NUL byte, a null or a value out of range).";
+    }
     if (status >= 500 && message == null) {
       if (ctx.response().closed() || failure instanceof HttpClosedException || failure instanceof ClosedChannelException) {
         return null;
@@ -87,6 +93,31 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
     return new Outcome(status, message);
   }
+
+  /** A database "data exception" (SQLSTATE class 22) or not-null violation (23502), also as relayed over the event bus. */
+  static boolean isBadValue(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String state = t instanceof PgException pg ? pg.getSqlState() : sqlStateIn(t.getMessage());
+      if (state != null && (state.startsWith("22") || state.equals("23502"))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /** The "(NNNNN)" SQLSTATE that ends a PostgreSQL error message relayed as text, or null. */
+  private static String sqlStateIn(String message) {
+    if (message == null || !message.startsWith("ERROR: ")) {
+      return null;
+    }
+    java.util.regex.Matcher m = SQLSTATE.matcher(message);
+    return m.find() ? m.group(1) : null;
+  }
+
+  private static final java.util.regex.Pattern SQLSTATE = java.util.regex.Pattern.compile("\\(([0-9A-Z]{5})\\)$");
 
   public static void send(HttpServerResponse response, ErrorFormat format, int status, String message) {
     if (response.ended() || response.closed()) {

@@ -9,7 +9,9 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.vertstack.common.auth.TokenVerifier;
 import org.vertstack.common.module.StartedModule;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +30,15 @@ public class FrontDoorVerticle extends VerticleBase {
     this.routers = routers;
   }
 
+  private static ErrorFormat formatOf(Map<String, ErrorFormat> formats, String path) {
+    for (Map.Entry<String, ErrorFormat> e : formats.entrySet()) {
+      if (path != null && (path.equals(e.getKey()) || path.startsWith(e.getKey() + "/"))) {
+        return e.getValue();
+      }
+    }
+    return ErrorFormat.PLAIN;
+  }
+
   @Override
   public Future<?> start() {
     JsonObject conf = config();
@@ -36,12 +47,18 @@ public class FrontDoorVerticle extends VerticleBase {
       root.route().handler(new StandardHeaders());
       root.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
       root.get("/metrics").handler(PrometheusScrapingHandler.create());
-      ApiKit kit = new ApiKit(vertx, root, conf, verifier);
+      Map<String, ErrorFormat> formats = new LinkedHashMap<>();
+      ApiKit kit = new ApiKit(vertx, root, conf, verifier, formats);
       for (StartedModule<?> module : modules) {
         module.mount(kit);
       }
       // last: a failure an API's router did not answer (its own failure handler comes first)
       root.route().failureHandler(new FailureHandler(ErrorFormat.PLAIN));
+      // no route matched: 404 or 405 in the format of the API whose prefix the path has
+      for (int status : new int[] {404, 405}) {
+        root.errorHandler(status, ctx -> FailureHandler.send(ctx.response(), formatOf(formats, ctx.request().path()), status,
+          FailureHandler.defaultMessage(status)));
+      }
       JsonObject http = conf.getJsonObject("http");
       HttpServerOptions options = new HttpServerOptions()
         .setHost(http.getString("host"))

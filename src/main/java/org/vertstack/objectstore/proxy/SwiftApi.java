@@ -18,6 +18,7 @@ import org.vertstack.common.events.ResourceEvents;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.http.FailureHandler;
+import org.vertstack.common.http.RouteInventory;
 import org.vertstack.objectstore.ObjectStoreModule;
 import org.vertstack.objectstore.ObjectStoreRuntime;
 import org.vertstack.objectstore.ObjectStoreSettings;
@@ -64,11 +65,21 @@ public final class SwiftApi {
     this.objectHandler = new ObjectHandler(this);
   }
 
+  /** What {@link #dispatch} serves, for the route inventory. */
+  private static final java.util.List<String> ENDPOINTS = java.util.List.of(
+    "GET /object-store/v1/:account", "HEAD /object-store/v1/:account", "POST /object-store/v1/:account",
+    "GET /object-store/v1/:account/:container", "HEAD /object-store/v1/:account/:container",
+    "PUT /object-store/v1/:account/:container", "POST /object-store/v1/:account/:container",
+    "DELETE /object-store/v1/:account/:container",
+    "GET /object-store/v1/:account/:container/:object", "HEAD /object-store/v1/:account/:container/:object",
+    "PUT /object-store/v1/:account/:container/:object", "POST /object-store/v1/:account/:container/:object",
+    "DELETE /object-store/v1/:account/:container/:object", "COPY /object-store/v1/:account/:container/:object");
+
   public void mount(Router root) {
     root.get("/info").handler(this::info);
     root.get("/object-store/info").handler(this::info);
     root.get("/object-store/v1/info").handler(this::info);
-    root.route("/object-store/v1/*").handler(this::dispatch);
+    root.route("/object-store/v1/*").putMetadata(RouteInventory.TEMPLATES, ENDPOINTS).handler(this::dispatch);
   }
 
   // ---- entry
@@ -76,6 +87,13 @@ public final class SwiftApi {
   private void dispatch(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     req.pause();
+    // a body no handler read (a POST or DELETE with one) is drained once the answer is sent, or the
+    // paused request would stall the connection for the client's next request
+    ctx.addEndHandler(v -> {
+      if (!req.isEnded()) {
+        req.resume();
+      }
+    });
     transId(ctx);
     Future<?> done;
     try {

@@ -46,6 +46,7 @@ public class ObjectServerVerticle extends VerticleBase {
   private final Map<Path, Boolean> mounted = new java.util.concurrent.ConcurrentHashMap<>();
   private WorkerExecutor disk;
   private boolean fsyncDir;
+  private DeviceWrites writes;
   private HttpServer server;
 
   @Override
@@ -53,6 +54,7 @@ public class ObjectServerVerticle extends VerticleBase {
     JsonObject conf = config();
     conf.getJsonObject("devices").forEach(e -> devices.put(e.getKey(), Path.of((String) e.getValue())));
     fsyncDir = conf.getBoolean("fsync-dir", false);
+    writes = new DeviceWrites(fsyncDir);
     disk = vertx.createSharedWorkerExecutor("objectstore-disk", conf.getInteger("disk-threads", 32));
     HttpServerOptions options = new HttpServerOptions()
       .setHost(conf.getString("host", "127.0.0.1"))
@@ -163,7 +165,7 @@ public class ObjectServerVerticle extends VerticleBase {
         () -> DiskStore.storeSmall(dev, part, hash, body, meta, expected, ts, fsyncDir) == null ? 422 : 201, false));
     } else {
       req.pause();
-      done = ReplicaFile.create(disk, dev, part, hash, fsyncDir).map(ReplicaFile::digesting)
+      done = ReplicaFile.create(disk, dev, part, hash, writes).map(ReplicaFile::digesting)
         .compose(file -> req.pipe().endOnComplete(false).to(file)
           .compose(v -> file.commit(meta, ts, file.etag(), expected, declared),
             err -> file.abort().transform(x -> Future.failedFuture(err))));
