@@ -51,7 +51,13 @@ kill -9 "$server" ${pg:+"$pg"}
 wait "$server" 2>/dev/null || true
 wait
 acked=$( (grep -l '^201$' "$WORK"/status/* || true) | wc -l)
-echo "acknowledged before the kill: $acked of 100"
+# curl writes 000 when the connection died before an answer: those uploads were in flight at the kill
+inflight=$( (grep -l '^000$' "$WORK"/status/* || true) | wc -l)
+echo "acknowledged before the kill: $acked of 100; in flight at the kill: $inflight"
+if [ "$acked" -eq 0 ] || [ "$inflight" -eq 0 ]; then
+  echo "FAILED: the kill must come with uploads both acknowledged and in flight, or it tests nothing" >&2
+  exit 1
+fi
 sleep 2
 start
 login

@@ -21,7 +21,7 @@ beta=$(openstack project show cli-beta -f value -c id)
 [ "$(as_user cli-alpha openstack token issue -f value -c project_id)" = "$alpha" ]
 [ "$(as_user cli-beta openstack token issue -f value -c project_id)" = "$beta" ]
 # No role on the admin project: no token for it.
-expect_fail as_user admin openstack token issue
+expect_fail 401 as_user admin openstack token issue
 
 # A revoked token is refused.
 token=$(as_user cli-alpha openstack token issue -f value -c id)

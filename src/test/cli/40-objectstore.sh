@@ -62,10 +62,11 @@ expect_fail curl -fsS -X PUT --data-binary @small.txt "$VS_URL/object-store/v1/$
 
 # deletes: the object, then the container with its segments
 step swift delete cli-swift small.txt >/dev/null
-expect_fail swift stat cli-swift small.txt
+expect_fail 404 swift stat cli-swift small.txt
 step swift delete cli-swift >/dev/null
-step swift delete cli-swift_segments >/dev/null || true
-expect_fail swift stat cli-swift
+step swift delete cli-swift_segments >/dev/null
+expect_fail 404 swift stat cli-swift_segments
+expect_fail 404 swift stat cli-swift
 
 # the openstack client on the same API
 step openstack container create cli-os >/dev/null
@@ -79,4 +80,4 @@ step openstack object save cli-os os.txt --file os.out
 cmp os.txt os.out
 step openstack object delete cli-os os.txt
 step openstack container delete cli-os
-expect_fail openstack container show cli-os
+expect_fail 404 openstack container show cli-os

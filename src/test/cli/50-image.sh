@@ -28,7 +28,7 @@ step openstack image save --file saved.qcow2 "$img"
 cmp disk.qcow2 saved.qcow2
 
 # Bytes that are not what disk_format says are refused (400), and no image becomes active.
-expect_fail openstack image create --file plain.raw --disk-format qcow2 --container-format bare cli-liar
+expect_fail 400 openstack image create --file plain.raw --disk-format qcow2 --container-format bare cli-liar
 out=$(openstack image list --long -f value -c Name -c Status)
 ! grep -q "^cli-liar active" <<<"$out" || { echo "a refused upload became active"; exit 1; }
 code=$(curl -s -o /dev/null -w '%{http_code}' "$VS_URL/image/")
@@ -53,10 +53,10 @@ export -f as
 priv=$(as a openstack image create --private --file disk.qcow2 --disk-format qcow2 --container-format bare a-private -f value -c id)
 shared=$(as a openstack image create --shared --file disk.qcow2 --disk-format qcow2 --container-format bare a-shared -f value -c id)
 # a private image (and a shared one not yet shared) is invisible to another project
-expect_fail as b openstack image show "$priv"
+expect_fail 404 as b openstack image show "$priv"
 out=$(as b openstack image list -f value -c ID)
 ! grep -q -e "$priv" -e "$shared" <<<"$out" || { echo "project b sees project a's images"; exit 1; }
-expect_fail as b openstack image delete "$priv"
+expect_fail 4xx as b openstack image delete "$priv"
 # share: a adds b as a member, b accepts, then b lists it
 step as a openstack image add project "$shared" "$pb" >/dev/null
 expect_line pending as a openstack image member list "$shared" -f value -c Status
@@ -68,7 +68,7 @@ out=$(as b openstack image list -f value -c ID)
 as b openstack image save --file shared.qcow2 "$shared"
 cmp disk.qcow2 shared.qcow2
 # b may read it but not change it
-expect_fail as b openstack image set --name stolen "$shared"
+expect_fail 4xx as b openstack image set --name stolen "$shared"
 
 # The interoperable import (glance-direct: stage, then import) with the client's --import.
 imp=$(step openstack image create --import --file disk.qcow2 --disk-format qcow2 --container-format bare cli-import -f value -c id)
@@ -79,6 +79,6 @@ done
 expect_line active openstack image show "$imp" -f value -c status
 
 step openstack image delete "$img" "$pub" "$imp"
-expect_fail openstack image show "$img"
+expect_fail 404 openstack image show "$img"
 step as a openstack image delete "$priv" "$shared"
 echo "image walk: ok"

@@ -33,11 +33,31 @@ export OS_CLIENT_CONFIG_FILE="$VS_STATE/state/clouds.yaml"
 export OS_CLOUD=vertstack
 export VS_WORK="$VS_STATE/work"
 mkdir -p "$VS_WORK"
-# Helpers for the walks: step prints what it runs; expect_fail asserts a command fails;
-# expect_line asserts that a command prints a line matching a regex (the output is captured
-# first, so an early-exiting grep cannot break the pipe of a long command).
+# Helpers for the walks: step prints what it runs; expect_fail STATUS asserts a command fails with
+# that HTTP status or class (404, 4xx): the openstack/swift client in it runs with --debug and the
+# statuses it logged are checked (a 400 is not a 500 or a crash); expect_line asserts that a
+# command prints a line matching a regex (the output is captured first, so an early-exiting grep
+# cannot break the pipe of a long command).
 step() { echo "+ $*" >&2; "$@"; }
-expect_fail() { echo "+ (must fail) $*" >&2; if "$@" >/dev/null 2>&1; then echo "FAILED: expected failure: $*" >&2; return 1; fi; }
+expect_fail() {
+  local want=$1 out statuses arg debugged=() added=
+  shift
+  echo "+ (must fail with $want) $*" >&2
+  for arg in "$@"; do
+    debugged+=("$arg")
+    if [ -z "$added" ] && { [ "$arg" = openstack ] || [ "$arg" = swift ]; }; then debugged+=(--debug); added=1; fi
+  done
+  if out=$("${debugged[@]}" 2>&1); then echo "FAILED: expected failure: $*" >&2; return 1; fi
+  # keystoneauth logs "RESP: [404]", swiftclient "RESP STATUS: 404"
+  statuses=$(grep -oE 'RESP: \[[0-9]{3}\]|RESP STATUS: [0-9]{3}' <<<"$out" | grep -oE '[0-9]{3}' | sort -u | tr '\n' ' ')
+  if grep -qE '(^| )5[0-9][0-9]' <<<" $statuses"; then
+    echo "FAILED: $* got a server error (statuses: $statuses)" >&2; return 1
+  fi
+  local pattern=${want//x/[0-9]}
+  if ! grep -qE "(^| )$pattern( |$)" <<<" $statuses"; then
+    echo "FAILED: $* failed without an HTTP $want (statuses: ${statuses:-none}):" >&2; tail -20 <<<"$out" >&2; return 1
+  fi
+}
 expect_line() {
   local pattern=$1 out; shift
   echo "+ $* (expect line /$pattern/)" >&2
@@ -46,12 +66,22 @@ expect_line() {
 }
 export -f step expect_fail expect_line
 
+# After each walk: the server must have logged no ERROR line and no stack trace meanwhile.
+server_log_clean() {
+  local errors
+  errors=$(tail -n +"$(($1 + 1))" "$log" | grep -E '^[0-9:.]+ ERROR |^[[:space:]]+at [a-zA-Z_$]|^Caused by: ' | head -20 || true)
+  if [ -n "$errors" ]; then
+    echo "FAILED: the server logged errors during the walk:" >&2; echo "$errors" >&2; return 1
+  fi
+}
+
 passed=0
 failed=0
 for walk in "$here"/[0-9][0-9]-*.sh; do
   name=$(basename "$walk")
   echo "=== $name"
-  if bash -euo pipefail "$walk"; then
+  seen=$(wc -l <"$log")
+  if bash -euo pipefail "$walk" && server_log_clean "$seen"; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))

@@ -2,9 +2,11 @@ package org.vertstack;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import org.slf4j.Logger;
@@ -14,12 +16,18 @@ import org.vertstack.common.config.Config;
 import org.vertstack.common.db.DatabaseServer;
 import org.vertstack.common.http.FrontDoorVerticle;
 import org.vertstack.common.module.Modules;
+import org.vertstack.common.module.NodeContext;
 import org.vertstack.common.module.ServiceModule;
+import org.vertstack.common.module.ServiceModule.CatalogEntry;
+import org.vertstack.common.module.StartedModule;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /** Starts a VertStack node: all-in-one by default, or the roles named by --roles. */
 public final class Main {
@@ -48,8 +56,18 @@ public final class Main {
     }
   }
 
-  /** A running node: its Vert.x, its database (if it runs one) and its effective config. */
-  public record Node(Vertx vertx, DatabaseServer database, JsonObject config) {
+  /**
+   * A running node: its Vert.x, its database (if it runs one), its effective config, the handles
+   * of its started modules and one of its front-door routers (null without the controller role).
+   */
+  public record Node(Vertx vertx, DatabaseServer database, JsonObject config, List<StartedModule<?>> modules, Router frontDoor) {
+
+    /** The handle a module's start produced, found by its type (tests drive services through it). */
+    public <H> H handle(Class<H> type) {
+      return modules.stream().map(StartedModule::handle).filter(type::isInstance).map(type::cast).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no module of this node has a " + type.getSimpleName()));
+    }
+
     public void stop() {
       try {
         vertx.close().await();
@@ -96,8 +114,7 @@ public final class Main {
     Future<Vertx> vertxFuture = config.getJsonObject("cluster").getBoolean("enabled", false)
       ? Clustering.start(options, config.getJsonObject("cluster"))
       : Future.succeededFuture(Vertx.vertx(options));
-    return vertxFuture.compose(vertx -> deployAll(vertx, config, roles)
-      .map(v -> new Node(vertx, db, config))
+    return vertxFuture.compose(vertx -> deployAll(vertx, config, roles, db)
       .recover(err -> vertx.close().transform(x -> Future.failedFuture(err))))
       .onFailure(err -> {
         try {
@@ -110,20 +127,45 @@ public final class Main {
       });
   }
 
-  private static Future<Void> deployAll(Vertx vertx, JsonObject config, Set<String> roles) {
-    List<ServiceModule> modules = Modules.forRoles(roles);
+  /**
+   * Starts the node's modules one after the other, dependencies first, then the front door with
+   * every module mounted; completes the modules' {@code ready} signal once it listens.
+   */
+  private static Future<Node> deployAll(Vertx vertx, JsonObject config, Set<String> roles, DatabaseServer db) {
+    List<ServiceModule<?>> modules;
+    try {
+      modules = Modules.forRoles(roles);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Promise<Void> ready = Promise.promise();
+    List<CatalogEntry> catalog = modules.stream().flatMap(m -> m.catalog().stream()).toList();
+    Set<String> names = modules.stream().map(ServiceModule::name).collect(Collectors.toUnmodifiableSet());
+    NodeContext node = new NodeContext(vertx, config, Set.copyOf(roles), names, catalog, ready.future());
+    List<StartedModule<?>> started = new ArrayList<>();
     Future<?> chain = Future.succeededFuture();
-    for (ServiceModule module : modules) {
+    for (ServiceModule<?> module : modules) {
       chain = chain.compose(v -> {
         LOG.info("starting {}", module.name());
-        return module.deploy(vertx, config);
+        return startOne(module, node).onSuccess(started::add);
       });
     }
+    AtomicReference<Router> frontDoor = new AtomicReference<>();
     if (roles.contains("controller")) {
       int instances = config.getJsonObject("http").getInteger("instances", 2);
-      chain = chain.compose(v -> vertx.deployVerticle(FrontDoorVerticle.class,
-        new DeploymentOptions().setInstances(instances).setConfig(config)));
+      chain = chain.compose(v -> {
+        List<StartedModule<?>> mountOrder = Modules.mountOrder(started);
+        return vertx.deployVerticle(() -> new FrontDoorVerticle(mountOrder, r -> frontDoor.compareAndSet(null, r)),
+          new DeploymentOptions().setInstances(instances).setConfig(config));
+      });
     }
-    return chain.mapEmpty();
+    return chain.map(v -> {
+      ready.complete();
+      return new Node(vertx, db, config, List.copyOf(started), frontDoor.get());
+    });
+  }
+
+  private static <H> Future<StartedModule<?>> startOne(ServiceModule<H> module, NodeContext node) {
+    return module.start(node).map(handle -> new StartedModule<>(module, handle));
   }
 }

@@ -4,36 +4,32 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vertstack.common.auth.TokenVerifier;
+import org.vertstack.common.http.ApiKit;
+import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.db.Databases;
-import org.vertstack.common.module.Modules;
+import org.vertstack.common.module.NodeContext;
 import org.vertstack.common.module.ServiceModule;
+import org.vertstack.common.module.Services;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The compute service (Nova v2.1) at /compute. On a controller: the API, the scheduler and the
  * hosts registry (schema {@code compute}). On a compute node: the agent driving libvirt. An
  * all-in-one node runs both, talking over the event bus exactly as two nodes would.
  */
-public final class ComputeModule implements ServiceModule {
+public final class ComputeModule implements ServiceModule<ComputeModule.Components> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ComputeModule.class);
 
-  /** The controller's compute components, built once in deploy and shared by every HTTP verticle. */
+  /** The controller's compute components (the module's handle), built once at start and shared by every HTTP verticle. */
   record Components(Flavors flavors, Keypairs keypairs, Servers servers, Hosts hosts, ComputeQuota quota, Usage usage,
                     String controllerHost) {
   }
-
-  private static final Map<Vertx, Components> NODES = new ConcurrentHashMap<>();
 
   @Override
   public String name() {
@@ -63,15 +59,22 @@ public final class ComputeModule implements ServiceModule {
   }
 
   @Override
-  public Future<?> deploy(Vertx vertx, JsonObject config) {
-    Set<String> roles = Modules.roles(config);
-    Future<?> controller = roles.contains("controller") ? deployController(vertx, config) : Future.succeededFuture();
-    return controller.compose(v -> roles.contains("compute")
-      ? vertx.deployVerticle(new AgentVerticle(), new DeploymentOptions().setConfig(config))
-      : Future.succeededFuture());
+  public Set<String> requires() {
+    return Set.of("identity", "image");
   }
 
-  private Future<?> deployController(Vertx vertx, JsonObject config) {
+  @Override
+  public Future<Components> start(NodeContext node) {
+    Vertx vertx = node.vertx();
+    JsonObject config = node.config();
+    Future<Components> controller = node.roles().contains("controller")
+      ? deployController(vertx, config) : Future.succeededFuture();
+    return controller.compose(c -> node.roles().contains("compute")
+      ? vertx.deployVerticle(new AgentVerticle(), new DeploymentOptions().setConfig(config)).map(c)
+      : Future.succeededFuture(c));
+  }
+
+  private Future<Components> deployController(Vertx vertx, JsonObject config) {
     JsonObject conf = settings(config);
     long downAfter = conf.getLong("down-after-seconds", 60L);
     return Databases.migrate(vertx, config, name()).compose(v -> {
@@ -83,22 +86,22 @@ public final class ComputeModule implements ServiceModule {
       Servers servers = new Servers(vertx, pool, flavors, keypairs, quota, scheduler, config.getString("public-url"),
         conf.getInteger("max-build-attempts", 3));
       Hosts hosts = new Hosts(pool, downAfter);
-      NODES.put(vertx, new Components(flavors, keypairs, servers, hosts, quota, new Usage(pool), hostname(config)));
-      new ServiceBinder(vertx).setAddress(ComputeHosts.ADDRESS).register(ComputeHosts.class, new ComputeHostsImpl(pool, servers, conf));
-      return flavors.seed()
+      Components components = new Components(flavors, keypairs, servers, hosts, quota, new Usage(pool), hostname(config));
+      return Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, conf))
+        .compose(x -> flavors.seed())
         .compose(x -> quota.registerDefaults())
         .compose(x -> servers.failOrphans())
-        .onFailure(err -> LOG.error("compute controller start-up", err));
+        .onFailure(err -> LOG.error("compute controller start-up", err))
+        .map(components);
     });
   }
 
   @Override
-  public void mount(Vertx vertx, Router root, JsonObject config, TokenVerifier verifier) {
-    Components c = NODES.get(vertx);
+  public void mount(Components c, ApiKit api) {
     if (c == null) {
-      throw new IllegalStateException("compute module mounted before it was deployed");
+      return; // a compute-only node serves no API
     }
-    root.route("/compute*").subRouter(ComputeApi.router(vertx, config, verifier, c));
+    api.mount("/compute", ErrorFormat.NOVA, ComputeApi.router(api.vertx(), api.config(), api.verifier(), c));
   }
 
   @Override

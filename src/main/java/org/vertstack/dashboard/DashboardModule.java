@@ -2,24 +2,25 @@ package org.vertstack.dashboard;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
-import org.vertstack.common.auth.TokenVerifier;
 import org.vertstack.common.events.EventLogVerticle;
+import org.vertstack.common.http.ApiKit;
+import org.vertstack.common.http.ErrorFormat;
+import org.vertstack.common.module.NodeContext;
 import org.vertstack.common.module.ServiceModule;
 
 import java.util.Set;
 
 /**
  * The dashboard: the single-page app at / and the live feed of resource events at /v1/events,
- * backed by the node's event log. Listed last in the modules so its catch-all static route comes
- * after every API. The app is served from the classpath directory vertstack-webroot/, a name no
- * working directory has, so the files served are always the jar's own.
+ * backed by the node's event log. It mounts last ({@link #mountOrder}) so its catch-all static
+ * route comes after every API. The app is served from the classpath directory vertstack-webroot/,
+ * a name no working directory has, so the files served are always the jar's own.
  */
-public final class DashboardModule implements ServiceModule {
+public final class DashboardModule implements ServiceModule<Void> {
 
   /** Where the build puts webroot/ in the jar. */
   static final String WEBROOT = "vertstack-webroot";
@@ -37,17 +38,26 @@ public final class DashboardModule implements ServiceModule {
   }
 
   @Override
-  public Future<?> deploy(Vertx vertx, JsonObject config) {
-    // the event log is shared by the controllers through the database ("platform": where it is)
-    JsonObject dashboard = config.getJsonObject("dashboard", new JsonObject()).copy()
-      .put("platform", new JsonObject().put("database-connect", config.getJsonObject("database-connect"))
-        .put("database", config.getJsonObject("database")));
-    return vertx.deployVerticle(EventLogVerticle.class, new DeploymentOptions().setInstances(1).setConfig(dashboard));
+  public int mountOrder() {
+    return Integer.MAX_VALUE; // the static files catch what no API took
   }
 
   @Override
-  public void mount(Vertx vertx, Router root, JsonObject config, TokenVerifier verifier) {
-    root.route(FEED_PATH).handler(new EventFeedHandler(vertx, verifier, FeedOptions.from(config)));
+  public Future<Void> start(NodeContext node) {
+    // the event log is shared by the controllers through the database ("platform": where it is)
+    JsonObject config = node.config();
+    JsonObject dashboard = config.getJsonObject("dashboard", new JsonObject()).copy()
+      .put("platform", new JsonObject().put("database-connect", config.getJsonObject("database-connect"))
+        .put("database", config.getJsonObject("database")));
+    return node.vertx().deployVerticle(EventLogVerticle.class, new DeploymentOptions().setInstances(1).setConfig(dashboard))
+      .mapEmpty();
+  }
+
+  @Override
+  public void mount(Void handle, ApiKit api) {
+    Router root = api.root();
+    api.errorFormat(FEED_PATH, ErrorFormat.KEYSTONE); // the feed's errors are JSON like Keystone's
+    root.route(FEED_PATH).handler(new EventFeedHandler(api.vertx(), api.verifier(), FeedOptions.from(api.config())));
     StaticHandler files = StaticHandler.create(WEBROOT)
       .setIndexPage("index.html")
       .setCachingEnabled(false)

@@ -2,19 +2,18 @@ package org.vertstack.identity;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import org.vertstack.common.auth.TokenVerifier;
-import org.vertstack.common.module.Modules;
+import org.vertstack.common.http.ApiKit;
+import org.vertstack.common.http.ErrorFormat;
+import org.vertstack.common.module.NodeContext;
 import org.vertstack.common.module.ServiceModule;
 
 import java.util.List;
 import java.util.Set;
 
 /** Identity (Keystone v3) at /identity: tokens, the catalog, projects, users, roles, limits. */
-public final class IdentityModule implements ServiceModule {
+public final class IdentityModule implements ServiceModule<Void> {
 
   @Override
   public String name() {
@@ -27,19 +26,17 @@ public final class IdentityModule implements ServiceModule {
   }
 
   @Override
-  public Future<?> deploy(Vertx vertx, JsonObject config) {
+  public Future<Void> start(NodeContext node) {
     // The catalog lists exactly the services this controller runs.
     JsonArray entries = new JsonArray();
-    for (ServiceModule module : Modules.forRoles(Modules.roles(config))) {
-      module.catalog().forEach(e -> entries.add(new JsonObject().put("type", e.type()).put("name", e.name()).put("path", e.path())));
-    }
-    return vertx.deployVerticle(IdentityVerticle.class, new DeploymentOptions()
-      .setConfig(config.copy().put("catalog-entries", entries)));
+    node.catalog().forEach(e -> entries.add(new JsonObject().put("type", e.type()).put("name", e.name()).put("path", e.path())));
+    return node.vertx().deployVerticle(IdentityVerticle.class, new DeploymentOptions()
+      .setConfig(node.config().copy().put("catalog-entries", entries))).mapEmpty();
   }
 
   @Override
-  public void mount(Vertx vertx, Router root, JsonObject config, TokenVerifier verifier) {
-    root.route("/identity*").subRouter(IdentityApi.router(vertx, config, verifier));
+  public void mount(Void handle, ApiKit api) {
+    api.mount("/identity", ErrorFormat.KEYSTONE, IdentityApi.router(api.vertx(), api.config(), api.verifier()));
   }
 
   @Override

@@ -12,6 +12,7 @@ import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.auth.AuthHandler;
 import org.vertstack.common.auth.TokenVerifier;
 import org.vertstack.common.http.ErrorFormat;
+import org.vertstack.common.http.StandardHeaders;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.FailureHandler;
 import org.vertstack.common.http.Json;
@@ -25,7 +26,6 @@ final class ImageApi {
 
   /** Glance's API versions, newest first; all served by the same v2 implementation. */
   private static final int NEWEST_MINOR = 16;
-  private static final String REQUEST_ID = "image.request-id";
 
   private final ImageService images;
   private final ImageData data;
@@ -45,7 +45,6 @@ final class ImageApi {
     int limit = config.getJsonObject("http").getInteger("max-json-body-bytes", 1 << 20);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(limit);
     r.route().failureHandler(new FailureHandler(ErrorFormat.PLAIN));
-    r.route().handler(ImageApi::requestId);
     r.get("/").handler(ctx -> api.versions(ctx, 300));
     r.get("/versions").handler(ctx -> api.versions(ctx, 200));
     r.get("/v2").handler(ctx -> api.versions(ctx, 200));
@@ -76,7 +75,7 @@ final class ImageApi {
     r.get("/v2/images/:id/file").handler(api::download);
     r.put("/v2/images/:id/stage").handler(ctx -> api.upload(ctx, true));
     r.post("/v2/images/:id/import").handler(json).handler(ctx ->
-      api.reply(ctx, 202, data.importStaged(auth(ctx), id(ctx), Json.body(ctx), ctx.get(REQUEST_ID)).map(v -> (JsonObject) null)));
+      api.reply(ctx, 202, data.importStaged(auth(ctx), id(ctx), Json.body(ctx), StandardHeaders.requestId(ctx)).map(v -> (JsonObject) null)));
     r.get("/v2/images/:id/tasks").handler(ctx -> api.reply(ctx, 200, data.tasks().list(auth(ctx), id(ctx))));
 
     r.put("/v2/images/:id/tags/:tag").handler(ctx -> api.noContent(ctx, images.addTag(auth(ctx), id(ctx), ctx.pathParam("tag"))));
@@ -96,14 +95,6 @@ final class ImageApi {
     r.post("/v2/images/:id/actions/reactivate").handler(ctx -> api.noContent(ctx, images.reactivate(auth(ctx), id(ctx))));
     MetadefApi.mount(r, json, new MetadefService(vertx, images.pool()));
     return r;
-  }
-
-  /** Every answer names its request (as Glance's x-openstack-request-id); import tasks record it. */
-  private static void requestId(RoutingContext ctx) {
-    String id = "req-" + UUID.randomUUID();
-    ctx.put(REQUEST_ID, id);
-    ctx.response().putHeader("x-openstack-request-id", id);
-    ctx.next();
   }
 
   private static void hold(RoutingContext ctx) {

@@ -208,43 +208,16 @@ public final class ImageData {
     });
   }
 
-  /** null: whole file; {}: unsatisfiable; {start, end}: one byte range. */
+  /** null: whole file; {}: unsatisfiable; {start, end}: one byte range (several ranges: the whole file). */
   static long[] range(String header, long size) {
-    if (header == null || header.isBlank()) {
+    java.util.List<org.vertstack.common.http.ByteRanges.Range> ranges = org.vertstack.common.http.ByteRanges.parse(header, size);
+    if (ranges == null || ranges.size() > 1 || (header != null && header.contains(","))) {
       return null;
     }
-    String h = header.trim();
-    if (!h.startsWith("bytes=") || h.contains(",")) {
-      return null;
+    if (ranges.isEmpty()) {
+      return new long[0];
     }
-    String spec = h.substring(6).trim();
-    int dash = spec.indexOf('-');
-    if (dash < 0) {
-      return null;
-    }
-    try {
-      String a = spec.substring(0, dash).trim();
-      String b = spec.substring(dash + 1).trim();
-      long start;
-      long end;
-      if (a.isEmpty()) {
-        long suffix = Long.parseLong(b);
-        if (suffix <= 0) {
-          return new long[0];
-        }
-        start = Math.max(0, size - suffix);
-        end = size - 1;
-      } else {
-        start = Long.parseLong(a);
-        end = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
-      }
-      if (start >= size || start > end || start < 0) {
-        return new long[0];
-      }
-      return new long[] {start, end};
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    return new long[] {ranges.get(0).first(), ranges.get(0).last()};
   }
 
   /** The per-upload state the tap updates: size, hashes, the inspector. */

@@ -26,22 +26,24 @@ final class ImageQuery {
   static final int MAX_LIMIT = 1000;
 
   /** Sort keys and the non-null SQL expression each sorts by (so keyset comparisons work with NULLs). */
-  private static final Map<String, String> SORT_KEYS = new LinkedHashMap<>();
+  private static final Map<String, String> SORT_KEYS;
 
   static {
-    SORT_KEYS.put("name", "coalesce(name, '')");
-    SORT_KEYS.put("status", "status");
-    SORT_KEYS.put("container_format", "coalesce(container_format, '')");
-    SORT_KEYS.put("disk_format", "coalesce(disk_format, '')");
-    SORT_KEYS.put("size", "coalesce(size, -1)");
-    SORT_KEYS.put("virtual_size", "coalesce(virtual_size, -1)");
-    SORT_KEYS.put("id", "id");
-    SORT_KEYS.put("created_at", "created_at");
-    SORT_KEYS.put("updated_at", "updated_at");
-    SORT_KEYS.put("visibility", "visibility");
-    SORT_KEYS.put("owner", "coalesce(owner, '')");
-    SORT_KEYS.put("min_disk", "min_disk");
-    SORT_KEYS.put("min_ram", "min_ram");
+    Map<String, String> keys = new LinkedHashMap<>();
+    keys.put("name", "coalesce(name, '')");
+    keys.put("status", "status");
+    keys.put("container_format", "coalesce(container_format, '')");
+    keys.put("disk_format", "coalesce(disk_format, '')");
+    keys.put("size", "coalesce(size, -1)");
+    keys.put("virtual_size", "coalesce(virtual_size, -1)");
+    keys.put("id", "id");
+    keys.put("created_at", "created_at");
+    keys.put("updated_at", "updated_at");
+    keys.put("visibility", "visibility");
+    keys.put("owner", "coalesce(owner, '')");
+    keys.put("min_disk", "min_disk");
+    keys.put("min_ram", "min_ram");
+    SORT_KEYS = java.util.Collections.unmodifiableMap(keys);
   }
 
   private static final Set<String> KNOWN = Set.of("limit", "marker", "sort_key", "sort_dir", "sort", "name", "status",

@@ -19,21 +19,23 @@ import java.util.Map;
 /**
  * The periodic jobs of a storage node: the replicator and the auditor, each at its configured
  * interval, never two runs of one job at once. Tests run them on demand with
- * {@link ObjectStoreRuntime#replicate} and {@link ObjectStoreRuntime#audit}.
+ * {@link ObjectStoreRuntime#replicate()} and {@link ObjectStoreRuntime#audit()}.
  */
 public class MaintenanceVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(MaintenanceVerticle.class);
 
   private final ObjectStoreSettings settings;
+  private final ObjectStoreRuntime runtime;
   private Replicator replicator;
   private Auditor auditor;
   private Future<JsonObject> replicating;
   private Future<JsonObject> auditing;
   private String auditScope = "";
 
-  public MaintenanceVerticle(ObjectStoreSettings settings) {
+  public MaintenanceVerticle(ObjectStoreSettings settings, ObjectStoreRuntime runtime) {
     this.settings = settings;
+    this.runtime = runtime;
   }
 
   @Override
@@ -42,7 +44,7 @@ public class MaintenanceVerticle extends VerticleBase {
     settings.localDevices().forEach(d -> devices.put(d.name(), Path.of(d.path())));
     WorkerExecutor disk = vertx.createSharedWorkerExecutor("objectstore-maintenance", 2);
     replicator = new Replicator(vertx, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-      new PoolOptions().setHttp1MaxSize(8)), disk, () -> ObjectStoreRuntime.ring(vertx), devices).lockScope(settings.objectServerHost());
+      new PoolOptions().setHttp1MaxSize(8)), disk, runtime::ring, devices).lockScope(settings.objectServerHost());
     auditor = new Auditor(disk, devices, settings.reclaimAgeSeconds() * 1000);
     auditScope = String.join(",", devices.values().stream().map(Path::toString).sorted().toList());
     vertx.setPeriodic(settings.replicatorIntervalSeconds() * 1000, id -> replicate(true)
@@ -53,7 +55,7 @@ public class MaintenanceVerticle extends VerticleBase {
       }));
     vertx.setPeriodic(settings.auditorIntervalSeconds() * 1000, id -> audit()
       .onSuccess(s -> LOG.info("auditor: {}", s.encode())));
-    ObjectStoreRuntime.installMaintenance(vertx, this);
+    runtime.maintenance(this);
     return Future.succeededFuture();
   }
 

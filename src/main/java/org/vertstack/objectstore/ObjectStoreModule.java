@@ -4,27 +4,28 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.serviceproxy.ServiceBinder;
-import org.vertstack.common.auth.TokenVerifier;
-import org.vertstack.common.db.Databases;
+import org.vertstack.common.http.ApiKit;
+import org.vertstack.common.http.ErrorFormat;
+import org.vertstack.common.module.NodeContext;
 import org.vertstack.common.module.ServiceModule;
-import org.vertstack.objectstore.db.ContainerDb;
-import org.vertstack.objectstore.proxy.Expirer;
 import org.vertstack.objectstore.proxy.SwiftApi;
 import org.vertstack.objectstore.ring.RingFollower;
+import org.vertstack.objectstore.storage.DeviceWrites;
 import org.vertstack.objectstore.storage.LocalDevices;
 import org.vertstack.objectstore.storage.ObjectServerVerticle;
 
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The object store (Swift v1): object servers and the replicator/auditor on storage nodes, the
  * Swift proxy on the front door, account/container databases in PostgreSQL and the expirer on
- * controllers.
+ * controllers. Its handle is the node's {@link ObjectStoreRuntime}.
  */
-public final class ObjectStoreModule implements ServiceModule {
+public final class ObjectStoreModule implements ServiceModule<ObjectStoreRuntime> {
 
   public static final String NAME = "objectstore";
 
@@ -39,33 +40,23 @@ public final class ObjectStoreModule implements ServiceModule {
   }
 
   @Override
-  public Future<?> deploy(Vertx vertx, JsonObject config) {
-    Set<String> roles = Set.copyOf(config.getJsonArray("roles").getList());
-    ObjectStoreSettings settings = ObjectStoreSettings.from(config);
-    Future<?> chain = roles.contains("controller") ? Databases.migrate(vertx, config, NAME).compose(v -> {
-      // container counters: fold the per-write deltas into the container rows every second
-      ContainerDb db = new ContainerDb(Databases.pool(vertx, config, NAME));
-      vertx.setPeriodic(1000, id -> db.foldDeltas());
-      new ServiceBinder(vertx).setAddress(ObjectStoreCatalog.ADDRESS).register(ObjectStoreCatalog.class, new ObjectStoreCatalogImpl(db));
-      return settings.serveRing(vertx, Databases.pool(vertx, config, NAME));
-    }) : Future.succeededFuture();
-    if (roles.contains("storage")) {
-      chain = chain.compose(v -> deployStorage(vertx, settings));
+  public Future<ObjectStoreRuntime> start(NodeContext node) {
+    Vertx vertx = node.vertx();
+    ObjectStoreSettings settings = ObjectStoreSettings.from(node.config());
+    ObjectStoreRuntime runtime = new ObjectStoreRuntime();
+    Future<?> chain = node.roles().contains("controller")
+      ? vertx.deployVerticle(new ContainerServiceVerticle(settings, runtime), new DeploymentOptions().setConfig(node.config()))
+      : Future.succeededFuture();
+    if (node.roles().contains("storage")) {
+      chain = chain.compose(v -> deployStorage(vertx, settings, runtime));
     } else {
       // a controller without devices proxies to the storage nodes the shared ring names
-      chain = chain.compose(v -> RingFollower.start(vertx, List.of(), ring -> ObjectStoreRuntime.install(vertx, ring)));
+      chain = chain.compose(v -> RingFollower.start(vertx, List.of(), runtime::ring));
     }
-    if (roles.contains("controller")) {
-      chain = chain.onSuccess(v -> {
-        Expirer expirer = new Expirer(vertx, config);
-        ObjectStoreRuntime.installExpirer(vertx, expirer);
-        vertx.setPeriodic(settings.expirerIntervalSeconds() * 1000, id -> expirer.runOnce());
-      });
-    }
-    return chain;
+    return chain.map(runtime);
   }
 
-  private Future<?> deployStorage(Vertx vertx, ObjectStoreSettings settings) {
+  private Future<?> deployStorage(Vertx vertx, ObjectStoreSettings settings, ObjectStoreRuntime runtime) {
     return vertx.executeBlocking(() -> {
       settings.formatLocalDevices();
       int port = settings.objectServerPort();
@@ -76,23 +67,25 @@ public final class ObjectStoreModule implements ServiceModule {
         }
       }
       return port;
-    }).compose(port -> vertx.deployVerticle(ObjectServerVerticle.class, new DeploymentOptions()
-        .setInstances(Math.max(1, settings.objectServerInstances())).setConfig(settings.objectServerConfig(port)))
-      .compose(id -> RingFollower.start(vertx, settings.localDevices(settings.objectServerHost(), port),
-        ring -> ObjectStoreRuntime.install(vertx, ring)))
-      .onSuccess(ring -> {
-        java.util.Map<String, java.nio.file.Path> devs = new java.util.HashMap<>();
-        settings.localDevices().forEach(d -> devs.put(d.name(), java.nio.file.Path.of(d.path())));
-        ObjectStoreRuntime.installLocal(vertx, new LocalDevices(settings.objectServerHost(), port, java.util.Map.copyOf(devs)));
-      })
-    ).compose(ring -> {
-      return vertx.deployVerticle(new MaintenanceVerticle(settings), new DeploymentOptions().setConfig(new JsonObject()));
-    });
+    }).compose(port -> {
+      JsonObject serverConfig = settings.objectServerConfig(port);
+      return vertx.deployVerticle(ObjectServerVerticle.class, new DeploymentOptions()
+          .setInstances(Math.max(1, settings.objectServerInstances())).setConfig(serverConfig))
+        .compose(id -> RingFollower.start(vertx, settings.localDevices(settings.objectServerHost(), port), runtime::ring))
+        .onSuccess(ring -> {
+          Map<String, Path> devs = new HashMap<>();
+          settings.localDevices().forEach(d -> devs.put(d.name(), Path.of(d.path())));
+          runtime.local(new LocalDevices(settings.objectServerHost(), port, Map.copyOf(devs),
+            new DeviceWrites(serverConfig.getBoolean("fsync-dir", false))));
+        });
+    }).compose(ring -> vertx.deployVerticle(new MaintenanceVerticle(settings, runtime), new DeploymentOptions().setConfig(new JsonObject())));
   }
 
   @Override
-  public void mount(Vertx vertx, Router root, JsonObject config, TokenVerifier verifier) {
-    new SwiftApi(vertx, config, verifier).mount(root);
+  public void mount(ObjectStoreRuntime runtime, ApiKit api) {
+    new SwiftApi(api.vertx(), api.config(), api.verifier(), runtime).mount(api.root());
+    api.errorFormat("/object-store", ErrorFormat.SWIFT);
+    api.errorFormat("/info", ErrorFormat.SWIFT);
   }
 
   @Override

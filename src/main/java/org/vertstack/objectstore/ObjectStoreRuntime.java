@@ -1,78 +1,79 @@
 package org.vertstack.objectstore;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.vertstack.objectstore.proxy.Expirer;
 import org.vertstack.objectstore.ring.Ring;
 import org.vertstack.objectstore.storage.LocalDevices;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.util.Optional;
 
-/** The ring this node uses, shared by its proxy instances and maintenance jobs. */
+/**
+ * The object store's handle on one node, built by {@link ObjectStoreModule#start} and handed to
+ * its mount: the ring this node uses, its own devices (storage nodes), its maintenance jobs and
+ * expirer, and the container lookups its proxy instances share.
+ */
 public final class ObjectStoreRuntime {
 
-  private static final Map<Vertx, Ring> RINGS = new ConcurrentHashMap<>();
-  private static final Map<Vertx, MaintenanceVerticle> MAINTENANCE = new ConcurrentHashMap<>();
-  private static final Map<Vertx, LocalDevices> LOCAL = new ConcurrentHashMap<>();
-  private static final Map<Vertx, Expirer> EXPIRERS = new ConcurrentHashMap<>();
+  private volatile Ring ring;
+  private volatile LocalDevices local;
+  private volatile MaintenanceVerticle maintenance;
+  private volatile Expirer expirer;
+  /** Container info (or "none") cached briefly for the object path, shared by the proxy instances. */
+  private final Cache<String, Optional<JsonObject>> containers = Caffeine.newBuilder()
+    .maximumSize(50_000).expireAfterWrite(Duration.ofSeconds(2)).build();
 
-  private ObjectStoreRuntime() {
-  }
-
-  public static void install(Vertx vertx, Ring ring) {
-    RINGS.put(vertx, ring);
-  }
-
-  public static Ring ring(Vertx vertx) {
-    Ring ring = RINGS.get(vertx);
-    if (ring == null) {
+  public Ring ring() {
+    Ring r = ring;
+    if (r == null) {
       throw new IllegalStateException("the object store ring is not loaded on this node");
     }
-    return ring;
+    return r;
   }
 
-  /** The devices of this node's object server (storage nodes only). */
-  public static void installLocal(Vertx vertx, LocalDevices local) {
-    LOCAL.put(vertx, local);
+  void ring(Ring ring) {
+    this.ring = ring;
   }
 
   /** This node's object server devices, or null when it is not a storage node. */
-  public static LocalDevices local(Vertx vertx) {
-    return LOCAL.get(vertx);
+  public LocalDevices local() {
+    return local;
   }
 
-  public static void forget(Vertx vertx) {
-    RINGS.remove(vertx);
-    LOCAL.remove(vertx);
-    MAINTENANCE.remove(vertx);
-    EXPIRERS.remove(vertx);
+  void local(LocalDevices local) {
+    this.local = local;
   }
 
-  static void installExpirer(Vertx vertx, Expirer expirer) {
-    EXPIRERS.put(vertx, expirer);
+  public Cache<String, Optional<JsonObject>> containers() {
+    return containers;
+  }
+
+  void expirer(Expirer expirer) {
+    this.expirer = expirer;
+  }
+
+  void maintenance(MaintenanceVerticle maintenance) {
+    this.maintenance = maintenance;
   }
 
   /** Runs an expirer pass on this controller now: {expired, kept, failed}. */
-  public static Future<JsonObject> expire(Vertx vertx) {
-    Expirer e = EXPIRERS.get(vertx);
+  public Future<JsonObject> expire() {
+    Expirer e = expirer;
     return e == null ? Future.failedFuture("not a controller") : e.runOnce();
   }
 
-  static void installMaintenance(Vertx vertx, MaintenanceVerticle m) {
-    MAINTENANCE.put(vertx, m);
-  }
-
   /** Runs a replication pass on this storage node now: {pushed, removed, partitions, failures}. */
-  public static Future<JsonObject> replicate(Vertx vertx) {
-    MaintenanceVerticle m = MAINTENANCE.get(vertx);
+  public Future<JsonObject> replicate() {
+    MaintenanceVerticle m = maintenance;
     return m == null ? Future.failedFuture("not a storage node") : m.replicate();
   }
 
   /** Runs an audit pass on this storage node now: {checked, quarantined, bytes}. */
-  public static Future<JsonObject> audit(Vertx vertx) {
-    MaintenanceVerticle m = MAINTENANCE.get(vertx);
+  public Future<JsonObject> audit() {
+    MaintenanceVerticle m = maintenance;
     return m == null ? Future.failedFuture("not a storage node") : m.audit();
   }
 }

@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.vertstack.testing.RequiredTool;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -53,7 +55,7 @@ class DashboardBrowserTest {
 
   @BeforeAll
   static void startCloud() throws Exception {
-    assumeTrue(Chromium.installed(), "Debian's chromium and chromedriver are not installed");
+    RequiredTool.require(Chromium.installed(), "Debian's chromium and chromedriver");
     cloud = DashboardNode.shared();
     adminToken = cloud.adminToken();
     alpha = cloud.create(adminToken, "projects", "project", new JsonObject().put("name", ALPHA).put("description", "Team alpha"));

@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import org.vertstack.testing.RequiredTool;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -62,7 +64,7 @@ class StoragePanelsBrowserTest {
 
   @BeforeAll
   static void startCloud() throws Exception {
-    assumeTrue(Chromium.installed(), "Debian's chromium and chromedriver are not installed");
+    RequiredTool.require(Chromium.installed(), "Debian's chromium and chromedriver");
     cloud = DashboardNode.shared();
     String admin = cloud.adminToken();
     alpha = cloud.create(admin, "projects", "project", new JsonObject().put("name", ALPHA));

@@ -14,9 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import org.vertstack.testing.RequiredTool;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class FormatInspectorTest {
 
@@ -180,7 +181,7 @@ class FormatInspectorTest {
 
   @Test
   void realImagesFromQemuImg() throws Exception {
-    assumeTrue(hasQemuImg(), "qemu-img not installed");
+    RequiredTool.require(hasQemuImg(), "qemu-img");
     assertThat(inspect("qcow2", qemuImg("a.qcow2", "-f", "qcow2", "a.qcow2", "10M")))
       .isEqualTo(new FormatInspector.Verdict("qcow2", 10L << 20));
     assertThat(inspect("qcow2", qemuImg("v2.qcow2", "-f", "qcow2", "-o", "compat=0.10", "v2.qcow2", "7M")).virtualSize())
@@ -200,7 +201,7 @@ class FormatInspectorTest {
 
   @Test
   void realQcow2WithBackingOrDataFileIsRefused() throws Exception {
-    assumeTrue(hasQemuImg(), "qemu-img not installed");
+    RequiredTool.require(hasQemuImg(), "qemu-img");
     qemuImg("base.qcow2", "-f", "qcow2", "base.qcow2", "10M");
     byte[] overlay = qemuImg("overlay.qcow2", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", "overlay.qcow2");
     assertThatThrownBy(() -> inspect("qcow2", overlay)).hasMessageContaining("backing file");

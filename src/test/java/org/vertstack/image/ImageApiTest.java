@@ -322,7 +322,7 @@ class ImageApiTest {
       .put("user", new JsonObject().put("id", "carol"))
       .put("project", new JsonObject().put("id", carol.getString("project_id")))
       .put("roles", new JsonArray().add(new JsonObject().put("name", "member")).add(new JsonObject().put("name", "reader"))));
-    ImageService service = ImageModule.service(cloud.node.vertx());
+    ImageService service = cloud.node.handle(ImageModule.Components.class).images();
     java.util.Set<String> created = new java.util.HashSet<>();
     for (int batch = 0; batch < 20; batch++) {
       java.util.List<io.vertx.core.Future<JsonObject>> futures = new java.util.ArrayList<>();

@@ -53,7 +53,7 @@ final class ImageTestCloud implements AutoCloseable {
   /** Whether the image store holds bytes under this image id (asked of the store itself). */
   boolean stored(String imageId) {
     try {
-      var stream = ImageModule.store(node.vertx()).get(imageId, 0, -1).await();
+      var stream = node.handle(ImageModule.Components.class).store().get(imageId, 0, -1).await();
       stream.handler(b -> { });
       stream.resume();
       return true;

@@ -36,7 +36,7 @@ class RestartRecoveryTest {
       other = cloud.call(member.getString("token"), HttpMethod.POST, "/image/v2/images", body).await().bodyAsJsonObject().getString("id");
       String nodeId = Files.readString(dir.resolve("image/node-id")).trim();
       // what a crash mid-upload leaves behind: "saving" rows; one is this node's, one another node's
-      var pool = ImageModule.service(cloud.node().vertx()).pool();
+      var pool = cloud.node().handle(ImageModule.Components.class).images().pool();
       pool.preparedQuery("UPDATE images SET status = 'saving', upload_id = $2 WHERE id = $1").execute(Tuple.of(mine, nodeId + "/u1")).await();
       pool.preparedQuery("UPDATE images SET status = 'saving', upload_id = $2 WHERE id = $1").execute(Tuple.of(other, "another-node/u2")).await();
     }

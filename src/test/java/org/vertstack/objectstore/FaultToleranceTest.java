@@ -63,7 +63,7 @@ class FaultToleranceTest {
 
   /** The committed data files of an object on one device. */
   private static List<Path> dataFiles(int dev, String container, String object) throws Exception {
-    String hash = ObjectStoreRuntime.ring(cloud.node().vertx()).hash(account, container, object);
+    String hash = cloud.node().handle(ObjectStoreRuntime.class).ring().hash(account, container, object);
     Path objects = device(dev).resolve("objects");
     List<Path> out = new ArrayList<>();
     if (!Files.isDirectory(objects)) {
@@ -121,7 +121,7 @@ class FaultToleranceTest {
       assertThat(copies(c, "during-" + i)).isEqualTo(2);
     }
 
-    JsonObject pass = ObjectStoreRuntime.replicate(cloud.node().vertx()).await();
+    JsonObject pass = cloud.node().handle(ObjectStoreRuntime.class).replicate().await();
     assertThat(pass.getLong("pushed")).isGreaterThanOrEqualTo(11);
     for (int i = 0; i < 10; i++) {
       assertThat(copies(c, "during-" + i)).as("copies of during-%d", i).isEqualTo(3);
@@ -130,7 +130,7 @@ class FaultToleranceTest {
     assertThat(copies(c, "before-0")).isZero();
     assertThat(call(HttpMethod.GET, "/" + c + "/before-0", null).statusCode()).isEqualTo(404);
     // a second pass has nothing left to do
-    assertThat(ObjectStoreRuntime.replicate(cloud.node().vertx()).await().getLong("pushed")).isZero();
+    assertThat(cloud.node().handle(ObjectStoreRuntime.class).replicate().await().getLong("pushed")).isZero();
   }
 
   private static List<Path> tempFiles() throws Exception {
@@ -192,7 +192,7 @@ class FaultToleranceTest {
     var put = cloud.http().requestAbs(HttpMethod.PUT, cloud.baseUrl() + "/object-store/v1/" + account + "/" + c + "/o")
       .putHeader("X-Auth-Token", token).putHeader("X-Delete-At", String.valueOf(deleteAt)).sendBuffer(Buffer.buffer("x")).await();
     assertThat(put.statusCode()).isEqualTo(201);
-    Ring ring = ObjectStoreRuntime.ring(cloud.node().vertx());
+    Ring ring = cloud.node().handle(ObjectStoreRuntime.class).ring();
     String hash = ring.hash(account, c, "o");
     int part = ring.partition(hash);
     var device = ring.primaries(part).get(0);
@@ -213,7 +213,7 @@ class FaultToleranceTest {
     new Random(11).nextBytes(bytes);
     Buffer body = Buffer.buffer(bytes);
     String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
-    Ring ring = ObjectStoreRuntime.ring(cloud.node().vertx());
+    Ring ring = cloud.node().handle(ObjectStoreRuntime.class).ring();
     String hash = ring.hash(account, "direct", "big");
     int part = ring.partition(hash);
     var device = ring.primaries(part).get(0);
@@ -235,7 +235,7 @@ class FaultToleranceTest {
 
   /** The version files (data, meta, tombstones) of an object on all devices. */
   private static List<Path> versionFiles(String container, String object) throws Exception {
-    String hash = ObjectStoreRuntime.ring(cloud.node().vertx()).hash(account, container, object);
+    String hash = cloud.node().handle(ObjectStoreRuntime.class).ring().hash(account, container, object);
     List<Path> out = new ArrayList<>();
     for (int d = 1; d <= 3; d++) {
       try (Stream<Path> s = Files.walk(device(d).resolve("objects"))) {
@@ -256,7 +256,7 @@ class FaultToleranceTest {
     assertThat(call(HttpMethod.PUT, "/" + c + "/recent", payload(2)).statusCode()).isEqualTo(201);
     assertThat(call(HttpMethod.DELETE, "/" + c + "/recent", null).statusCode()).isEqualTo(204);
 
-    JsonObject audit = ObjectStoreRuntime.audit(cloud.node().vertx()).await();
+    JsonObject audit = cloud.node().handle(ObjectStoreRuntime.class).audit().await();
     assertThat(audit.getLong("reclaimed")).isGreaterThanOrEqualTo(3);
     assertThat(versionFiles(c, "old")).isEmpty();
     assertThat(versionFiles(c, "recent")).as("a fresh tombstone stays").hasSize(3);
@@ -277,18 +277,18 @@ class FaultToleranceTest {
       f.seek(10);
       f.write(b ^ 0xFF);
     }
-    JsonObject audit = ObjectStoreRuntime.audit(cloud.node().vertx()).await();
+    JsonObject audit = cloud.node().handle(ObjectStoreRuntime.class).audit().await();
     assertThat(audit.getLong("quarantined")).isEqualTo(1);
     assertThat(dataFiles(2, c, "victim")).isEmpty();
     assertThat(copies(c, "victim")).isEqualTo(2);
     for (int i = 0; i < 5; i++) {
       assertThat(call(HttpMethod.GET, "/" + c + "/victim", null).body()).isEqualTo(good);
     }
-    ObjectStoreRuntime.replicate(cloud.node().vertx()).await();
+    cloud.node().handle(ObjectStoreRuntime.class).replicate().await();
     List<Path> healed = dataFiles(2, c, "victim");
     assertThat(healed).hasSize(1);
     byte[] bytes = Files.readAllBytes(healed.get(0));
     assertThat(Buffer.buffer(bytes).getBuffer(0, good.length())).isEqualTo(good);
-    assertThat(ObjectStoreRuntime.audit(cloud.node().vertx()).await().getLong("quarantined")).isZero();
+    assertThat(cloud.node().handle(ObjectStoreRuntime.class).audit().await().getLong("quarantined")).isZero();
   }
 }

@@ -433,7 +433,7 @@ class SwiftApiTest {
       assertThat(call(alice, HttpMethod.GET, a + "/" + c + "/short").statusCode()).isEqualTo(404);
       // until the expirer runs it is still listed; then it is gone from listing, counters and disks
       assertThat(call(alice, HttpMethod.GET, a + "/" + c).bodyAsString()).contains("short");
-      JsonObject pass = org.vertstack.objectstore.ObjectStoreRuntime.expire(cloud.node().vertx()).await();
+      JsonObject pass = cloud.node().handle(org.vertstack.objectstore.ObjectStoreRuntime.class).expire().await();
       assertThat(pass.getLong("expired")).isGreaterThanOrEqualTo(1);
       assertThat(call(alice, HttpMethod.GET, a + "/" + c).bodyAsString().lines().toList()).containsExactly("kept", "postponed");
       assertThat(call(alice, HttpMethod.HEAD, a + "/" + c).getHeader("X-Container-Object-Count")).isEqualTo("2");

@@ -31,6 +31,20 @@ public interface ErrorFormat {
     }
   };
 
+  /** Swift: a short HTML page with the reason and the message. */
+  ErrorFormat SWIFT = new ErrorFormat() {
+    @Override
+    public String contentType() {
+      return "text/html; charset=UTF-8";
+    }
+
+    @Override
+    public String render(int status, String message) {
+      String m = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+      return "<html><h1>" + reason(status) + "</h1><p>" + m + "</p></html>";
+    }
+  };
+
   static ErrorFormat json(java.util.function.BiFunction<Integer, String, JsonObject> body) {
     return new ErrorFormat() {
       @Override

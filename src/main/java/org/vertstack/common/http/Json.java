@@ -24,7 +24,23 @@ public final class Json {
     if (parsed == null) {
       throw Errors.badRequest("The request body must be a JSON object.");
     }
+    requireNoNul(parsed);
     return (JsonObject) parsed;
+  }
+
+  /** Refuses a JSON value with a NUL character in any string or key (PostgreSQL cannot store one). */
+  public static void requireNoNul(Object value) {
+    if (value instanceof String s && s.indexOf('\0') >= 0) {
+      throw Errors.badRequest("A string in the request body contains a NUL character.");
+    }
+    if (value instanceof JsonObject o) {
+      for (var e : o) {
+        requireNoNul(e.getKey());
+        requireNoNul(e.getValue());
+      }
+    } else if (value instanceof JsonArray a) {
+      a.forEach(Json::requireNoNul);
+    }
   }
 
   public static JsonObject object(JsonObject parent, String key) {

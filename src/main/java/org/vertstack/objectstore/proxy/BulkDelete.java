@@ -83,7 +83,7 @@ final class BulkDelete {
     String container = SwiftPath.decode(slash < 0 ? p : p.substring(0, slash));
     if (slash < 0 || slash == p.length() - 1) {
       return api.db.deleteContainer(account.account(), container).compose(status -> {
-        SwiftApi.forgetContainer(account.account(), container);
+        api.forgetContainer(account.account(), container);
         if (status == 409) {
           return Future.failedFuture(Errors.conflict("Conflict"));
         }

@@ -3,6 +3,7 @@ package org.vertstack.objectstore.proxy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.vertstack.objectstore.ObjectStoreRuntime;
 
 /**
  * Swift's object-expirer: deletes the objects whose X-Delete-At has passed, so they leave the
@@ -19,9 +20,9 @@ public final class Expirer {
   private Future<JsonObject> running;
 
   /** Uses its own proxy instance: it deletes the way a client's DELETE does, without HTTP. */
-  public Expirer(Vertx vertx, JsonObject config) {
+  public Expirer(Vertx vertx, JsonObject config, ObjectStoreRuntime runtime) {
     this.vertx = vertx;
-    this.api = new SwiftApi(vertx, config, null);
+    this.api = new SwiftApi(vertx, config, null, runtime);
   }
 
   /** One pass (or the one under way): {expired, kept, failed}. */

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.vertstack.common.http.ByteRanges;
 import org.vertstack.common.http.Errors;
 import org.vertstack.objectstore.storage.ObjectClient;
 import org.vertstack.objectstore.storage.ObjectClient.LocalRead;
@@ -36,7 +37,7 @@ final class LocalGet {
         return Future.succeededFuture(false);
       }
       JsonObject meta = local.meta();
-      List<Ranges.Range> ranges = Ranges.parse(req.getHeader("Range"), local.size());
+      List<ByteRanges.Range> ranges = ByteRanges.parse(req.getHeader("Range"), local.size());
       if (ObjectHandler.expired(meta) || meta.containsKey("manifest") || meta.getBoolean("slo", false)
         || (ranges != null && ranges.size() > 1)) {
         objects.close(local.channel());
@@ -46,7 +47,7 @@ final class LocalGet {
     });
   }
 
-  private static Future<Void> answer(ObjectClient objects, RoutingContext ctx, LocalRead local, List<Ranges.Range> ranges,
+  private static Future<Void> answer(ObjectClient objects, RoutingContext ctx, LocalRead local, List<ByteRanges.Range> ranges,
                                      boolean head) {
     HttpServerResponse resp = ctx.response();
     JsonObject meta = local.meta();
@@ -73,7 +74,7 @@ final class LocalGet {
         resp.putHeader("Content-Range", "bytes */" + local.size());
         return Future.failedFuture(Errors.of(416, "Requested Range Not Satisfiable"));
       }
-      Ranges.Range r = ranges.get(0);
+      ByteRanges.Range r = ranges.get(0);
       first = r.first();
       length = r.length();
       resp.setStatusCode(206).putHeader("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + local.size());

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 import org.vertstack.common.events.ResourceEvents;
+import org.vertstack.common.http.ByteRanges;
 import org.vertstack.common.http.Errors;
 import org.vertstack.objectstore.db.ListQuery;
 import org.vertstack.objectstore.ring.Ring;
@@ -431,7 +432,7 @@ final class ObjectHandler {
     if (cond == 412) {
       return Future.failedFuture(Errors.of(412, "Precondition Failed"));
     }
-    List<Ranges.Range> ranges = Ranges.parse(req.getHeader("Range"), p.total());
+    List<ByteRanges.Range> ranges = ByteRanges.parse(req.getHeader("Range"), p.total());
     if (ranges != null && ranges.isEmpty()) {
       resp.putHeader("Content-Range", "bytes */" + p.total());
       return Future.failedFuture(Errors.of(416, "Requested Range Not Satisfiable"));
@@ -445,7 +446,7 @@ final class ObjectHandler {
       return stream(p, 0, p.total() - 1, resp).compose(v -> resp.end());
     }
     if (ranges.size() == 1) {
-      Ranges.Range r = ranges.get(0);
+      ByteRanges.Range r = ranges.get(0);
       resp.setStatusCode(206).putHeader("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + p.total())
         .putHeader("Content-Length", String.valueOf(r.length()));
       if (head) {
@@ -458,7 +459,7 @@ final class ObjectHandler {
     String ctype = meta.getString("content_type");
     List<String> partHeads = new ArrayList<>();
     long total = 0;
-    for (Ranges.Range r : ranges) {
+    for (ByteRanges.Range r : ranges) {
       String ph = "--" + boundary + "\r\nContent-Type: " + ctype + "\r\nContent-Range: bytes " + r.first() + "-" + r.last()
         + "/" + p.total() + "\r\n\r\n";
       partHeads.add(ph);
@@ -474,7 +475,7 @@ final class ObjectHandler {
     }
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < ranges.size(); i++) {
-      Ranges.Range r = ranges.get(i);
+      ByteRanges.Range r = ranges.get(i);
       String ph = partHeads.get(i);
       chain = chain.compose(v -> resp.write(ph)).compose(v -> stream(p, r.first(), r.last(), resp)).compose(v -> resp.write("\r\n"));
     }

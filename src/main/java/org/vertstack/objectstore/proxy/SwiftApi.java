@@ -1,5 +1,6 @@
 package org.vertstack.objectstore.proxy;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -11,14 +12,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.serviceproxy.ServiceException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.vertstack.common.auth.TokenVerifier;
 import org.vertstack.common.db.Databases;
 import org.vertstack.common.events.ResourceEvents;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.ErrorFormat;
+import org.vertstack.common.http.FailureHandler;
+import org.vertstack.common.http.RouteInventory;
 import org.vertstack.objectstore.ObjectStoreModule;
 import org.vertstack.objectstore.ObjectStoreRuntime;
 import org.vertstack.objectstore.ObjectStoreSettings;
@@ -30,9 +30,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Swift v1 proxy on the front door: /object-store/v1/AUTH_&lt;project&gt;[/container[/object]]
@@ -41,11 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SwiftApi {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SwiftApi.class);
   static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
-  /** Container lookups cached briefly for the object path (shared by this JVM's instances). */
-  private static final Map<String, CachedContainer> CONTAINERS = new ConcurrentHashMap<>();
-  private static final long CONTAINER_TTL_MS = 2_000;
 
   final Vertx vertx;
   final ContainerDb db;
@@ -53,28 +48,38 @@ public final class SwiftApi {
   final TokenVerifier verifier;
   final ObjectStoreSettings settings;
   final ObjectHandler objectHandler;
+  /** Container lookups cached briefly for the object path (shared by the node's proxy instances). */
+  private final Cache<String, Optional<JsonObject>> containers;
 
-  private record CachedContainer(JsonObject info, long expires) {
-  }
-
-  public SwiftApi(Vertx vertx, JsonObject config, TokenVerifier verifier) {
+  public SwiftApi(Vertx vertx, JsonObject config, TokenVerifier verifier, ObjectStoreRuntime runtime) {
     this.vertx = vertx;
+    this.containers = runtime.containers();
     this.verifier = verifier;
     this.settings = ObjectStoreSettings.from(config);
     this.db = new ContainerDb(Databases.pool(vertx, config, ObjectStoreModule.NAME));
     this.objects = new ObjectClient(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
       .setReceiveBufferSize(1024 * 1024).setSendBufferSize(1024 * 1024)
       .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024),
-      new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1)), () -> ObjectStoreRuntime.ring(vertx),
-      () -> ObjectStoreRuntime.local(vertx), vertx.createSharedWorkerExecutor("objectstore-disk", settings.diskThreads()));
+      new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1)), runtime::ring,
+      runtime::local, vertx.createSharedWorkerExecutor("objectstore-disk", settings.diskThreads()));
     this.objectHandler = new ObjectHandler(this);
   }
+
+  /** What {@link #dispatch} serves, for the route inventory. */
+  private static final java.util.List<String> ENDPOINTS = java.util.List.of(
+    "GET /object-store/v1/:account", "HEAD /object-store/v1/:account", "POST /object-store/v1/:account",
+    "GET /object-store/v1/:account/:container", "HEAD /object-store/v1/:account/:container",
+    "PUT /object-store/v1/:account/:container", "POST /object-store/v1/:account/:container",
+    "DELETE /object-store/v1/:account/:container",
+    "GET /object-store/v1/:account/:container/:object", "HEAD /object-store/v1/:account/:container/:object",
+    "PUT /object-store/v1/:account/:container/:object", "POST /object-store/v1/:account/:container/:object",
+    "DELETE /object-store/v1/:account/:container/:object", "COPY /object-store/v1/:account/:container/:object");
 
   public void mount(Router root) {
     root.get("/info").handler(this::info);
     root.get("/object-store/info").handler(this::info);
     root.get("/object-store/v1/info").handler(this::info);
-    root.route("/object-store/v1/*").handler(this::dispatch);
+    root.route("/object-store/v1/*").putMetadata(RouteInventory.TEMPLATES, ENDPOINTS).handler(this::dispatch);
   }
 
   // ---- entry
@@ -82,9 +87,15 @@ public final class SwiftApi {
   private void dispatch(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     req.pause();
+    // a body no handler read (a POST or DELETE with one) is drained once the answer is sent, or the
+    // paused request would stall the connection for the client's next request
+    ctx.addEndHandler(v -> {
+      if (!req.isEnded()) {
+        req.resume();
+      }
+    });
+    transId(ctx);
     HttpServerResponse resp = ctx.response();
-    String txId = "tx" + UUID.randomUUID().toString().replace("-", "").substring(0, 21) + "-" + Long.toHexString(System.currentTimeMillis() / 1000);
-    resp.putHeader("X-Trans-Id", txId).putHeader("X-Openstack-Request-Id", txId);
     // user content must never run as this origin (the dashboard's): every answer of the
     // object store, objects and error pages alike, is a sandboxed document and is not sniffed
     resp.putHeader("Content-Security-Policy", "sandbox").putHeader("X-Content-Type-Options", "nosniff");
@@ -146,9 +157,16 @@ public final class SwiftApi {
     return Future.succeededFuture(Caller.ANONYMOUS);
   }
 
+  /** Swift's transaction id, answered as X-Trans-Id and X-Openstack-Request-Id (Tempest checks both). */
+  private static void transId(RoutingContext ctx) {
+    String txId = "tx" + UUID.randomUUID().toString().replace("-", "").substring(0, 21) + "-" + Long.toHexString(System.currentTimeMillis() / 1000);
+    ctx.response().putHeader("X-Trans-Id", txId).putHeader("X-Openstack-Request-Id", txId);
+  }
+
   // ---- /info
 
   private void info(RoutingContext ctx) {
+    transId(ctx);
     JsonObject swift = new JsonObject()
       .put("version", "2.30.0")
       .put("max_file_size", settings.maxObjectSize())
@@ -233,21 +251,15 @@ public final class SwiftApi {
   /** The container's info (meta, counters), cached briefly; null when it does not exist. */
   Future<JsonObject> containerInfo(String account, String container) {
     String key = account + "/" + container;
-    CachedContainer c = CONTAINERS.get(key);
-    long now = System.currentTimeMillis();
-    if (c != null && c.expires > now) {
-      return Future.succeededFuture(c.info);
+    Optional<JsonObject> cached = containers.getIfPresent(key);
+    if (cached != null) {
+      return Future.succeededFuture(cached.orElse(null));
     }
-    return db.container(account, container).onSuccess(info -> {
-      if (CONTAINERS.size() > 50_000) {
-        CONTAINERS.clear();
-      }
-      CONTAINERS.put(key, new CachedContainer(info, now + CONTAINER_TTL_MS));
-    });
+    return db.container(account, container).onSuccess(info -> containers.put(key, Optional.ofNullable(info)));
   }
 
-  static void forgetContainer(String account, String container) {
-    CONTAINERS.remove(account + "/" + container);
+  void forgetContainer(String account, String container) {
+    containers.invalidate(account + "/" + container);
   }
 
   private Future<?> containerGet(RoutingContext ctx, SwiftPath path, Caller caller) {
@@ -429,29 +441,12 @@ public final class SwiftApi {
 
   // ---- errors
 
-  /** Swift's error bodies: a short HTML page with the status line. */
+  /** Swift's error bodies: a short HTML page with the status line (the status from the kit's one mapping). */
   void fail(RoutingContext ctx, Throwable err) {
-    int status = 500;
-    String message = null;
-    if (err instanceof ServiceException se && se.failureCode() >= 400 && se.failureCode() < 600) {
-      status = se.failureCode();
-      message = se.getMessage();
-    } else if (err instanceof io.vertx.core.eventbus.ReplyException re && re.failureCode() >= 400 && re.failureCode() < 600) {
-      status = re.failureCode();
-      message = re.getMessage();
-    } else if (err instanceof IllegalArgumentException) {
-      status = 400;
-      message = err.getMessage();
+    FailureHandler.Outcome outcome = FailureHandler.classify(ctx, err, 0);
+    if (outcome != null) {
+      sendError(ctx, outcome.status(), outcome.message());
     }
-    if (status == 500 && (ctx.response().closed() || err instanceof io.vertx.core.http.HttpClosedException
-      || err instanceof java.nio.channels.ClosedChannelException)) {
-      return; // the client went away: nothing to answer, nothing to report
-    }
-    if (status == 500) {
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), err);
-      message = "An error occurred while processing your request.";
-    }
-    sendError(ctx, status, message);
   }
 
   static void sendError(RoutingContext ctx, int status, String message) {

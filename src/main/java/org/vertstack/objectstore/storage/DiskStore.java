@@ -86,9 +86,6 @@ public final class DiskStore {
     return device.resolve("tmp").resolve(UUID.randomUUID().toString());
   }
 
-  /** Set from the configuration: also fsync the directory after each rename (portable, slower). */
-  public static volatile boolean fsyncDir = false;
-
   private static final long MAGIC = 0x5653_4F42_4A30_3031L; // "VSOBJ001"
 
   /** The trailer that ends every file: metadata JSON, its length, the magic. */
@@ -120,8 +117,8 @@ public final class DiskStore {
    * (when given), completes {@code meta} (ts, size, etag...), writes, renames and fsyncs.
    * Returns the etag, or null on a checksum mismatch (nothing written).
    */
-  public static String storeSmall(Path device, int part, String hash, Buffer body, JsonObject meta, String expected, String ts)
-    throws IOException {
+  public static String storeSmall(Path device, int part, String hash, Buffer body, JsonObject meta, String expected, String ts,
+                                  boolean syncDir) throws IOException {
     java.security.MessageDigest md5;
     try {
       md5 = java.security.MessageDigest.getInstance("MD5");
@@ -135,15 +132,17 @@ public final class DiskStore {
     }
     meta.put("ts", ts).put("data_ts", ts).put("deleted", false).put("size", (long) body.length()).put("etag", etag);
     Path tmp = writeTmp(device, body, meta);
-    commit(device, part, hash, tmp, ts, "data");
+    commit(device, part, hash, tmp, ts, "data", syncDir);
     return etag;
   }
 
   /**
    * Makes a complete temp file (bytes + trailer) the object's version {@code ts} of the given
-   * kind (data, meta or ts): rename into place, fsync, then drop what it supersedes.
+   * kind (data, meta or ts): rename into place, fsync, then drop what it supersedes. With
+   * {@code syncDir} (the fsync-dir setting) the directory is fsynced too (portable, slower).
    */
-  public static void commit(Path device, int part, String hash, Path tmp, String ts, String kind) throws IOException {
+  public static void commit(Path device, int part, String hash, Path tmp, String ts, String kind, boolean syncDir)
+    throws IOException {
     if (!TS.matcher(ts).matches()) {
       throw new IllegalArgumentException("bad timestamp");
     }
@@ -158,7 +157,7 @@ public final class DiskStore {
     } catch (NoSuchFileException e) {
       return; // superseded and cleaned up by a newer version meanwhile
     }
-    if (fsyncDir) {
+    if (syncDir) {
       syncDir(dir);
     }
     synchronized (lock(device, hash)) {
@@ -167,7 +166,8 @@ public final class DiskStore {
   }
 
   /** Commits a metadata-only version (a .meta update or a .ts tombstone). */
-  public static void commitMeta(Path device, int part, String hash, JsonObject meta, String kind) throws IOException {
+  public static void commitMeta(Path device, int part, String hash, JsonObject meta, String kind, boolean syncDir)
+    throws IOException {
     Path tmp = newTmp(device);
     try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW, OwnerOnly.FILE)) {
       ByteBuffer t = trailer(meta);
@@ -175,7 +175,7 @@ public final class DiskStore {
         ch.write(t);
       }
     }
-    commit(device, part, hash, tmp, meta.getString("ts"), kind);
+    commit(device, part, hash, tmp, meta.getString("ts"), kind, syncDir);
   }
 
   /** Reads the trailer of a version file; null when it is torn or not ours. */

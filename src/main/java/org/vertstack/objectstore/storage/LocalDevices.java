@@ -10,8 +10,9 @@ import java.util.Map;
  * of an all-in-one or storage node uses it to read and write those devices itself, through
  * the same {@link DiskStore} code and durability rules as the object server, instead of a
  * loopback HTTP exchange per replica (which cost most of a small PUT's CPU and halved big GETs).
+ * {@code writes} carries the object server's fsync-dir setting, applied to these writes too.
  */
-public record LocalDevices(String host, int port, Map<String, Path> devices) {
+public record LocalDevices(String host, int port, Map<String, Path> devices, DeviceWrites writes) {
 
   /** The local path of a ring device served by this node, or null. */
   public Path pathOf(Device d) {

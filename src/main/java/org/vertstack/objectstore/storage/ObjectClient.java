@@ -149,7 +149,7 @@ public final class ObjectClient {
         if (!DiskStore.mounted(dev)) {
           throw new java.io.IOException("device " + d.name() + " is not mounted");
         }
-        String written = DiskStore.storeSmall(dev, part, hash, body, copy, etag, ts);
+        String written = DiskStore.storeSmall(dev, part, hash, body, copy, etag, ts, local.get().writes().syncDir());
         return written == null ? new Reply(422, null, 0) : new Reply(201, written, body.length());
       }, false);
     } else {
@@ -180,7 +180,7 @@ public final class ObjectClient {
     Path dev = localPath(d);
     Future<ReplicaWrite> opened = dev != null
       // this node's own device: the object server's temp file, checks, fsync and rename, without the loopback hop
-      ? ReplicaFile.create(disk, dev, part, hash).map(file -> new ReplicaWrite.Local(file, meta.copy(), ts, etag, length))
+      ? ReplicaFile.create(disk, dev, part, hash, local.get().writes()).map(file -> new ReplicaWrite.Local(file, meta.copy(), ts, etag, length))
       : openRemote(d, part, hash, length, meta, etag, ts);
     return opened.recover(err -> {
       Device next;

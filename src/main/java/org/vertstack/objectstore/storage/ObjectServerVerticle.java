@@ -45,13 +45,16 @@ public class ObjectServerVerticle extends VerticleBase {
   /** Whether each device is present, re-checked off the event loop twice a second. */
   private final Map<Path, Boolean> mounted = new java.util.concurrent.ConcurrentHashMap<>();
   private WorkerExecutor disk;
+  private boolean fsyncDir;
+  private DeviceWrites writes;
   private HttpServer server;
 
   @Override
   public Future<?> start() {
     JsonObject conf = config();
     conf.getJsonObject("devices").forEach(e -> devices.put(e.getKey(), Path.of((String) e.getValue())));
-    DiskStore.fsyncDir = conf.getBoolean("fsync-dir", false);
+    fsyncDir = conf.getBoolean("fsync-dir", false);
+    writes = new DeviceWrites(fsyncDir);
     disk = vertx.createSharedWorkerExecutor("objectstore-disk", conf.getInteger("disk-threads", 32));
     HttpServerOptions options = new HttpServerOptions()
       .setHost(conf.getString("host", "127.0.0.1"))
@@ -159,10 +162,10 @@ public class ObjectServerVerticle extends VerticleBase {
     Future<Integer> done;
     if (declared >= 0 && declared <= SMALL_BODY) {
       done = req.body().compose(body -> disk.executeBlocking(
-        () -> DiskStore.storeSmall(dev, part, hash, body, meta, expected, ts) == null ? 422 : 201, false));
+        () -> DiskStore.storeSmall(dev, part, hash, body, meta, expected, ts, fsyncDir) == null ? 422 : 201, false));
     } else {
       req.pause();
-      done = ReplicaFile.create(disk, dev, part, hash).map(ReplicaFile::digesting)
+      done = ReplicaFile.create(disk, dev, part, hash, writes).map(ReplicaFile::digesting)
         .compose(file -> req.pipe().endOnComplete(false).to(file)
           .compose(v -> file.commit(meta, ts, file.etag(), expected, declared),
             err -> file.abort().transform(x -> Future.failedFuture(err))));
@@ -277,7 +280,7 @@ public class ObjectServerVerticle extends VerticleBase {
       if (ifDeleteAt != null && cur != null && !cur.getBoolean("deleted", false) && !ifDeleteAt.equals(cur.getLong("delete_at"))) {
         return 412;
       }
-      DiskStore.commitMeta(dev, part, hash, meta, "ts");
+      DiskStore.commitMeta(dev, part, hash, meta, "ts", fsyncDir);
       return cur == null || cur.getBoolean("deleted", false) ? 404 : 204;
     }, false).onSuccess(status -> end(req, status)).onFailure(err -> fail(req, err));
   }
@@ -305,7 +308,7 @@ public class ObjectServerVerticle extends VerticleBase {
         return 409;
       }
       JsonObject next = cur.copy().mergeIn(update).put("ts", ts);
-      DiskStore.commitMeta(dev, part, hash, next, "meta");
+      DiskStore.commitMeta(dev, part, hash, next, "meta", fsyncDir);
       return 202;
     }, false).onSuccess(status -> end(req, status)).onFailure(err -> fail(req, err));
   }

@@ -44,6 +44,7 @@ public final class ReplicaFile implements WriteStream<Buffer> {
   private final String hash;
   private final Path tmp;
   private final FileChannel channel;
+  private final DeviceWrites deviceWrites;
   private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
   private ByteBuffer filling;
   /** The writes handed to the disk pool, one after the other. */
@@ -57,7 +58,8 @@ public final class ReplicaFile implements WriteStream<Buffer> {
   private Handler<Void> drainHandler;
   private Handler<Throwable> exceptionHandler;
 
-  private ReplicaFile(WorkerExecutor disk, Path device, int part, String hash, Path tmp, FileChannel channel) {
+  private ReplicaFile(WorkerExecutor disk, Path device, int part, String hash, Path tmp, FileChannel channel, DeviceWrites writes) {
+    this.deviceWrites = writes;
     this.disk = disk;
     this.device = device;
     this.part = part;
@@ -67,18 +69,15 @@ public final class ReplicaFile implements WriteStream<Buffer> {
   }
 
   /** Opens a new temp file on {@code device}; fails when the device is not there. */
-  public static Future<ReplicaFile> create(WorkerExecutor disk, Path device, int part, String hash) {
+  public static Future<ReplicaFile> create(WorkerExecutor disk, Path device, int part, String hash, DeviceWrites writes) {
     Path tmp = DiskStore.newTmp(device);
     return disk.executeBlocking(() -> {
       if (!DiskStore.mounted(device)) {
         throw new IOException("device " + device.getFileName() + " is not mounted");
       }
-      return new ReplicaFile(disk, device, part, hash, tmp, open(device, tmp));
+      return new ReplicaFile(disk, device, part, hash, tmp, open(device, tmp, writes), writes);
     }, false);
   }
-
-  /** Devices whose file system refused O_DIRECT once (tmpfs, some overlays): not asked again. */
-  private static final java.util.Set<Path> NO_DIRECT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * O_DIRECT where the file system has it, else an ordinary file. Any failure of the O_DIRECT
@@ -86,15 +85,15 @@ public final class ReplicaFile implements WriteStream<Buffer> {
    * IOException; a real fault (no space, no permission) fails the ordinary open again and is
    * reported from there.
    */
-  private static FileChannel open(Path device, Path tmp) throws IOException {
-    if (!NO_DIRECT.contains(device)) {
+  private static FileChannel open(Path device, Path tmp, DeviceWrites writes) throws IOException {
+    if (!writes.directRefused(device)) {
       try {
         return FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
           com.sun.nio.file.ExtendedOpenOption.DIRECT), OwnerOnly.FILE);
       } catch (UnsupportedOperationException | IOException e) {
         Files.deleteIfExists(tmp);
         FileChannel plain = FileChannel.open(tmp, DiskStore.CREATE_NEW, OwnerOnly.FILE);
-        NO_DIRECT.add(device); // the plain open worked: it was O_DIRECT that this file system refused
+        writes.refusedDirect(device); // the plain open worked: it was O_DIRECT that this file system refused
         return plain;
       }
     }
@@ -225,7 +224,7 @@ public final class ReplicaFile implements WriteStream<Buffer> {
           pos += tail.write(trailer, pos);
         }
       }
-      DiskStore.commit(device, part, hash, tmp, ts, "data");
+      DiskStore.commit(device, part, hash, tmp, ts, "data", deviceWrites.syncDir());
       return 201;
     }, false)).recover(err -> abort().transform(x -> Future.failedFuture(err)));
   }

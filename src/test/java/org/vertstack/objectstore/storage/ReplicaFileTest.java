@@ -52,7 +52,7 @@ class ReplicaFileTest {
       new Random(9).nextBytes(bytes);
       JsonObject meta = new JsonObject();
       String ts = Timestamps.next();
-      int status = ReplicaFile.create(disk, device, 7, hash)
+      int status = ReplicaFile.create(disk, device, 7, hash, new DeviceWrites(false))
         .compose(file -> {
           file.digesting();
           for (int i = 0; i < bytes.length; i += 40_000) {

@@ -1,17 +1,18 @@
-package org.vertstack.objectstore.proxy;
+package org.vertstack.common.http;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * HTTP byte ranges as Swift treats them: a header it cannot parse is ignored (the whole object
- * is sent); ranges that all start past the end give 416.
+ * The one parser of HTTP byte ranges (RFC 7233 section 2.1 and 3.1), for every API: a header
+ * that does not parse, including a range whose last byte is before its first ({@code bytes=5-3}),
+ * is ignored and the whole entity sent; ranges that all start past the end give 416.
  */
-public final class Ranges {
+public final class ByteRanges {
 
   public static final int MAX_RANGES = 50;
 
-  private Ranges() {
+  private ByteRanges() {
   }
 
   /** An inclusive range. */

@@ -1,0 +1,72 @@
+package org.vertstack.image;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vertstack.common.cluster.Singleton;
+import org.vertstack.common.db.Databases;
+import org.vertstack.common.module.Services;
+import org.vertstack.image.store.ImageStore;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * The image service's back end on a node: migrates its schema, builds the components, serves
+ * {@link ImageCatalog} on the event bus, sweeps garbage hourly-ish, puts back the uploads this node
+ * was serving when it stopped, and, once the node is ready, imports the tiny guest.
+ */
+final class ImageVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ImageVerticle.class);
+
+  private final String storeKind;
+  private final Future<Void> nodeReady;
+  private ImageModule.Components components;
+
+  ImageVerticle(String storeKind, Future<Void> nodeReady) {
+    this.storeKind = storeKind;
+    this.nodeReady = nodeReady;
+  }
+
+  ImageModule.Components components() {
+    return components;
+  }
+
+  @Override
+  public Future<?> start() {
+    JsonObject config = config();
+    Path nodeIdFile = Path.of(config.getString("state-dir"), "image", "node-id");
+    return Databases.migrate(vertx, config, "image").compose(v -> vertx.executeBlocking(() -> {
+      // a stable id for this node's uploads (kept in its state dir across restarts)
+      if (!Files.exists(nodeIdFile)) {
+        Files.createDirectories(nodeIdFile.getParent());
+        Files.writeString(nodeIdFile, UUID.randomUUID().toString());
+      }
+      return Files.readString(nodeIdFile).trim();
+    })).compose(nodeId -> {
+      Pool pool = Databases.pool(vertx, config, "image");
+      ImageStore store = ImageModule.newStore(vertx, config, storeKind);
+      Garbage garbage = new Garbage(pool, store);
+      ImageService images = new ImageService(vertx, pool, new QuotaGate(vertx), garbage, store.id());
+      ImageData data = new ImageData(images, store, garbage, ImageModule.settings(config).getLong("max-image-bytes", 5L << 30), nodeId);
+      components = new ImageModule.Components(images, data, store, garbage, config, nodeId, storeKind);
+      // once per cluster at a time, whichever controller gets there first
+      vertx.setPeriodic(60_000, 300_000, id -> Singleton.run(vertx, "image.garbage-sweep", garbage::sweep)
+        .onFailure(err -> LOG.warn("image garbage sweep: {}", err.getMessage())));
+      // the tiny guest goes in through the node's own APIs: only once the front door listens
+      nodeReady.onSuccess(x -> Singleton.run(vertx, "image.tiny-guest", () -> new TinyGuest(vertx, config, components).importOnce()));
+      // uploads this node was serving when it stopped: their images go back to queued, their bytes away
+      return Services.register(vertx, ImageCatalog.ADDRESS, ImageCatalog.class, new ImageCatalogImpl(images))
+        .compose(x -> pool.preparedQuery("UPDATE images SET status = 'queued', upload_id = NULL, updated_at = date_trunc('second', now()) "
+            + "WHERE upload_id LIKE $1 AND status IN ('saving', 'uploading') RETURNING id").execute(Tuple.of(nodeId + "/%")))
+        .onSuccess(rows -> rows.forEach(r -> garbage.discard(ImageData.objectName(r.getString("id")))))
+        .mapEmpty();
+    });
+  }
+}
