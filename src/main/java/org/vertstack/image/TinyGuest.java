@@ -103,6 +103,9 @@ final class TinyGuest {
         .put("user", new JsonObject().put("id", "glance").put("name", "glance"))
         .put("project", new JsonObject().put("id", project).put("name", "service"))
         .put("roles", new JsonArray().add(new JsonObject().put("id", "admin").put("name", AuthContext.ADMIN)))
+        // In-process only (never a token): the image service acting for the operator, which may
+        // publish a public image; the images it makes are owned by the service project.
+        .put("is_admin_project", true)
         .put("issued_at", Instant.now().toString())
         .put("expires_at", Instant.now().plusSeconds(3600).toString()));
       JsonObject body = new JsonObject()

@@ -97,7 +97,9 @@ final class FeedFixture {
       .put("issued_at", now.toString())
       .put("expires_at", now.plusMillis(seconds * 1000).toString());
     if (projectId != null) {
-      claims.put("project", new JsonObject().put("id", projectId).put("name", projectId));
+      // As the identity service does: "admin-proj" plays the bootstrap admin project, whose admin is the cloud's.
+      claims.put("project", new JsonObject().put("id", projectId).put("name", projectId))
+        .put("is_admin_project", "admin-proj".equals(projectId));
     }
     String jwt = signer.generateToken(new JsonObject().put("ctx", claims),
       new JWTOptions().setAlgorithm("RS256").setIssuer(ISSUER).setExpiresInSeconds((int) seconds + 1));
