@@ -247,6 +247,17 @@ class BadInputSweepTest {
         return "not a Keystone error body";
       }
     }
+    if (path.startsWith("/compute")) {
+      // Nova: {"badRequest": {"code": 400, "message": "..."}}, one key named after the fault
+      try {
+        JsonObject json = new JsonObject(text);
+        JsonObject fault = json.size() == 1 ? json.getJsonObject(json.fieldNames().iterator().next()) : null;
+        return fault != null && Integer.valueOf(status).equals(fault.getInteger("code")) && fault.getString("message") != null
+          ? null : "not a Nova error body";
+      } catch (RuntimeException e) {
+        return "not a Nova error body";
+      }
+    }
     if (path.startsWith("/object-store") || path.startsWith("/info")) {
       return type.startsWith("text/html") && text.startsWith("<html><h1>") ? null : "not a Swift error body";
     }

@@ -14,6 +14,7 @@ import org.vertstack.common.http.Errors;
 import org.vertstack.common.quota.QuotaService;
 import org.vertstack.identity.IdentityService;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,16 +27,19 @@ final class ComputeQuota {
 
   static final String SERVICE = "compute";
   /** Nova's defaults. */
-  static final Map<String, Long> DEFAULTS = new LinkedHashMap<>();
+  /** Nova's default quotas, in the order os-quota-sets lists them. */
+  static final Map<String, Long> DEFAULTS = defaults();
 
-  static {
-    DEFAULTS.put("instances", 10L);
-    DEFAULTS.put("cores", 20L);
-    DEFAULTS.put("ram", 51200L);
-    DEFAULTS.put("key_pairs", 100L);
-    DEFAULTS.put("server_groups", 10L);
-    DEFAULTS.put("server_group_members", 10L);
-    DEFAULTS.put("metadata_items", 128L);
+  private static Map<String, Long> defaults() {
+    Map<String, Long> d = new LinkedHashMap<>();
+    d.put("instances", 10L);
+    d.put("cores", 20L);
+    d.put("ram", 51200L);
+    d.put("key_pairs", 100L);
+    d.put("server_groups", 10L);
+    d.put("server_group_members", 10L);
+    d.put("metadata_items", 128L);
+    return Collections.unmodifiableMap(d);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ComputeQuota.class);

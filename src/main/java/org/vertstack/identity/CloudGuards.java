@@ -1,5 +1,7 @@
 package org.vertstack.identity;
 
+import java.util.List;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -19,7 +21,7 @@ final class CloudGuards {
 
   static final String ADMIN_PROJECT_ID = Catalog.md5Id("project-admin");
   static final String SERVICE_PROJECT_ID = Catalog.md5Id("project-service");
-  private static final String[] CLOUD_PROJECTS = {ADMIN_PROJECT_ID, SERVICE_PROJECT_ID};
+  private static final List<String> CLOUD_PROJECTS = List.of(ADMIN_PROJECT_ID, SERVICE_PROJECT_ID);
 
   /** Grants of a user (directly and through its groups) or of a group. */
   private static final String ACTOR_FACTS = """
@@ -56,7 +58,7 @@ final class CloudGuards {
 
   /** {"cloud": holds a system role or a role on a cloud project, "service": holds a role on the services' project}. */
   Future<JsonObject> actorFacts(String actorType, String actorId) {
-    return db.preparedQuery(ACTOR_FACTS).execute(Tuple.of(actorType, actorId, CLOUD_PROJECTS, SERVICE_PROJECT_ID)).map(rows -> {
+    return db.preparedQuery(ACTOR_FACTS).execute(Tuple.of(actorType, actorId, CLOUD_PROJECTS.toArray(String[]::new), SERVICE_PROJECT_ID)).map(rows -> {
       Row r = rows.iterator().next();
       return new JsonObject().put("cloud", r.getLong("cloud") > 0).put("service", r.getLong("service") > 0);
     });

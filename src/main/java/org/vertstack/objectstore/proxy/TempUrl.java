@@ -33,7 +33,7 @@ final class TempUrl {
   /** The methods a TempURL may be signed for (Swift's default list). */
   private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "PUT", "POST", "DELETE");
   /** Headers a TempURL write may not carry: each would reach bytes beyond the signed object. */
-  private static final String[] DISALLOWED = {"X-Copy-From", "X-Copy-From-Account", "X-Object-Manifest"};
+  private static final List<String> DISALLOWED = List.of("X-Copy-From", "X-Copy-From-Account", "X-Object-Manifest");
 
   /** A checked TempURL: the request's account, and its container when the key was a container key. */
   record Grant(String account, String container) {
