@@ -48,8 +48,8 @@ expect_fail() {
     if [ -z "$added" ] && { [ "$arg" = openstack ] || [ "$arg" = swift ]; }; then debugged+=(--debug); added=1; fi
   done
   if out=$("${debugged[@]}" 2>&1); then echo "FAILED: expected failure: $*" >&2; return 1; fi
-  # keystoneauth logs "RESP: [404]", swiftclient "RESP STATUS: 404"
-  statuses=$(grep -oE 'RESP: \[[0-9]{3}\]|RESP STATUS: [0-9]{3}' <<<"$out" | grep -oE '[0-9]{3}' | sort -u | tr '\n' ' ')
+  # keystoneauth logs "RESP: [404]" (and raises "(HTTP 401)" for the token request), swiftclient "RESP STATUS: 404"
+  statuses=$(grep -oE 'RESP: \[[0-9]{3}\]|RESP STATUS: [0-9]{3}|\(HTTP [0-9]{3}\)' <<<"$out" | grep -oE '[0-9]{3}' | sort -u | tr '\n' ' ')
   if grep -qE '(^| )5[0-9][0-9]' <<<" $statuses"; then
     echo "FAILED: $* got a server error (statuses: $statuses)" >&2; return 1
   fi
@@ -69,7 +69,10 @@ export -f step expect_fail expect_line
 # After each walk: the server must have logged no ERROR line and no stack trace meanwhile.
 server_log_clean() {
   local errors
-  errors=$(tail -n +"$(($1 + 1))" "$log" | grep -E '^[0-9:.]+ ERROR |^[[:space:]]+at [a-zA-Z_$]|^Caused by: ' | head -20 || true)
+  # One known line: a refused image upload resets its PUT to the object store, and Vert.x logs the
+  # reset of a client request without an exception handler (SwiftImageStore sets none on purpose).
+  errors=$(tail -n +"$(($1 + 1))" "$log" | grep -E '^[0-9:.]+ ERROR |^[[:space:]]+at [a-zA-Z_$]|^Caused by: ' \
+    | grep -vE 'ERROR \[[^]]*\] i\.v\.c\.h\.i\.HttpClientRequestImpl - Stream reset: 0$' | head -20 || true)
   if [ -n "$errors" ]; then
     echo "FAILED: the server logged errors during the walk:" >&2; echo "$errors" >&2; return 1
   fi

@@ -90,9 +90,10 @@ class BadInputSweepTest {
     new String[] {"X-Image-Meta-Size", "-1"}, new String[] {"OpenStack-API-Version", "image 99.99"});
 
   /**
-   * Found by this sweep and left to the object store's owner (printed, not failed): after some of
-   * the sweep's writes, a metadata POST to an object answers 503 (the object servers refuse the
-   * update: neither 2xx nor 404 from a quorum).
+   * Found by this sweep and left to the object store's owner (printed, not failed): concurrent
+   * metadata POSTs to one object race; the one whose timestamp lost gets 409 from every replica
+   * (ObjectServerVerticle.post: a newer version exists), which ObjectClient.writeAll counts as
+   * neither success nor 404 and answers 503.
    */
   private static final List<Pattern> KNOWN = List.of(
     Pattern.compile(": POST /object-store/v1/AUTH_[0-9a-f]+/sweep/[^/?\\s]+(\\?\\S*)? -> 503 "));

@@ -70,7 +70,7 @@ final class FeedFixture {
     vertx.deployVerticle(EventLogVerticle.class, new DeploymentOptions().setConfig(dashboardConfig)).await(10, TimeUnit.SECONDS);
     TokenVerifier verifier = TokenVerifier.get(vertx).await(10, TimeUnit.SECONDS);
     Router root = Router.router(vertx);
-    new DashboardModule().mount(vertx, root, config, verifier);
+    new DashboardModule().mount(null, new org.vertstack.common.http.ApiKit(vertx, root, config, verifier, new java.util.HashMap<>()));
     f.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
         .addWebSocketSubProtocol(EventFeedHandler.PROTOCOL))
       .requestHandler(root).listen().await(10, TimeUnit.SECONDS);
