@@ -70,12 +70,14 @@ async function putSegmented(api, base, container, name, file, task) {
   await api.request('PUT', containerUrl(base, segContainer));
   const segments = [];
   let current = null;
+  let currentName = null;
   task.onCancel(() => current && current.abort());
   try {
     for (let i = 0, offset = 0; offset < file.size; i++, offset += size) {
       if (task.cancelled) throw Object.assign(new Error('Cancelled.'), { aborted: true });
       const piece = file.slice(offset, Math.min(file.size, offset + size));
       const segName = `${segPrefix}/${String(i).padStart(8, '0')}`;
+      currentName = segName;
       current = sendWithProgress({
         method: 'PUT', url: objectUrl(base, segContainer, segName), token: api.token, body: piece,
         headers: { 'Content-Type': 'application/octet-stream' },
@@ -93,8 +95,16 @@ async function putSegmented(api, base, container, name, file, task) {
       body: JSON.stringify(segments), headers: { 'Content-Type': file.type || 'application/octet-stream' },
     });
   } catch (e) {
-    // no orphan segments left behind (best effort: the user may also delete <container>_segments)
-    await Promise.all(segments.map((s) => api.request('DELETE', `${base}${s.path}`).catch(() => null)));
+    // No orphan segments left behind (best effort: the user may also delete <container>_segments):
+    // those acknowledged, the one in flight (all its bytes may have reached the cloud before the
+    // abort, so it is stored though its answer never came), and whatever else the listing shows
+    // under this upload's prefix.
+    const paths = new Set(segments.map((s) => s.path));
+    if (currentName) paths.add(`/${encodeURIComponent(segContainer)}/${encodePath(currentName)}`);
+    await Promise.all([...paths].map((p) => api.request('DELETE', `${base}${p}`).catch(() => null)));
+    const q = `format=json&prefix=${encodeURIComponent(`${segPrefix}/`)}`;
+    const left = ((await api.request('GET', `${containerUrl(base, segContainer)}?${q}`).catch(() => null)) || {}).data || [];
+    await Promise.all(left.map((o) => api.request('DELETE', objectUrl(base, segContainer, o.name)).catch(() => null)));
     throw e;
   }
 }
