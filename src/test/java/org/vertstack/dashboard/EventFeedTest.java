@@ -136,14 +136,25 @@ class EventFeedTest {
     FeedClient first = cloud.subscribe(token, null, false);
     long cursor = readyAndLive(first);
     first.ws.close().await();
+    List<String> all = new ArrayList<>();
     for (int i = 0; i < 60; i++) {     // the log holds 50
       publish("proj-a", "a" + i);
+      all.add("a" + i);
     }
     publish("proj-a", "marker");
+    all.add("marker");
     FeedClient again = cloud.subscribe(token, cursor, false);
     assertThat(again.next().getString("type")).isEqualTo("ready");
-    JsonObject reset = again.next();
-    assertThat(reset.getString("type")).isEqualTo("reset");
+    JsonObject next = again.next();
+    if ("event".equals(next.getString("type"))) {
+      // The shared log's table is pruned to the log size in batches, after the fact: when it still
+      // held every event since the cursor, the replay is whole, and a whole replay is no gap either.
+      List<String> replayed = new ArrayList<>(List.of(next.getString("resource_id")));
+      replayed.addAll(again.eventsUntil("marker"));
+      assertThat(replayed).as("a replay instead of a reset must miss nothing").containsExactlyElementsOf(all);
+    } else {
+      assertThat(next.getString("type")).isEqualTo("reset");
+    }
     assertThat(again.next().getString("type")).isEqualTo("live");
     publish("proj-a", "after");
     assertThat(again.eventsUntil("after")).containsExactly("after");
