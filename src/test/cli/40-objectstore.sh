@@ -49,16 +49,16 @@ account=$(swift stat | sed -n 's/^ *Account: \(AUTH_[0-9a-f]*\).*/\1/p')
 signed=$(swift tempurl GET 300 "/v1/$account/cli-swift/small.txt" cli-temp-key)
 step curl -fsS -o temp.out "$VS_URL/object-store$signed"
 cmp small.txt temp.out
-expect_fail curl -fsS -X PUT --data-binary @small.txt "$VS_URL/object-store$signed"
-expect_fail curl -fsS -o /dev/null "$VS_URL/object-store${signed/small.txt/big.bin}"
+expect_fail 4xx curl -fsS -X PUT --data-binary @small.txt "$VS_URL/object-store$signed"
+expect_fail 4xx curl -fsS -o /dev/null "$VS_URL/object-store${signed/small.txt/big.bin}"
 # the key is the writer's to see; user content is served sandboxed, never sniffed
 expect_line " *Meta Temp-Url-Key: cli-temp-key" swift stat
 expect_line "content-security-policy: sandbox" bash -c "curl -fsS -D - -o /dev/null '$VS_URL/object-store$signed' | tr -d '\r' | tr 'A-Z' 'a-z'"
 # referrers grant reads only: refused in a write ACL
-expect_fail swift post cli-swift -w '.r:*'
+expect_fail 400 swift post cli-swift -w '.r:*'
 step swift post cli-swift -r '.r:*'
 step curl -fsS -o /dev/null "$VS_URL/object-store/v1/$account/cli-swift/small.txt"
-expect_fail curl -fsS -X PUT --data-binary @small.txt "$VS_URL/object-store/v1/$account/cli-swift/planted"
+expect_fail 4xx curl -fsS -X PUT --data-binary @small.txt "$VS_URL/object-store/v1/$account/cli-swift/planted"
 
 # deletes: the object, then the container with its segments
 step swift delete cli-swift small.txt >/dev/null

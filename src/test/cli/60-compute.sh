@@ -66,7 +66,7 @@ wait_status() {
 step openstack server stop cli-vm
 wait_status SHUTOFF
 expect_line "4" openstack server show cli-vm -f value -c OS-EXT-STS:power_state
-expect_fail openstack server pause cli-vm
+expect_fail 409 openstack server pause cli-vm
 step openstack server start cli-vm
 wait_status ACTIVE
 step openstack server reboot --hard --wait cli-vm
@@ -82,5 +82,5 @@ expect_line ".*'name': 'cli-vm'.*" openstack usage show -f value -c Servers
 step openstack server delete --wait cli-vm
 out=$(openstack server list -f value -c Name)
 [ -z "$out" ] || { echo "FAILED: servers left: $out"; exit 1; }
-expect_fail openstack server show cli-vm
+expect_fail 404 openstack server show cli-vm
 step openstack keypair delete cli-key

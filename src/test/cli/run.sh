@@ -48,8 +48,9 @@ expect_fail() {
     if [ -z "$added" ] && { [ "$arg" = openstack ] || [ "$arg" = swift ]; }; then debugged+=(--debug); added=1; fi
   done
   if out=$("${debugged[@]}" 2>&1); then echo "FAILED: expected failure: $*" >&2; return 1; fi
-  # keystoneauth logs "RESP: [404]" (and raises "(HTTP 401)" for the token request), swiftclient "RESP STATUS: 404"
-  statuses=$(grep -oE 'RESP: \[[0-9]{3}\]|RESP STATUS: [0-9]{3}|\(HTTP [0-9]{3}\)' <<<"$out" | grep -oE '[0-9]{3}' | sort -u | tr '\n' ' ')
+  # keystoneauth logs "RESP: [404]" (and raises "(HTTP 401)" for the token request), swiftclient
+  # "RESP STATUS: 404", curl -f "The requested URL returned error: 401"
+  statuses=$(grep -oE 'RESP: \[[0-9]{3}\]|RESP STATUS: [0-9]{3}|\(HTTP [0-9]{3}\)|returned error: [0-9]{3}' <<<"$out" | grep -oE '[0-9]{3}' | sort -u | tr '\n' ' ')
   if grep -qE '(^| )5[0-9][0-9]' <<<" $statuses"; then
     echo "FAILED: $* got a server error (statuses: $statuses)" >&2; return 1
   fi
