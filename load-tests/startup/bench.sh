@@ -2,7 +2,7 @@
 # The standing targets: first start <= 10 s, warm start <= 3 s, the whole cloud idle <= 512 MiB
 # (JVM + embedded PostgreSQL). Starts the jar all-in-one on a fresh state directory, times the
 # launch until /healthz answers, lets it idle, sums the resident memory of the JVM and of every
-# PostgreSQL process under it, stops it, then times a restart on the same state directory.
+# PostgreSQL process (the postmaster and its children), stops it, then times a restart on the same state directory.
 # RUNS (3) first/warm pairs; IDLE_SECONDS (30) of idling before the memory reading; extra
 # arguments go to the JVM (e.g. -Xmx256m). Loopback only.
 set -euo pipefail
@@ -26,7 +26,7 @@ launch() {
   elapsed=$((($(date +%s%N) - t0) / 1000000))
 }
 
-# Resident KiB of a process and all its descendants (the embedded PostgreSQL runs under the JVM).
+# Resident KiB of a process and all its descendants.
 tree_rss() {
   local pids=$1 all=$1 next
   while next=$(for p in $pids; do pgrep -P "$p" || true; done | tr '\n' ' ') && [ -n "${next// /}" ]; do
@@ -48,7 +48,8 @@ for i in $(seq 1 "$runs"); do
   stop
   launch "$dir/state" "$port" "$@"; warm=$elapsed
   sleep "$idle"
-  rss=$(tree_rss "$node")
+  # the JVM, and the embedded PostgreSQL, which pg_ctl detaches from it (its postmaster's pid is in the data directory)
+  rss=$(( $(tree_rss "$node") + $(tree_rss "$(head -1 "$dir/state/postgres/postmaster.pid")") ))
   stop
   printf '%-4s %12s %12s %18s\n' "$i" "$first" "$warm" "$((rss / 1024))"
   rm -rf "$dir"
