@@ -47,7 +47,6 @@ final class EventFeedSession {
   private String token;
   private String projectFilter;           // null: all projects (admin)
   private long scannedTo;                 // the log position this subscriber has caught up to
-  private boolean replayStarted;
   private boolean pageWanted;             // a replay page waits for the socket to drain
   private boolean liveOverflow;
   private final ArrayDeque<Message<String>> heldLive = new ArrayDeque<>();
@@ -156,9 +155,8 @@ final class EventFeedSession {
     if (state != State.REPLAY) {
       return;
     }
-    boolean first = !replayStarted;
-    replayStarted = true;
-    if (first && page.getBoolean("gap") && !positionOnly) {
+    // A gap on a later page too: the shared log can be pruned between two pages of one replay.
+    if (page.getBoolean("gap") && !positionOnly) {
       send(new JsonObject().put("type", "reset").put("cursor", page.getLong("last_id"))
         .put("message", "Events after your cursor are no longer in the log: reload your lists."));
       scannedTo = page.getLong("last_id");

@@ -62,21 +62,20 @@ final class EventLogTable {
    * caller's memory takes over), of one project or all. {@code lastId} is the newest id known.
    */
   Future<EventLog.Page> since(long after, long before, String projectId, int max, long lastId) {
-    return db.query("SELECT coalesce(min(id), 0) AS m FROM event_log").execute().compose(minRows -> {
-      long oldest = minRows.iterator().next().getLong("m");
-      boolean gap = after > lastId || (oldest > 0 && after < oldest - 1) || (oldest == 0 && after < before - 1);
-      String sql = "SELECT id, event FROM event_log WHERE id > $1 AND id < $2"
-        + (projectId == null ? "" : " AND project_id = $4") + " ORDER BY id LIMIT $3";
-      Tuple args = projectId == null ? Tuple.of(after, before, max) : Tuple.of(after, before, max, projectId);
-      return db.preparedQuery(sql).execute(args).map(rows -> {
-        List<JsonObject> events = new ArrayList<>();
-        long scanned = before - 1;
-        for (Row r : rows) {
-          events.add(new JsonObject(r.getString("event")));
-        }
-        if (events.size() == max) {
-          scanned = events.get(events.size() - 1).getLong("id");
-        }
+    String sql = "SELECT id, event FROM event_log WHERE id > $1 AND id < $2"
+      + (projectId == null ? "" : " AND project_id = $4") + " ORDER BY id LIMIT $3";
+    Tuple args = projectId == null ? Tuple.of(after, before, max) : Tuple.of(after, before, max, projectId);
+    return db.preparedQuery(sql).execute(args).compose(rows -> {
+      List<JsonObject> events = new ArrayList<>();
+      for (Row r : rows) {
+        events.add(new JsonObject(r.getString("event")));
+      }
+      // The oldest id is read after the page: pruning only deletes from the bottom, so if the
+      // cursor is still covered now, the page above missed nothing.
+      return db.query("SELECT coalesce(min(id), 0) AS m FROM event_log").execute().map(minRows -> {
+        long oldest = minRows.iterator().next().getLong("m");
+        boolean gap = after > lastId || (oldest > 0 && after < oldest - 1) || (oldest == 0 && after < before - 1);
+        long scanned = events.size() == max ? events.get(events.size() - 1).getLong("id") : before - 1;
         return new EventLog.Page(gap, events, scanned < lastId, Math.max(scanned, after), lastId);
       });
     });
