@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -89,15 +90,10 @@ public final class Main {
     JsonObject config = loaded.copy();
     Set<String> roles = Modules.roles(config);
     Path stateDir;
-    DatabaseServer database = null;
     try {
       stateDir = Path.of(config.getString("state-dir")).toAbsolutePath();
       Files.createDirectories(stateDir);
       config.put("state-dir", stateDir.toString());
-      if (roles.contains("controller")) {
-        database = DatabaseServer.start(config.getJsonObject("database").getString("url"), stateDir);
-        config.put("database-connect", database.connectOptions());
-      }
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
@@ -106,25 +102,68 @@ public final class Main {
       String host = http.getString("host");
       config.put("public-url", "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + http.getInteger("port"));
     }
+    // The database starts (a process and its first connection) while Vert.x and its metrics load:
+    // neither needs the other until the modules start.
+    CompletableFuture<DatabaseServer> database = roles.contains("controller")
+      ? startDatabase(config.getJsonObject("database").getString("url"), stateDir)
+      : CompletableFuture.completedFuture(null);
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
       .setJvmMetricsEnabled(true)
       .setEnabled(true));
-    DatabaseServer db = database;
-    Future<Vertx> vertxFuture = config.getJsonObject("cluster").getBoolean("enabled", false)
-      ? Clustering.start(options, config.getJsonObject("cluster"))
-      : Future.succeededFuture(Vertx.vertx(options));
-    return vertxFuture.compose(vertx -> deployAll(vertx, config, roles, db)
-      .recover(err -> vertx.close().transform(x -> Future.failedFuture(err))))
-      .onFailure(err -> {
-        try {
-          if (db != null) {
-            db.close();
-          }
-        } catch (Exception ignored) {
-          // the start failure is what gets reported
+    Future<Vertx> vertxFuture = startVertx(options, config.getJsonObject("cluster"));
+    Future<DatabaseServer> databaseFuture = Future.fromCompletionStage(database);
+    return Future.all(vertxFuture, databaseFuture)
+      .recover(err -> {
+        // whichever half started is stopped again
+        Future<Void> closing = vertxFuture.succeeded() ? vertxFuture.result().close() : Future.succeededFuture();
+        return closing.eventually(() -> {
+          database.thenAccept(Main::closeQuietly);
+          return Future.succeededFuture();
+        }).transform(x -> Future.failedFuture(err));
+      })
+      .compose(both -> {
+        Vertx vertx = vertxFuture.result();
+        DatabaseServer db = databaseFuture.result();
+        if (db != null) {
+          config.put("database-connect", db.connectOptions());
         }
+        return deployAll(vertx, config, roles, db)
+          .recover(err -> vertx.close().transform(x -> Future.failedFuture(err)))
+          .onFailure(err -> closeQuietly(db));
       });
+  }
+
+  private static Future<Vertx> startVertx(VertxOptions options, JsonObject cluster) {
+    try {
+      return cluster.getBoolean("enabled", false) ? Clustering.start(options, cluster) : Future.succeededFuture(Vertx.vertx(options));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static CompletableFuture<DatabaseServer> startDatabase(String url, Path stateDir) {
+    CompletableFuture<DatabaseServer> started = new CompletableFuture<>();
+    Thread starter = new Thread(() -> {
+      try {
+        started.complete(DatabaseServer.start(url, stateDir));
+      } catch (Throwable e) {
+        started.completeExceptionally(e);
+      }
+    }, "database-start");
+    starter.setDaemon(true);
+    starter.start();
+    return started;
+  }
+
+  private static void closeQuietly(DatabaseServer db) {
+    try {
+      if (db != null) {
+        db.close();
+      }
+    } catch (Exception ignored) {
+      // the start failure is what gets reported
+    }
   }
 
   /**

@@ -21,13 +21,16 @@ final class Passwords {
 
   private final Vertx vertx;
   private final int cost;
-  /** Checked against when the user does not exist, so both paths cost the same time. */
-  private final String decoy;
+  /**
+   * Checked against when the user does not exist, so both paths cost the same time. Made on a
+   * worker at start: a bcrypt hash must not hold up an event loop.
+   */
+  private final Future<String> decoy;
 
   Passwords(Vertx vertx, int cost) {
     this.vertx = vertx;
     this.cost = cost;
-    this.decoy = hashNow(randomSecret(), cost);
+    this.decoy = vertx.executeBlocking(() -> hashNow(randomSecret(), cost), false);
   }
 
   Future<String> hash(String password) {
@@ -36,10 +39,10 @@ final class Passwords {
 
   /** True when the password matches; a null hash (no password set) never matches. */
   Future<Boolean> verify(String password, String hash) {
-    return vertx.executeBlocking(() -> {
-      boolean ok = OpenBSDBCrypt.checkPassword(hash == null ? decoy : hash, bytes(password));
+    return decoy.compose(fake -> vertx.executeBlocking(() -> {
+      boolean ok = OpenBSDBCrypt.checkPassword(hash == null ? fake : hash, bytes(password));
       return ok && hash != null;
-    }, false);
+    }, false));
   }
 
   private static String hashNow(String password, int cost) {

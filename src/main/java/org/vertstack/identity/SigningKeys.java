@@ -84,7 +84,7 @@ final class SigningKeys {
   Future<SigningKeys> start(Path stateDir) {
     Path legacy = stateDir.resolve("keys").resolve(LEGACY_FILE);
     return vertx.executeBlocking(() -> Files.exists(legacy) ? Files.readString(legacy) : null)
-      .compose(legacyPem -> vertx.executeBlocking(SigningKeys::generate).compose(fresh -> db.withTransaction(conn ->
+      .compose(legacyPem -> db.withTransaction(conn ->
         lock(conn).compose(v -> conn.query("SELECT kid FROM signing_keys").execute()).compose(rows -> {
           List<String> kids = new ArrayList<>();
           rows.forEach(r -> kids.add(r.getString("kid")));
@@ -99,10 +99,12 @@ final class SigningKeys {
             }
           }
           if (kids.isEmpty()) {
-            step = step.compose(v -> insert(conn, kidOf(fresh), fresh, false));
+            // RSA key generation takes up to seconds: only on the cloud's very first start
+            step = step.compose(v -> vertx.executeBlocking(SigningKeys::generate))
+              .compose(fresh -> insert(conn, kidOf(fresh), fresh, false));
           }
           return step;
-        }))))
+        })))
       .compose(v -> legacyRemoved(legacy))
       .compose(v -> reload())
       .map(this);

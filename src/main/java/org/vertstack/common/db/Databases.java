@@ -5,6 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.function.Function;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
@@ -36,8 +40,27 @@ public final class Databases {
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 
-  /** Runs Flyway for one schema from classpath:db/{schema}, off the event loop. */
+  /**
+   * Runs Flyway for one schema from classpath:db/{schema}, off the event loop. Flyway's start-up
+   * (its configuration and a scan of the whole jar for migrations) costs a second or more per
+   * schema on a warm start where nothing is to do; so when this very jar already migrated the
+   * schema (its fingerprint is recorded in the schema after a successful run), Flyway is skipped.
+   */
   public static Future<Void> migrate(Vertx vertx, JsonObject platformConfig, String schema) {
+    return migrate(vertx, platformConfig, schema, JarFingerprint.ofCodeRunning());
+  }
+
+  /** As above, for the build named {@code build} (null: always run Flyway). */
+  static Future<Void> migrate(Vertx vertx, JsonObject platformConfig, String schema, String build) {
+    if (build == null) {
+      return flyway(vertx, platformConfig, schema);
+    }
+    return recordedBuild(vertx, platformConfig, schema)
+      .compose(recorded -> build.equals(recorded) ? Future.succeededFuture()
+        : flyway(vertx, platformConfig, schema).compose(v -> record(vertx, platformConfig, schema, build)));
+  }
+
+  private static Future<Void> flyway(Vertx vertx, JsonObject platformConfig, String schema) {
     JsonObject c = platformConfig.getJsonObject("database-connect");
     String jdbc = "jdbc:postgresql://" + c.getString("host") + ":" + c.getInteger("port") + "/" + c.getString("database");
     return vertx.executeBlocking(() -> {
@@ -51,5 +74,27 @@ public final class Databases {
         .migrate();
       return null;
     });
+  }
+
+  /** The fingerprint of the jar that last migrated the schema, or null (none, or not yet known). */
+  private static Future<String> recordedBuild(Vertx vertx, JsonObject platformConfig, String schema) {
+    return withConnection(vertx, platformConfig, conn -> conn.query("SELECT build FROM " + schema + ".migrated_by").execute()
+      .map(rows -> rows.size() == 1 ? rows.iterator().next().getString("build") : null))
+      .otherwise((String) null);
+  }
+
+  private static Future<Void> record(Vertx vertx, JsonObject platformConfig, String schema, String build) {
+    return withConnection(vertx, platformConfig, conn -> conn.query(
+        "CREATE TABLE IF NOT EXISTS " + schema + ".migrated_by (build text NOT NULL)").execute()
+      .compose(v -> conn.query("DELETE FROM " + schema + ".migrated_by").execute())
+      .compose(v -> conn.preparedQuery("INSERT INTO " + schema + ".migrated_by (build) VALUES ($1)").execute(Tuple.of(build)))
+      .mapEmpty());
+  }
+
+  private static <T> Future<T> withConnection(Vertx vertx, JsonObject platformConfig, Function<SqlConnection, Future<T>> work) {
+    JsonObject c = platformConfig.getJsonObject("database-connect");
+    PgConnectOptions connect = new PgConnectOptions().setHost(c.getString("host")).setPort(c.getInteger("port"))
+      .setDatabase(c.getString("database")).setUser(c.getString("user")).setPassword(c.getString("password"));
+    return PgConnection.connect(vertx, connect).compose(conn -> work.apply(conn).eventually(conn::close));
   }
 }
