@@ -24,7 +24,10 @@ import org.vertstack.common.module.StartedModule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -167,7 +170,7 @@ public final class Main {
   }
 
   /**
-   * Starts the node's modules one after the other, dependencies first, then the front door with
+   * Starts the node's modules, each once those it requires have started, then the front door with
    * every module mounted; completes the modules' {@code ready} signal once it listens.
    */
   private static Future<Node> deployAll(Vertx vertx, JsonObject config, Set<String> roles, DatabaseServer db) {
@@ -181,14 +184,24 @@ public final class Main {
     List<CatalogEntry> catalog = modules.stream().flatMap(m -> m.catalog().stream()).toList();
     Set<String> names = modules.stream().map(ServiceModule::name).collect(Collectors.toUnmodifiableSet());
     NodeContext node = new NodeContext(vertx, config, Set.copyOf(roles), names, catalog, ready.future());
-    List<StartedModule<?>> started = new ArrayList<>();
-    Future<?> chain = Future.succeededFuture();
+    // Each module starts once the modules it requires have: independent ones start side by side.
+    Map<String, Future<StartedModule<?>>> starting = new LinkedHashMap<>();
     for (ServiceModule<?> module : modules) {
-      chain = chain.compose(v -> {
+      List<Future<StartedModule<?>>> before = module.requires().stream().map(starting::get).filter(Objects::nonNull).toList();
+      starting.put(module.name(), Future.all(before).compose(v -> {
         LOG.info("starting {}", module.name());
-        return startOne(module, node).onSuccess(started::add);
-      });
+        return startOne(module, node);
+      }));
     }
+    List<StartedModule<?>> started = new ArrayList<>();
+    Future<?> chain = Future.join(List.copyOf(starting.values())).transform(all -> {
+      if (all.failed()) {
+        Throwable first = starting.values().stream().filter(Future::failed).map(Future::cause).findFirst().orElse(all.cause());
+        return Future.failedFuture(first);
+      }
+      starting.values().forEach(f -> started.add(f.result()));
+      return Future.succeededFuture();
+    });
     AtomicReference<Router> frontDoor = new AtomicReference<>();
     if (roles.contains("controller")) {
       int instances = config.getJsonObject("http").getInteger("instances", 2);
