@@ -51,7 +51,7 @@ public class IdentityVerticle extends VerticleBase {
           .compose(v -> catalog.sync(running, publicUrl, region))
           .compose(v -> TokenVerifier.get(vertx))
           .map(verifier -> {
-            TokenIssuer issuer = new TokenIssuer(vertx, keys, ttl);
+            TokenIssuer issuer = new TokenIssuer(vertx, keys, ttl, identity.getBoolean("any-project-admin", false));
             Assignments assignments = new Assignments(db);
             Authenticator authenticator = new Authenticator(db, passwords, issuer, assignments, verifier,
               identity.getInteger("lockout-failure-attempts", 6), identity.getLong("lockout-duration-seconds", 1800L));
