@@ -30,8 +30,16 @@ final class Ec2Signature {
   private Ec2Signature() {
   }
 
-  /** The signature the request in {@code creds} should carry when signed with {@code secret}; null when unsupported. */
+  /** The signature the request in {@code creds} should carry when signed with {@code secret}; null when unsupported or malformed. */
   static String expected(JsonObject creds, String secret) {
+    try {
+      return compute(creds, secret);
+    } catch (ClassCastException | IllegalArgumentException e) {
+      return null; // a field of the wrong type: no signature can match
+    }
+  }
+
+  private static String compute(JsonObject creds, String secret) {
     JsonObject params = creds.getJsonObject("params", new JsonObject());
     JsonObject headers = lowerCase(creds.getJsonObject("headers", new JsonObject()));
     String authorization = headers.getString("authorization");

@@ -125,6 +125,19 @@ class KeystoneExtensionsTest {
     assertThat(generic.getString("type")).isEqualTo("ec2");
     assertThat(new JsonObject(generic.getString("blob")).getString("secret")).isEqualTo(cred.getString("secret"));
 
+    // A request signed with the secret gets a token on the credential's project; a wrong signature a 401.
+    JsonObject signed = new JsonObject().put("access", cred.getString("access")).put("verb", "GET").put("host", "s3.example")
+      .put("path", "/").put("params", new JsonObject().put("SignatureVersion", "2").put("SignatureMethod", "HmacSHA256")
+        .put("Action", "ListBuckets"));
+    signed.put("signature", Ec2Signature.expected(signed, cred.getString("secret")));
+    HttpResponse<Buffer> ec2Token = cloud.call(null, HttpMethod.POST, "/identity/v3/ec2tokens", new JsonObject().put("credentials", signed)).await();
+    JsonObject token = ok(ec2Token, 200).getJsonObject("token");
+    assertThat(token.getJsonObject("user").getString("id")).isEqualTo(user.getString("user_id"));
+    assertThat(token.getJsonObject("project").getString("id")).isEqualTo(user.getString("project_id"));
+    ok(call(ec2Token.getHeader("X-Subject-Token"), HttpMethod.GET, "/auth/catalog", null), 200);
+    signed.put("signature", "AAAA" + signed.getString("signature").substring(4));
+    ok(cloud.call(null, HttpMethod.POST, "/identity/v3/ec2tokens", new JsonObject().put("credentials", signed)).await(), 401);
+
     ok(call(user.getString("token"), HttpMethod.DELETE, path + "/" + cred.getString("access"), null), 204);
     ok(call(user.getString("token"), HttpMethod.GET, path + "/" + cred.getString("access"), null), 404);
   }
