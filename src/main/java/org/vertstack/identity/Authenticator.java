@@ -352,8 +352,8 @@ final class Authenticator {
     String secret = Json.string(ref, "secret");
     String id = Json.optString(ref, "id");
     Future<io.vertx.sqlclient.RowSet<Row>> rows;
-    String sql = "SELECT a.id, a.name, a.user_id, a.project_id, a.secret_hash, a.expires_at, a.unrestricted, a.roles "
-      + "FROM application_credentials a JOIN users u ON u.id = a.user_id JOIN domains d ON d.id = u.domain_id WHERE ";
+    String sql = "SELECT a.id, a.name, a.user_id, a.project_id, a.secret_hash, a.expires_at, a.unrestricted, a.roles, "
+      + AccessRules.OF_CREDENTIAL + " FROM application_credentials a JOIN users u ON u.id = a.user_id JOIN domains d ON d.id = u.domain_id WHERE ";
     if (id != null) {
       rows = db.preparedQuery(sql + "a.id = $1").execute(Tuple.of(id));
     } else {
@@ -407,7 +407,8 @@ final class Authenticator {
               }
               JsonObject extra = new JsonObject().put("application_credential", new JsonObject()
                 .put("id", cred.getString("id")).put("name", cred.getString("name"))
-                .put("restricted", !cred.getBoolean("unrestricted")));
+                .put("restricted", !cred.getBoolean("unrestricted"))
+                .put("access_rules", cred.getValue("access_rules"))); // enforced by AuthHandler (AccessRuleCheck)
               return Future.succeededFuture(issuer.issue(tokenUser(user), new JsonArray().add("application_credential"),
                 scope, roles, null, null, extra));
             }));

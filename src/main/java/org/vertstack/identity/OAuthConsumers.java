@@ -52,7 +52,8 @@ final class OAuthConsumers implements Extension {
           throw Errors.badRequest("The secret of a consumer cannot be changed.");
         }
         String description = Json.optString(c, "description", 65535);
-        yield db.preparedQuery("UPDATE oauth_consumers SET description = $2 WHERE id = $1 RETURNING *").execute(Tuple.of(id, description))
+        yield db.preparedQuery("UPDATE oauth_consumers SET description = CASE WHEN $3 THEN $2 ELSE description END WHERE id = $1 RETURNING *")
+          .execute(Tuple.of(id, description, c.containsKey("description")))
           .map(rows -> Extension.ok(new JsonObject().put("consumer", render(found(rows, id)))));
       }
       case "delete" -> db.preparedQuery("DELETE FROM oauth_consumers WHERE id = $1 RETURNING id").execute(Tuple.of(id))

@@ -282,6 +282,26 @@ class KeystoneExtensionsTest {
   }
 
   @Test
+  void anApplicationCredentialWithAccessRulesReachesOnlyWhatTheyName() {
+    JsonObject user = cloud.projectWithUser("member").await();
+    JsonArray rules = new JsonArray().add(new JsonObject().put("service", "identity").put("method", "GET").put("path", "/v3/auth/*"));
+    String secret = "access-rules-secret";
+    JsonObject cred = ok(call(user.getString("token"), HttpMethod.POST, "/users/" + user.getString("user_id") + "/application_credentials",
+      new JsonObject().put("application_credential", new JsonObject().put("name", "limited").put("secret", secret)
+        .put("access_rules", rules))), 201).getJsonObject("application_credential");
+    JsonObject auth = new JsonObject().put("auth", new JsonObject().put("identity", new JsonObject()
+      .put("methods", new JsonArray().add("application_credential"))
+      .put("application_credential", new JsonObject().put("id", cred.getString("id")).put("secret", secret))));
+    HttpResponse<Buffer> issued = cloud.call(null, HttpMethod.POST, "/identity/v3/auth/tokens", auth).await();
+    ok(issued, 201);
+    String token = issued.getHeader("X-Subject-Token");
+    ok(call(token, HttpMethod.GET, "/auth/catalog", null), 200);
+    ok(call(token, HttpMethod.GET, "/auth/projects/extra", null), 401); // "*" is one segment: past it, no rule
+    ok(call(token, HttpMethod.GET, "/users/" + user.getString("user_id") + "/application_credentials", null), 401);
+    ok(call(token, HttpMethod.DELETE, "/auth/tokens", null), 401);
+  }
+
+  @Test
   void revokingAGrantEndsTheTokensOnThatScopeOnly() {
     JsonObject user = cloud.projectWithUser("member").await();
     JsonObject second = ok(call(admin, HttpMethod.POST, "/projects", new JsonObject().put("project",
