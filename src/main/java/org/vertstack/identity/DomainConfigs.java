@@ -20,11 +20,12 @@ import java.util.Map;
  */
 final class DomainConfigs implements Extension {
 
-  /** Keystone's whitelisted options per group, with the defaults shown by /v3/domains/config/default. */
-  private static final Map<String, JsonObject> DEFAULTS = new LinkedHashMap<>();
+  /** Keystone's whitelisted options per group, with the defaults shown by /v3/domains/config/default (only ever copied out). */
+  private static final Map<String, JsonObject> DEFAULTS = defaultOptions();
 
-  static {
-    DEFAULTS.put("identity", new JsonObject().put("driver", "sql").put("list_limit", (Object) null));
+  private static Map<String, JsonObject> defaultOptions() {
+    Map<String, JsonObject> defaults = new LinkedHashMap<>();
+    defaults.put("identity", new JsonObject().put("driver", "sql").put("list_limit", (Object) null));
     JsonObject ldap = new JsonObject().put("url", "ldap://localhost").put("user", (Object) null).put("suffix", "cn=example,cn=com")
       .put("query_scope", "one").put("page_size", 0).put("alias_dereferencing", "default").put("debug_level", (Object) null)
       .put("chase_referrals", (Object) null);
@@ -38,7 +39,8 @@ final class DomainConfigs implements Extension {
       .put("group_objectclass", "groupOfNames").put("group_id_attribute", "cn").put("group_name_attribute", "ou")
       .put("group_member_attribute", "member").put("group_members_are_ids", false).put("group_desc_attribute", "description")
       .put("use_tls", false).put("tls_req_cert", "demand").put("use_pool", true).put("pool_size", 10);
-    DEFAULTS.put("ldap", ldap);
+    defaults.put("ldap", ldap);
+    return java.util.Collections.unmodifiableMap(defaults);
   }
 
   /** Options stored but never shown back (Keystone's sensitive options). */
