@@ -102,6 +102,31 @@ class KeystoneExtensionsTest {
   }
 
   @Test
+  void aTrustTokenEndsWhenTheTrustorLosesTheDelegatedGrant() {
+    JsonObject trustor = cloud.projectWithUser("member").await();
+    JsonObject trustee = cloud.projectWithUser("member").await();
+    String id = ok(call(trustor.getString("token"), HttpMethod.POST, "/OS-TRUST/trusts", new JsonObject().put("trust", new JsonObject()
+      .put("trustor_user_id", trustor.getString("user_id")).put("trustee_user_id", trustee.getString("user_id"))
+      .put("project_id", trustor.getString("project_id")).put("impersonation", false)
+      .put("roles", new JsonArray().add(new JsonObject().put("name", "member"))))), 201).getJsonObject("trust").getString("id");
+    HttpResponse<Buffer> issued = passwordToken(trustee.getString("user_id"), trustee.getString("password"),
+      new JsonObject().put("OS-TRUST:trust", new JsonObject().put("id", id)));
+    JsonObject token = ok(issued, 201).getJsonObject("token");
+    assertThat(token.getJsonObject("user").getString("id")).isEqualTo(trustee.getString("user_id")); // no impersonation
+    String trustToken = issued.getHeader("X-Subject-Token");
+    ok(call(trustToken, HttpMethod.GET, "/auth/catalog", null), 200);
+
+    String memberRole = ok(call(admin, HttpMethod.GET, "/roles?name=member", null), 200).getJsonArray("roles").getJsonObject(0).getString("id");
+    ok(call(admin, HttpMethod.DELETE, "/projects/" + trustor.getString("project_id") + "/users/" + trustor.getString("user_id")
+      + "/roles/" + memberRole, null), 204);
+    ok(call(trustToken, HttpMethod.GET, "/auth/catalog", null), 401);
+    // and no new one: the trustor no longer holds what the trust delegates
+    ok(passwordToken(trustee.getString("user_id"), trustee.getString("password"),
+      new JsonObject().put("OS-TRUST:trust", new JsonObject().put("id", id))), 403);
+    ok(call(trustee.getString("token"), HttpMethod.GET, "/auth/catalog", null), 200);
+  }
+
+  @Test
   void ec2CredentialsBelongToTheirUserAndShowTheirSecretOnlyToIt() {
     JsonObject user = cloud.projectWithUser("member").await();
     JsonObject other = cloud.projectWithUser("member").await();

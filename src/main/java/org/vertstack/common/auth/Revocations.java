@@ -63,6 +63,11 @@ final class Revocations {
     if (trust instanceof JsonObject t && cutBy(scopeIssuedBefore, "*|trust:" + t.getString("id"), issued)) {
       return true;
     }
+    // A trust token carries its trustor's roles: the trustor losing its grant on the scope ends it too.
+    if (trust instanceof JsonObject t && scope != null && t.getValue("trustor_user") instanceof JsonObject trustor
+      && cutBy(scopeIssuedBefore, trustor.getString("id") + "|" + scope, issued)) {
+      return true;
+    }
     Object credential = ctx.toJson().getValue("application_credential");
     if (credential instanceof JsonObject c && cutBy(scopeIssuedBefore, "*|appcred:" + c.getString("id"), issued)) {
       return true;
