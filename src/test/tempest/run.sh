@@ -32,7 +32,10 @@ if [ -z "${VS_URL:-}" ]; then
   state=$(mktemp -d /tmp/vertstack-tempest.XXXXXX)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   export VS_URL="http://127.0.0.1:$port" VS_ADMIN_PASSWORD="tempest-admin-$RANDOM$RANDOM"
-  VERTSTACK_IDENTITY_ADMIN_PASSWORD=$VS_ADMIN_PASSWORD java -Xmx1g -jar "$jar" --state-dir "$state/state" \
+  # Tempest's identity admin tests act as the admin of a fresh project of their own: the cloud
+  # under test treats any project's admin as a cloud admin, as Keystone does when no admin
+  # project is configured (identity.any-project-admin; off by default).
+  VERTSTACK_IDENTITY_ADMIN_PASSWORD=$VS_ADMIN_PASSWORD VERTSTACK_IDENTITY_ANY_PROJECT_ADMIN=true java -Xmx1g -jar "$jar" --state-dir "$state/state" \
     --port "$port" >"$work/logs/server.log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$state"' EXIT

@@ -146,8 +146,10 @@ class BadInputSweepTest {
       .anyMatch(e -> e.path().startsWith("/identity/v3/"))
       .anyMatch(e -> e.path().startsWith("/image/v2/"))
       .anyMatch(e -> e.path().startsWith("/object-store/v1/"));
+    // -Dsweep.prefix=/identity/ sweeps one API only (a quick check after changing it).
+    String only = System.getProperty("sweep.prefix", "");
     List<Case> cases = new ArrayList<>();
-    endpoints.forEach(e -> cases.addAll(casesOf(e)));
+    endpoints.stream().filter(e -> e.path().startsWith(only)).forEach(e -> cases.addAll(casesOf(e)));
     // the token must outlive the sweep: revocations go last
     List<Case> ordered = new ArrayList<>(cases.stream().filter(c -> !isTokenRevocation(c)).toList());
     ordered.addAll(cases.stream().filter(BadInputSweepTest::isTokenRevocation).toList());

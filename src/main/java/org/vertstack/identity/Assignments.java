@@ -34,7 +34,7 @@ final class Assignments {
       effective AS (
         SELECT role_id FROM granted
         UNION SELECT ir.implied_role_id FROM implied_roles ir JOIN effective e ON ir.prior_role_id = e.role_id)
-    SELECT r.id, r.name FROM roles r WHERE r.id IN (SELECT role_id FROM effective) ORDER BY r.name
+    SELECT r.id, r.name FROM roles r WHERE r.id IN (SELECT role_id FROM effective) AND r.domain_id IS NULL ORDER BY r.name
     """;
 
   /** Roles of a user on a domain or the system: direct grants to the user or its groups, implied roles added. */
@@ -48,7 +48,7 @@ final class Assignments {
       effective AS (
         SELECT role_id FROM granted
         UNION SELECT ir.implied_role_id FROM implied_roles ir JOIN effective e ON ir.prior_role_id = e.role_id)
-    SELECT r.id, r.name FROM roles r WHERE r.id IN (SELECT role_id FROM effective) ORDER BY r.name
+    SELECT r.id, r.name FROM roles r WHERE r.id IN (SELECT role_id FROM effective) AND r.domain_id IS NULL ORDER BY r.name
     """;
 
   private final Pool db;

@@ -79,6 +79,9 @@ final class Authenticator {
           if (parent.toJson().containsKey("application_credential")) {
             return Future.failedFuture(Errors.forbidden("Application credential tokens cannot be re-scoped."));
           }
+          if (parent.toJson().containsKey("OS-TRUST:trust")) {
+            return Future.failedFuture(Errors.forbidden("Trust-scoped tokens cannot be re-scoped."));
+          }
           return scoped(user, m, scope, parent.expiresAt(), parent.auditId());
         }));
     }
@@ -190,6 +193,9 @@ final class Authenticator {
     if (!(scopeRequest instanceof JsonObject scope)) {
       throw Errors.badRequest("'scope' must be an object or \"unscoped\".");
     }
+    if (scope.containsKey("OS-TRUST:trust")) {
+      return trustScoped(user, methods, Json.object(scope, "OS-TRUST:trust"), expiresAt, parentAudit);
+    }
     Future<JsonObject> target;
     String type;
     if (scope.containsKey("project")) {
@@ -221,6 +227,80 @@ final class Authenticator {
         }
         return Future.succeededFuture(issuer.issue(tokenUser, methods, scopeBody, roles, expiresAt, parentAudit, null));
       });
+    });
+  }
+
+  /**
+   * A trust-scoped token: only the trust's trustee gets one, on the trust's project with the
+   * delegated roles the trustor still holds (403 when the trustor lost any), as the trustor when
+   * the trust impersonates. A use is counted when the trust has a limited number; the token does
+   * not outlive the trust.
+   */
+  private Future<JsonObject> trustScoped(JsonObject caller, JsonArray methods, JsonObject ref, Instant parentExpiry, String parentAudit) {
+    String trustId = Json.string(ref, "id");
+    String live = "(expires_at IS NULL OR expires_at > now()) AND (remaining_uses IS NULL OR remaining_uses > 0)";
+    return db.preparedQuery("SELECT * FROM trusts WHERE id = $1 AND " + live).execute(Tuple.of(trustId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(Errors.notFound("Could not find trust: " + trustId + "."));
+      }
+      Row trust = rows.iterator().next();
+      if (!trust.getString("trustee_user_id").equals(caller.getString("id"))) {
+        return Future.failedFuture(Errors.forbidden("Only the trustee of a trust can use it."));
+      }
+      String trustorId = trust.getString("trustor_user_id");
+      String projectId = trust.getString("project_id");
+      if (projectId == null) {
+        return Future.failedFuture(Errors.forbidden("The trust delegates no project."));
+      }
+      return loadUser("u.id = $1", Tuple.of(trustorId)).compose(trustor -> {
+        if (trustor == null || !trustor.getBoolean("enabled") || !trustor.getBoolean("domain_enabled")) {
+          return Future.failedFuture(Errors.forbidden("The trustor is disabled."));
+        }
+        return projectScope(new JsonObject().put("id", projectId)).compose(scope ->
+          assignments.effectiveRoles(trustorId, "project", projectId).compose(held -> {
+            JsonArray roles = new JsonArray();
+            for (Object o : (JsonArray) trust.getValue("roles")) {
+              String roleId = ((JsonObject) o).getString("id");
+              JsonObject still = held.stream().map(x -> (JsonObject) x).filter(r -> r.getString("id").equals(roleId)).findFirst().orElse(null);
+              if (still == null) {
+                return Future.failedFuture(Errors.forbidden("The trustor no longer holds a role the trust delegates."));
+              }
+              roles.add(still);
+            }
+            Future<Void> use = trust.getInteger("remaining_uses") == null ? Future.succeededFuture()
+              : db.preparedQuery("UPDATE trusts SET remaining_uses = remaining_uses - 1 WHERE id = $1 AND remaining_uses > 0")
+                .execute(Tuple.of(trustId)).compose(rs -> rs.rowCount() == 1 ? Future.<Void>succeededFuture()
+                  : Future.failedFuture(Errors.notFound("Could not find trust: " + trustId + ".")));
+            boolean impersonation = trust.getBoolean("impersonation");
+            Instant expiry = parentExpiry;
+            OffsetDateTime trustExpiry = trust.getOffsetDateTime("expires_at");
+            Instant normal = Instant.now().plusSeconds(issuer.ttlSeconds());
+            Instant base = expiry != null ? expiry : normal;
+            Instant effective = trustExpiry != null && trustExpiry.toInstant().isBefore(base) ? trustExpiry.toInstant() : expiry;
+            JsonObject extra = new JsonObject().put("OS-TRUST:trust", new JsonObject().put("id", trustId)
+              .put("impersonation", impersonation)
+              .put("trustor_user", new JsonObject().put("id", trustorId))
+              .put("trustee_user", new JsonObject().put("id", caller.getString("id"))));
+            return use.map(v -> issuer.issue(tokenUser(impersonation ? trustor : caller), methods, scope, roles, effective,
+              parentAudit, extra));
+          }));
+      });
+    });
+  }
+
+  /**
+   * A project-scoped token for a user whose identity was proved some other way (an EC2
+   * signature): the user and its domain enabled, a role on the enabled project, else 401.
+   */
+  Future<JsonObject> projectToken(String userId, String projectId, JsonArray methods) {
+    return loadUser("u.id = $1", Tuple.of(userId)).compose(user -> {
+      if (user == null || !user.getBoolean("enabled") || !user.getBoolean("domain_enabled")) {
+        return Future.failedFuture(denied());
+      }
+      return projectScope(new JsonObject().put("id", projectId)).compose(scope ->
+        assignments.effectiveRoles(userId, "project", projectId).compose(roles -> roles.isEmpty()
+          ? Future.failedFuture(denied())
+          : Future.succeededFuture(issuer.issue(tokenUser(user), methods, scope, roles, null, null, null))));
     });
   }
 
@@ -272,8 +352,8 @@ final class Authenticator {
     String secret = Json.string(ref, "secret");
     String id = Json.optString(ref, "id");
     Future<io.vertx.sqlclient.RowSet<Row>> rows;
-    String sql = "SELECT a.id, a.name, a.user_id, a.project_id, a.secret_hash, a.expires_at, a.unrestricted, a.roles "
-      + "FROM application_credentials a JOIN users u ON u.id = a.user_id JOIN domains d ON d.id = u.domain_id WHERE ";
+    String sql = "SELECT a.id, a.name, a.user_id, a.project_id, a.secret_hash, a.expires_at, a.unrestricted, a.roles, "
+      + AccessRules.OF_CREDENTIAL + " FROM application_credentials a JOIN users u ON u.id = a.user_id JOIN domains d ON d.id = u.domain_id WHERE ";
     if (id != null) {
       rows = db.preparedQuery(sql + "a.id = $1").execute(Tuple.of(id));
     } else {
@@ -327,7 +407,8 @@ final class Authenticator {
               }
               JsonObject extra = new JsonObject().put("application_credential", new JsonObject()
                 .put("id", cred.getString("id")).put("name", cred.getString("name"))
-                .put("restricted", !cred.getBoolean("unrestricted")));
+                .put("restricted", !cred.getBoolean("unrestricted"))
+                .put("access_rules", cred.getValue("access_rules"))); // enforced by AuthHandler (AccessRuleCheck)
               return Future.succeededFuture(issuer.issue(tokenUser(user), new JsonArray().add("application_credential"),
                 scope, roles, null, null, extra));
             }));

@@ -65,6 +65,8 @@ final class IdentityApi {
     r.post("/v3/auth/tokens").handler(api::issue);
     r.post("/v3/users/:id/password").handler(api::changePassword);
 
+    ExtensionRoutes.mountPublic(r, IdentityExtensions.createProxy(vertx), api::links);
+
     AuthHandler auth = new AuthHandler(verifier);
     r.route("/v3/*").handler(auth);
     r.get("/v3/auth/tokens").handler(api::validate);
@@ -97,6 +99,8 @@ final class IdentityApi {
     r.delete("/v3/groups/:group/users/:user").handler(ctx -> api.groupMember(ctx, "remove"));
     r.get("/v3/users/:user/projects").handler(api::projectsOfUser);
     api.applicationCredentialRoutes(r);
+    ExtensionRoutes.mount(r, IdentityExtensions.createProxy(vertx), api::links);
+    r.put("/v3/regions/:id").handler(api::createRegionWithId);
 
     r.get("/v3/:collection").handler(api::list);
     r.post("/v3/:collection").handler(api::create);
@@ -291,6 +295,18 @@ final class IdentityApi {
     service.create(caller, c, Json.object(body, member))
       .onSuccess(created -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put(member, created).encode()))
+      .onFailure(ctx::fail);
+  }
+
+  /** PUT /v3/regions/{id}: a region created with the id the caller chose. */
+  private void createRegionWithId(RoutingContext ctx) {
+    JsonObject region = Json.object(Json.body(ctx), "region").copy();
+    if (region.containsKey("id") && !ctx.pathParam("id").equals(region.getValue("id"))) {
+      throw Errors.badRequest("The region id in the body and in the URL differ.");
+    }
+    service.create(AuthHandler.of(ctx), "regions", region.put("id", ctx.pathParam("id")))
+      .onSuccess(created -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("region", created).encode()))
       .onFailure(ctx::fail);
   }
 

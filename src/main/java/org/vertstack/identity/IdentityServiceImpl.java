@@ -141,19 +141,51 @@ final class IdentityServiceImpl implements IdentityService {
         case "registered_limits", "limits" -> prepareLimit(values, body, collection);
         default -> Future.succeededFuture(values);
       };
+      if (KNOWN_FIELDS.containsKey(collection)) {
+        values.put("extra", extras(collection, body));
+      }
       return prepared
         .compose(v -> POLICY.authorize(caller, rule, DOMAIN_OWNED.contains(collection)
           ? Target.domain((String) v.get("domain_id")) : Target.none()).map(v))
-        .compose(v -> t.insert(db, v, baseUrl))
+        .compose(v -> DOMAIN_OWNED.contains(collection) && !Boolean.TRUE.equals(v.get("is_domain"))
+          ? Tables.DOMAINS.get(db, (String) v.get("domain_id"), baseUrl).map(v) : Future.succeededFuture(v))
+        .compose(v -> "endpoints".equals(collection) && body.getValue("region") instanceof String && body.getValue("region_id") == null
+          ? legacyRegion((String) v.get("region_id")).map(v) : Future.succeededFuture(v))
+        .compose(v -> Boolean.TRUE.equals(v.get("is_domain")) ? insertProjectDomain(v) : t.insert(db, v, baseUrl))
         .map(created -> decorate(t, created))
         .onSuccess(created -> publish(t, created, "created"));
     });
   }
 
+  /** Keystone's name lengths: 255 for users and roles, 64 for the rest. */
+  private static int maxNameLength(String collection) {
+    return "users".equals(collection) || "roles".equals(collection) ? 255 : 64;
+  }
+
+  /** Attributes Keystone does not know, kept as they were given ("extra"), on users and projects. */
+  private static final Map<String, Set<String>> KNOWN_FIELDS = Map.of(
+    "users", Set.of("id", "name", "domain_id", "enabled", "default_project_id", "description", "email", "password",
+      "options", "links", "password_expires_at", "federated", "extra"),
+    "projects", Set.of("id", "name", "domain_id", "parent_id", "description", "enabled", "tags", "is_domain", "options",
+      "links", "extra"));
+
+  private static JsonObject extras(String collection, JsonObject body) {
+    Set<String> known = KNOWN_FIELDS.get(collection);
+    JsonObject extra = new JsonObject();
+    if (known != null) {
+      body.forEach(e -> {
+        if (!known.contains(e.getKey())) {
+          extra.put(e.getKey(), e.getValue());
+        }
+      });
+    }
+    return extra;
+  }
+
   private Map<String, Object> named(Map<String, Object> values, String collection, JsonObject body) {
     String name = Json.string(body, "name").trim();
-    if (name.isEmpty() || name.length() > 64) {
-      throw Errors.badRequest("'name' must be 1 to 64 characters.");
+    if (name.isEmpty() || name.length() > maxNameLength(collection)) {
+      throw Errors.badRequest("'name' must be 1 to " + maxNameLength(collection) + " characters.");
     }
     values.put("name", name);
     if (!"domains".equals(collection) && !"roles".equals(collection)) {
@@ -183,11 +215,47 @@ final class IdentityServiceImpl implements IdentityService {
     return id;
   }
 
-  private Future<Map<String, Object>> prepareProject(Map<String, Object> values, JsonObject body) {
-    named(values, "projects", body);
-    if (Boolean.TRUE.equals(Json.optBoolean(body, "is_domain"))) {
-      throw Errors.badRequest("Projects acting as domains are not supported; create a domain instead.");
+  /** An endpoint given the legacy "region" names a region that is created when missing, as Keystone does. */
+  private Future<Void> legacyRegion(String regionId) {
+    if (regionId == null) {
+      return Future.succeededFuture();
     }
+    checkedRegionId(regionId);
+    return db.preparedQuery("INSERT INTO regions (id) VALUES ($1) ON CONFLICT DO NOTHING").execute(Tuple.of(regionId)).mapEmpty();
+  }
+
+  /**
+   * A project acting as a domain (is_domain): a domain and its project row under one id, so that
+   * it is listed by both APIs; the project row is its own domain's. Both go in one transaction.
+   */
+  private Future<JsonObject> insertProjectDomain(Map<String, Object> values) {
+    String id = (String) values.get("id");
+    values.put("domain_id", id);
+    values.remove("parent_id");
+    return db.withTransaction(tx -> tx.preparedQuery("INSERT INTO domains (id, name, description, enabled) VALUES ($1, $2, $3, $4)")
+        .execute(Tuple.of(id, values.get("name"), values.getOrDefault("description", "") == null ? "" : values.getOrDefault("description", ""),
+          values.getOrDefault("enabled", true)))
+        .recover(Tables.DOMAINS::translate)
+        .compose(v -> Tables.PROJECTS.insert(tx, values, baseUrl)));
+  }
+
+  /** A project acting as a domain keeps its domain's name, description and enabled flag in step. */
+  private Future<Void> syncProjectDomain(JsonObject project) {
+    return db.preparedQuery("UPDATE domains SET name = $2, description = $3, enabled = $4 WHERE id = $1")
+      .execute(Tuple.of(project.getString("id"), project.getString("name"), project.getString("description"), project.getBoolean("enabled")))
+      .recover(Tables.DOMAINS::translate).mapEmpty();
+  }
+
+  private Future<Map<String, Object>> prepareProject(Map<String, Object> values, JsonObject body) {
+    if (Boolean.TRUE.equals(Json.optBoolean(body, "is_domain"))) {
+      if (body.getValue("domain_id") != null || body.getValue("parent_id") != null) {
+        throw Errors.badRequest("A project acting as a domain has neither a domain nor a parent.");
+      }
+      named(values, "domains", body);
+      values.put("is_domain", true);
+      return Future.succeededFuture(values);
+    }
+    named(values, "projects", body);
     String parent = Json.optString(body, "parent_id");
     if (parent == null) {
       return Future.succeededFuture(values);
@@ -323,6 +391,9 @@ final class IdentityServiceImpl implements IdentityService {
       if ("endpoints".equals(collection) && filters.containsKey("region")) {
         filters.put("region_id", filters.remove("region"));
       }
+      if ("projects".equals(collection) && !filters.containsKey("is_domain")) {
+        filters.put("is_domain", "false"); // as in Keystone: projects acting as domains only when asked for
+      }
       if ("services".equals(collection) && filters.containsKey("service")) {
         filters.put("type", filters.remove("service"));
       }
@@ -337,19 +408,28 @@ final class IdentityServiceImpl implements IdentityService {
       Map<String, Object> values = t.updatableValues(body);
       if (values.containsKey("name")) {
         String name = String.valueOf(values.get("name")).trim();
-        if (name.isEmpty() || name.length() > 64) {
-          throw Errors.badRequest("'name' must be 1 to 64 characters.");
+        if (name.isEmpty() || name.length() > maxNameLength(collection)) {
+          throw Errors.badRequest("'name' must be 1 to " + maxNameLength(collection) + " characters.");
         }
       }
+      JsonObject newExtras = extras(collection, body);
       if (values.containsKey("tags")) {
         checkTags(values.get("tags"));
       }
-      if ("endpoints".equals(collection) && body.getString("region") != null && !values.containsKey("region_id")) {
-        values.put("region_id", body.getString("region"));
+      if ("endpoints".equals(collection) && body.getValue("region") instanceof String region && !values.containsKey("region_id")) {
+        values.put("region_id", region);
       }
       String password = "users".equals(collection) ? Json.optString(body, "password", Passwords.MAX_LENGTH) : null;
       boolean disabling = Boolean.FALSE.equals(values.get("enabled"));
-      return t.get(db, id, baseUrl).compose(found -> targetOf(collection, found)).compose(target -> {
+      boolean[] isDomain = {false};
+      return t.get(db, id, baseUrl).compose(found -> {
+        if (!newExtras.isEmpty()) {
+          JsonObject merged = found.getJsonObject("extra", new JsonObject()).copy().mergeIn(newExtras);
+          values.put("extra", merged);
+        }
+        isDomain[0] = Boolean.TRUE.equals(found.getBoolean("is_domain"));
+        return targetOf(collection, found);
+      }).compose(target -> {
         POLICY.check(caller, "identity:update_" + t.member, target);
         if (disabling) {
           checkRemovable(caller, collection, id, target, "disable");
@@ -363,10 +443,13 @@ final class IdentityServiceImpl implements IdentityService {
           });
         }
         return prepared;
-      }).compose(v -> disabling
+      }).compose(v -> "endpoints".equals(collection) && body.getValue("region") instanceof String && body.getValue("region_id") == null
+          ? legacyRegion((String) v.get("region_id")).map(v) : Future.succeededFuture(v))
+        .compose(v -> disabling
           ? guards.keepingASystemAdmin(tx -> t.update(tx, id, v, baseUrl))
           : t.update(db, id, v, baseUrl))
         .compose(updated -> revokeAfterUpdate(collection, id, disabling || password != null).map(updated))
+        .compose(updated -> isDomain[0] ? syncProjectDomain(updated).map(updated) : Future.succeededFuture(updated))
         .map(updated -> decorate(t, updated))
         .onSuccess(updated -> publish(t, updated, "updated"));
     });
@@ -432,7 +515,13 @@ final class IdentityServiceImpl implements IdentityService {
         }
         // A deleted group's members lose what it granted: list them before the rows go.
         Future<List<String>> members = "groups".equals(collection) ? groupMembers(id) : Future.succeededFuture(List.of());
-        return members.compose(users -> guards.keepingASystemAdmin(tx -> cleanUpReferences(tx, collection, id).compose(v -> t.delete(tx, id)))
+        boolean projectDomain = "projects".equals(collection) && Boolean.TRUE.equals(found.getBoolean("is_domain"));
+        if (projectDomain && found.getBoolean("enabled")) {
+          throw Errors.forbidden("Cannot delete a project acting as a domain while it is enabled, please disable it first.");
+        }
+        return members.compose(users -> guards.keepingASystemAdmin(tx -> (projectDomain ? deleteDomainContents(tx, id)
+            .compose(v -> tx.preparedQuery("DELETE FROM domains WHERE id = $1").execute(Tuple.of(id))).<Void>mapEmpty()
+            : cleanUpReferences(tx, collection, id).compose(v -> t.delete(tx, id))))
           .compose(v -> switch (collection) {
             case "users" -> revoker.user(id);
             case "projects" -> revoker.project(id);
@@ -492,14 +581,34 @@ final class IdentityServiceImpl implements IdentityService {
   private static JsonObject decorate(Table t, JsonObject r) {
     switch (t.collection) {
       // Keystone shows a top-level project's domain as its parent.
-      case "projects" -> r.put("is_domain", false).put("options", new JsonObject())
-        .put("parent_id", r.getString("parent_id") != null ? r.getString("parent_id") : r.getString("domain_id"));
-      case "users" -> r.put("password_expires_at", (Object) null).put("options", new JsonObject());
+      case "projects" -> {
+        boolean isDomain = Boolean.TRUE.equals(r.getBoolean("is_domain"));
+        showExtras(r);
+        r.put("is_domain", isDomain).put("options", new JsonObject())
+          .put("parent_id", isDomain ? null : r.getString("parent_id") != null ? r.getString("parent_id") : r.getString("domain_id"));
+        if (isDomain) {
+          r.put("domain_id", (Object) null);
+        }
+      }
+      case "users" -> showExtras(r.put("password_expires_at", (Object) null).put("options", new JsonObject()));
       case "domains", "roles" -> r.put("options", new JsonObject());
       case "endpoints" -> r.put("region", r.getString("region_id"));
       case "regions" -> r.put("parent_region_id", r.getString("parent_region_id"));
       default -> {
       }
+    }
+    return r;
+  }
+
+  /** Shows the stored extra attributes next to the known ones (which they never override). */
+  private static JsonObject showExtras(JsonObject r) {
+    Object extra = r.remove("extra");
+    if (extra instanceof JsonObject e) {
+      e.forEach(x -> {
+        if (!r.containsKey(x.getKey())) {
+          r.put(x.getKey(), x.getValue());
+        }
+      });
     }
     return r;
   }
@@ -536,7 +645,7 @@ final class IdentityServiceImpl implements IdentityService {
             return Future.failedFuture(Errors.notFound("Could not find role assignment."));
           }
           publishAssignment(a, "deleted");
-          return revokeActor(a.getString("actor_type"), a.getString("actor_id"));
+          return revokeActor(a.getString("actor_type"), a.getString("actor_id"), revokedScope(a));
         });
         default -> assignments.exists(a).compose(found -> found ? Future.<Void>succeededFuture()
           : Future.failedFuture(Errors.notFound("Could not find role assignment.")));
@@ -572,16 +681,33 @@ final class IdentityServiceImpl implements IdentityService {
     ResourceEvents.publish(vertx, project, "identity.role_assignment", id, action, a);
   }
 
-  /** Losing a role ends the tokens that carried it: every token of the user (or group members). */
-  private Future<Void> revokeActor(String actorType, String actorId) {
+  /**
+   * The one scope whose tokens carried a revoked grant (the project, the domain or "system"), or
+   * null for an inherited grant, which reaches projects beyond it.
+   */
+  private static String revokedScope(JsonObject a) {
+    if (a.getBoolean("inherited", false)) {
+      return null;
+    }
+    return "system".equals(a.getString("target_type")) ? "system" : a.getString("target_id");
+  }
+
+  /**
+   * Losing a role ends the tokens that carried it: the user's (or group members') tokens on the
+   * grant's scope, as Keystone's validation would refuse them; every token of theirs when the
+   * scope is null. Tokens on other scopes keep working.
+   */
+  private Future<Void> revokeActor(String actorType, String actorId, String scope) {
+    java.util.function.Function<String, Future<Void>> revoke = userId -> scope == null ? revoker.user(userId)
+      : revoker.userOnScope(userId, scope);
     if ("user".equals(actorType)) {
-      return revoker.user(actorId);
+      return revoke.apply(actorId);
     }
     return db.preparedQuery("SELECT user_id FROM group_members WHERE group_id = $1").execute(Tuple.of(actorId))
       .compose(rows -> {
         Future<Void> chain = Future.succeededFuture();
         for (var r : rows) {
-          chain = chain.compose(v -> revoker.user(r.getString("user_id")));
+          chain = chain.compose(v -> revoke.apply(r.getString("user_id")));
         }
         return chain;
       });
@@ -644,6 +770,9 @@ final class IdentityServiceImpl implements IdentityService {
       return Tables.ROLES.get(db, priorRoleId, baseUrl).compose(prior -> Tables.ROLES.get(db, impliedRoleId, baseUrl).compose(implied -> {
         if (priorRoleId.equals(impliedRoleId)) {
           return Future.failedFuture(Errors.badRequest("A role cannot imply itself."));
+        }
+        if ("add".equals(action) && prior.getString("domain_id") == null && implied.getString("domain_id") != null) {
+          return Future.failedFuture(Errors.forbidden("A global role cannot imply a domain-specific role."));
         }
         JsonObject rule = new JsonObject().put("prior_role", roleRef(priorRoleId, prior.getString("name")))
           .put("implies", roleRef(impliedRoleId, implied.getString("name")));
@@ -751,7 +880,7 @@ final class IdentityServiceImpl implements IdentityService {
       String name = Json.string(body, "name");
       String secret = Json.optString(body, "secret", Passwords.MAX_LENGTH);
       String theSecret = secret != null ? secret : Passwords.randomSecret() + Passwords.randomSecret();
-      JsonArray roles = pickRoles(caller, Json.optArray(body, "roles"));
+      JsonArray requestedRoles = Json.optArray(body, "roles");
       String expires = Json.optString(body, "expires_at");
       java.time.OffsetDateTime expiresAt = null;
       if (expires != null) {
@@ -762,32 +891,37 @@ final class IdentityServiceImpl implements IdentityService {
         }
       }
       boolean unrestricted = Boolean.TRUE.equals(Json.optBoolean(body, "unrestricted"));
+      JsonArray accessRules = AccessRules.checked(Json.optArray(body, "access_rules"));
       String id = Catalog.newId();
       java.time.OffsetDateTime expiry = expiresAt;
-      return passwords.hash(theSecret).compose(hash -> db.preparedQuery(
+      // The roles the user holds on the project now (a grant made after the token was issued counts).
+      Future<JsonArray> picked = assignments.effectiveRoles(userId, "project", caller.projectId())
+        .map(held -> pickRoles(held, requestedRoles));
+      return picked.compose(roles -> passwords.hash(theSecret).compose(hash -> db.withTransaction(tx -> tx.preparedQuery(
             "INSERT INTO application_credentials (id, name, user_id, project_id, secret_hash, description, expires_at, unrestricted, roles) "
               + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
           .execute(Tuple.of(id, name, userId, caller.projectId(), hash, body.getString("description", ""))
             .addOffsetDateTime(expiry).addBoolean(unrestricted).addValue(roles))
-          .recover(err -> Tables.USERS.translate(err)))
+          .recover(err -> Tables.USERS.translate(err))
+          .compose(v -> AccessRules.attach(tx, userId, id, accessRules)))))
         .compose(v -> getApplicationCredential(caller, userId, id))
         .map(cred -> cred.put("secret", theSecret));
     });
   }
 
-  private static JsonArray pickRoles(AuthContext caller, JsonArray requested) {
+  private static JsonArray pickRoles(JsonArray held, JsonArray requested) {
     if (requested == null || requested.isEmpty()) {
-      return caller.roles().copy();
+      return held.copy();
     }
     JsonArray out = new JsonArray();
     for (Object o : requested) {
       if (!(o instanceof JsonObject r)) {
         throw Errors.badRequest("'roles' must be a list of {\"id\"} or {\"name\"} objects.");
       }
-      JsonObject held = caller.roles().stream().map(x -> (JsonObject) x)
+      JsonObject match = held.stream().map(x -> (JsonObject) x)
         .filter(x -> x.getString("id").equals(r.getString("id")) || x.getString("name").equals(r.getString("name")))
         .findFirst().orElseThrow(() -> Errors.forbidden("An application credential can only hold roles its user holds on the project."));
-      out.add(held);
+      out.add(match);
     }
     return out;
   }
@@ -797,7 +931,7 @@ final class IdentityServiceImpl implements IdentityService {
     return guarded(() -> {
       POLICY.check(caller, "identity:list_application_credentials", Target.user(userId, null));
       String name = query.getString("name");
-      return db.preparedQuery("SELECT * FROM application_credentials WHERE user_id = $1 AND ($2::text IS NULL OR name = $2) ORDER BY name")
+      return db.preparedQuery("SELECT a.*, " + AccessRules.OF_CREDENTIAL + " FROM application_credentials a WHERE user_id = $1 AND ($2::text IS NULL OR name = $2) ORDER BY name")
         .execute(Tuple.of(userId, name)).map(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(r -> out.add(renderCredential(r)));
@@ -810,7 +944,7 @@ final class IdentityServiceImpl implements IdentityService {
   public Future<JsonObject> getApplicationCredential(AuthContext caller, String userId, String id) {
     return guarded(() -> {
       POLICY.check(caller, "identity:get_application_credential", Target.user(userId, null));
-      return db.preparedQuery("SELECT * FROM application_credentials WHERE user_id = $1 AND id = $2").execute(Tuple.of(userId, id))
+      return db.preparedQuery("SELECT a.*, " + AccessRules.OF_CREDENTIAL + " FROM application_credentials a WHERE user_id = $1 AND id = $2").execute(Tuple.of(userId, id))
         .map(rows -> {
           if (rows.size() == 0) {
             throw Errors.notFound("Could not find application credential: " + id + ".");
@@ -824,10 +958,11 @@ final class IdentityServiceImpl implements IdentityService {
   public Future<Void> deleteApplicationCredential(AuthContext caller, String userId, String id) {
     return guarded(() -> {
       POLICY.check(caller, "identity:delete_application_credential", Target.user(userId, null));
+      // Only the tokens issued with this credential end, as in Keystone; the user's others stay.
       return db.preparedQuery("DELETE FROM application_credentials WHERE user_id = $1 AND id = $2").execute(Tuple.of(userId, id))
         .compose(rows -> rows.rowCount() == 0
           ? Future.<Void>failedFuture(Errors.notFound("Could not find application credential: " + id + "."))
-          : revoker.user(userId));
+          : revoker.applicationCredential(id));
     });
   }
 
@@ -839,10 +974,11 @@ final class IdentityServiceImpl implements IdentityService {
       .put("description", r.getString("description"))
       .put("user_id", r.getString("user_id"))
       .put("project_id", r.getString("project_id"))
-      .put("expires_at", expires == null ? null : TokenIssuer.format(expires.toInstant()))
+      // Keystone shows this expiry without a zone suffix (a naive UTC time)
+      .put("expires_at", expires == null ? null : TokenIssuer.format(expires.toInstant()).replace("Z", ""))
       .put("unrestricted", r.getBoolean("unrestricted"))
       .put("roles", r.getValue("roles"))
-      .put("access_rules", new JsonArray())
+      .put("access_rules", r.getValue("access_rules"))
       .put("links", new JsonObject().put("self", baseUrl + "/v3/users/" + r.getString("user_id") + "/application_credentials/" + r.getString("id")));
   }
 

@@ -14,6 +14,7 @@ import org.vertstack.common.quota.QuotaService;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The identity back end: migrates its schema, loads the signing key, bootstraps, syncs the
@@ -22,6 +23,7 @@ import java.util.List;
 public class IdentityVerticle extends VerticleBase {
 
   private Pool db;
+  private KeyEncryption encryption;
 
   @Override
   public Future<?> start() {
@@ -38,7 +40,10 @@ public class IdentityVerticle extends VerticleBase {
       .toList();
     return Databases.migrate(vertx, conf, "identity")
       .compose(v -> vertx.executeBlocking(() -> KeyEncryption.load(identity.getString("key-secret"), stateDir)))
-      .compose(encryption -> new SigningKeys(vertx, db, encryption, ttl).start(stateDir))
+      .compose(encryption -> {
+        this.encryption = encryption;
+        return new SigningKeys(vertx, db, encryption, ttl).start(stateDir);
+      })
       .compose(keys -> {
         rotateKeys(keys, identity);
         Passwords passwords = new Passwords(vertx, identity.getInteger("password-hash-cost", 10));
@@ -51,13 +56,25 @@ public class IdentityVerticle extends VerticleBase {
           .compose(v -> catalog.sync(running, publicUrl, region))
           .compose(v -> TokenVerifier.get(vertx))
           .map(verifier -> {
-            TokenIssuer issuer = new TokenIssuer(vertx, keys, ttl);
+            TokenIssuer issuer = new TokenIssuer(vertx, keys, ttl, identity.getBoolean("any-project-admin", false));
             Assignments assignments = new Assignments(db);
             Authenticator authenticator = new Authenticator(db, passwords, issuer, assignments, verifier,
               identity.getInteger("lockout-failure-attempts", 6), identity.getLong("lockout-duration-seconds", 1800L));
             IdentityService service = new IdentityServiceImpl(vertx, db, publicUrl + "/identity", passwords, authenticator,
               assignments, catalog, revoker, issuer);
             binder.setAddress(IdentityService.ADDRESS).register(IdentityService.class, service);
+            String identityUrl = publicUrl + "/identity";
+            Credentials credentials = new Credentials(db, encryption, assignments, identityUrl);
+            binder.setAddress(IdentityExtensions.ADDRESS).register(IdentityExtensions.class, new IdentityExtensionsImpl(Map.of(
+              "trusts", new Trusts(db, assignments, revoker, identityUrl),
+              "credentials", credentials,
+              "ec2tokens", new Ec2Tokens(credentials, authenticator),
+              "consumers", new OAuthConsumers(db, passwords, identityUrl),
+              "policies", new Policies(db, identityUrl),
+              "endpoint_groups", new EndpointGroups(db, identityUrl),
+              "domain_config", new DomainConfigs(db),
+              "access_rules", new AccessRules(db, identityUrl),
+              "project_tags", new ProjectTags(db))));
             return null;
           });
       });

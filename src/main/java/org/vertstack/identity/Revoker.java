@@ -43,6 +43,24 @@ final class Revoker {
       .put("expires_at", Instant.now().plusSeconds(ttlSeconds + 60).toString()));
   }
 
+  /** The user's tokens on one scope: a project id, a domain id or "system" (a revoked grant). */
+  Future<Void> userOnScope(String userId, String scopeId) {
+    return store(new JsonObject().put("user_id", userId).put("scope_id", scopeId).put("issued_before", Instant.now().toString())
+      .put("expires_at", Instant.now().plusSeconds(ttlSeconds + 60).toString()));
+  }
+
+  /** Every token issued with an application credential (it was deleted). */
+  Future<Void> applicationCredential(String credentialId) {
+    return store(new JsonObject().put("scope_id", "appcred:" + credentialId).put("issued_before", Instant.now().toString())
+      .put("expires_at", Instant.now().plusSeconds(ttlSeconds + 60).toString()));
+  }
+
+  /** Every token issued under a trust (it was deleted). */
+  Future<Void> trust(String trustId) {
+    return store(new JsonObject().put("scope_id", "trust:" + trustId).put("issued_before", Instant.now().toString())
+      .put("expires_at", Instant.now().plusSeconds(ttlSeconds + 60).toString()));
+  }
+
   /** Every token of the domain's users, scoped to the domain, or scoped to one of its projects. */
   Future<Void> domain(String domainId) {
     return store(new JsonObject().put("domain_id", domainId).put("issued_before", Instant.now().toString())
@@ -50,10 +68,11 @@ final class Revoker {
   }
 
   private Future<Void> store(JsonObject event) {
-    return db.preparedQuery("INSERT INTO revocations (audit_id, user_id, project_id, domain_id, issued_before, expires_at) "
-        + "VALUES ($1, $2, $3, $4, $5, $6)")
+    return db.preparedQuery("INSERT INTO revocations (audit_id, user_id, project_id, domain_id, issued_before, expires_at, scope_id) "
+        + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
       .execute(Tuple.of(event.getString("audit_id"), event.getString("user_id"), event.getString("project_id"),
-        event.getString("domain_id"), time(event.getString("issued_before")), time(event.getString("expires_at"))))
+        event.getString("domain_id"), time(event.getString("issued_before")), time(event.getString("expires_at")))
+        .addString(event.getString("scope_id")))
       .map(rows -> {
         vertx.eventBus().publish(TokenAuthority.REVOCATIONS, event);
         return null;
@@ -62,7 +81,7 @@ final class Revoker {
 
   Future<JsonArray> inForce() {
     return db.query("DELETE FROM revocations WHERE expires_at < now()").execute()
-      .compose(v -> db.query("SELECT audit_id, user_id, project_id, domain_id, issued_before, expires_at FROM revocations").execute())
+      .compose(v -> db.query("SELECT audit_id, user_id, project_id, domain_id, issued_before, expires_at, scope_id FROM revocations").execute())
       .map(rows -> {
         JsonArray out = new JsonArray();
         rows.forEach(r -> {
@@ -81,6 +100,9 @@ final class Revoker {
           }
           if (r.getString("domain_id") != null) {
             e.put("domain_id", r.getString("domain_id"));
+          }
+          if (r.getString("scope_id") != null) {
+            e.put("scope_id", r.getString("scope_id"));
           }
           out.add(e);
         });

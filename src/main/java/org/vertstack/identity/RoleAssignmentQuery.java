@@ -18,7 +18,11 @@ final class RoleAssignmentQuery {
     SELECT actor_type, actor_id, target_type, target_id, role_id, inherited, NULL::text AS via_group FROM assignments
     """;
 
-  /** Groups expanded into their users, inherited grants expanded onto the projects that inherit them. */
+  /**
+   * Groups expanded into their users, inherited grants expanded onto the projects that inherit
+   * them, implied roles added; domain-specific roles left out (as in Keystone, they only count
+   * through the global roles they imply).
+   */
   private static final String EFFECTIVE = """
     WITH RECURSIVE by_user AS (
         SELECT 'user'::text AS actor_type, actor_id, target_type, target_id, role_id, inherited, NULL::text AS via_group
@@ -28,14 +32,21 @@ final class RoleAssignmentQuery {
           FROM assignments a JOIN group_members gm ON gm.group_id = a.actor_id WHERE a.actor_type = 'group'),
       subtree(root, id) AS (
         SELECT id, id FROM projects
-        UNION ALL SELECT s.root, p.id FROM projects p JOIN subtree s ON p.parent_id = s.id)
-    SELECT actor_type, actor_id, target_type, target_id, role_id, false AS inherited, via_group FROM by_user WHERE NOT inherited
-    UNION ALL
-    SELECT e.actor_type, e.actor_id, 'project', p.id, e.role_id, false, e.via_group
-      FROM by_user e JOIN projects p ON p.domain_id = e.target_id WHERE e.inherited AND e.target_type = 'domain'
-    UNION ALL
-    SELECT e.actor_type, e.actor_id, 'project', s.id, e.role_id, false, e.via_group
-      FROM by_user e JOIN subtree s ON s.root = e.target_id AND s.id <> s.root WHERE e.inherited AND e.target_type = 'project'
+        UNION ALL SELECT s.root, p.id FROM projects p JOIN subtree s ON p.parent_id = s.id),
+      granted AS (
+        SELECT actor_type, actor_id, target_type, target_id, role_id, false AS inherited, via_group FROM by_user WHERE NOT inherited
+        UNION ALL
+        SELECT e.actor_type, e.actor_id, 'project', p.id, e.role_id, false, e.via_group
+          FROM by_user e JOIN projects p ON p.domain_id = e.target_id WHERE e.inherited AND e.target_type = 'domain'
+        UNION ALL
+        SELECT e.actor_type, e.actor_id, 'project', s.id, e.role_id, false, e.via_group
+          FROM by_user e JOIN subtree s ON s.root = e.target_id AND s.id <> s.root WHERE e.inherited AND e.target_type = 'project'),
+      implied AS (
+        SELECT * FROM granted
+        UNION
+        SELECT i.actor_type, i.actor_id, i.target_type, i.target_id, ir.implied_role_id, i.inherited, i.via_group
+          FROM implied i JOIN implied_roles ir ON ir.prior_role_id = i.role_id)
+    SELECT i.* FROM implied i JOIN roles dr ON dr.id = i.role_id WHERE dr.domain_id IS NULL
     """;
 
   private static final String NAMES = """

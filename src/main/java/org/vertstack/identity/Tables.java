@@ -16,11 +16,13 @@ final class Tables {
 
   static final Table PROJECTS = new Table("projects", "projects", "project",
     text("name", true, true), text("domain_id", true, false), text("parent_id", true, false),
-    text("description", false, true), bool("enabled", true, true), json("tags", true));
+    text("description", false, true), bool("enabled", true, true), json("tags", true),
+    bool("is_domain", true, false), json("extra", false));
 
   static final Table USERS = new Table("users", "users", "user",
     text("name", true, true), text("domain_id", true, false), bool("enabled", true, true),
-    text("default_project_id", false, true), text("description", false, true), text("email", false, true));
+    text("default_project_id", false, true), text("description", false, true), text("email", false, true),
+    json("extra", false));
 
   static final Table GROUPS = new Table("groups", "groups", "group",
     text("name", true, true), text("domain_id", true, false), text("description", false, true));

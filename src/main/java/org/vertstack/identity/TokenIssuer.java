@@ -27,6 +27,8 @@ final class TokenIssuer {
   private final Vertx vertx;
   private final SigningKeys keys;
   private final long ttlSeconds;
+  /** Keystone's default when no admin project is configured: any project's admin acts cloud-wide. */
+  private final boolean anyProjectAdmin;
   /** The signer of the current signing key (replaced when the key set rotates). */
   private volatile Signer signer;
 
@@ -34,9 +36,14 @@ final class TokenIssuer {
   }
 
   TokenIssuer(Vertx vertx, SigningKeys keys, long ttlSeconds) {
+    this(vertx, keys, ttlSeconds, false);
+  }
+
+  TokenIssuer(Vertx vertx, SigningKeys keys, long ttlSeconds, boolean anyProjectAdmin) {
     this.vertx = vertx;
     this.keys = keys;
     this.ttlSeconds = ttlSeconds;
+    this.anyProjectAdmin = anyProjectAdmin;
   }
 
   /** Signs with the cloud's current key; its id goes into the JWT header as "kid". */
@@ -81,7 +88,8 @@ final class TokenIssuer {
     if (scope.containsKey("project")) {
       ctx.put("is_domain", false);
       // Keystone's is_admin_project: the admin role on this project administers the cloud.
-      ctx.put("is_admin_project", CloudGuards.ADMIN_PROJECT_ID.equals(scope.getJsonObject("project").getString("id")));
+      ctx.put("is_admin_project", anyProjectAdmin
+        || CloudGuards.ADMIN_PROJECT_ID.equals(scope.getJsonObject("project").getString("id")));
     }
     if (extra != null) {
       extra.forEach(e -> ctx.put(e.getKey(), e.getValue()));

@@ -51,14 +51,18 @@ import static org.vertstack.identity.RbacFixture.systemScope;
 class TenantIsolationMatrixTest {
 
   private static final Policy POLICY = IdentityPolicy.RULES;
-  private static final Set<String> PUBLIC = Set.of("GET /", "GET /v3", "GET /v3/", "POST /v3/auth/tokens", "POST /v3/users/:id/password");
+  private static final Set<String> PUBLIC = Set.of("GET /", "GET /v3", "GET /v3/", "POST /v3/auth/tokens", "POST /v3/users/:id/password",
+    "POST /v3/ec2tokens");
   private static final List<String> COLLECTIONS = List.of("domains", "projects", "users", "groups", "roles", "regions", "services",
     "endpoints", "registered_limits", "limits");
 
   record Persona(String name, String token, AuthContext auth, Set<String> hidden) {
   }
 
-  record Call(HttpMethod method, String template, String path, String rule, Target target, String collection) {
+  record Call(HttpMethod method, String template, String path, String rule, Target target, String collection, JsonObject body) {
+    Call(HttpMethod method, String template, String path, String rule, Target target, String collection) {
+      this(method, template, path, rule, target, collection, null);
+    }
   }
 
   static RbacFixture f;
@@ -120,9 +124,12 @@ class TenantIsolationMatrixTest {
         + "/application_credentials", new JsonObject().put("application_credential", new JsonObject().put("name", TestCloud.unique("ac"))))
       .await().bodyAsJsonObject().getJsonObject("application_credential").getString("id"));
 
+    extensionObjects(memberP, p, d);
+
     Set<String> tenantE = Set.of(e, ids.get("Q"), ids.get("memberQ"), ids.get("domainAdminE"), ids.get("limitQ"));
     Set<String> tenantD = Set.of(d, p, ids.get("U"), g, ids.get("memberP"), ids.get("readerP"), ids.get("projectAdminP"),
-      ids.get("domainAdminD"), ids.get("limitP"), ids.get("appcred"));
+      ids.get("domainAdminD"), ids.get("limitP"), ids.get("appcred"), ids.get("trust"), ids.get("credential"), ids.get("ec2"),
+      ids.get("access_rule"));
     String system = f.token(new JsonObject().put("id", ids.get("admin")).put("password", TestCloud.ADMIN_PASSWORD), systemScope());
     personas.add(persona("system admin", system, Set.of()));
     personas.add(persona("domain admin of D", domainAdminD.getString("token"), tenantE));
@@ -140,6 +147,33 @@ class TenantIsolationMatrixTest {
     invalidTokens.put("revoked token", revoked);
     // the cloud's own active signing key (kept encrypted in the identity schema)
     invalidTokens.put("expired token", expired(TokenSecurityTest.signingKey(cloud), memberP.getString("token")));
+  }
+
+  /** One object of each extension API: the operator's (policy, consumer, endpoint group, D's config) and member P's. */
+  private static void extensionObjects(JsonObject memberP, String p, String d) {
+    ids.put("policy", f.created(f.call(f.admin, HttpMethod.POST, "/policies", new JsonObject().put("policy",
+      new JsonObject().put("type", "text/plain").put("blob", "b"))), "policy"));
+    ids.put("consumer", f.created(f.call(f.admin, HttpMethod.POST, "/OS-OAUTH1/consumers", new JsonObject().put("consumer",
+      new JsonObject().put("description", "c"))), "consumer"));
+    ids.put("endpoint_group", f.created(f.call(f.admin, HttpMethod.POST, "/OS-EP-FILTER/endpoint_groups", new JsonObject()
+      .put("endpoint_group", new JsonObject().put("name", "eg").put("filters", new JsonObject().put("interface", "public")))), "endpoint_group"));
+    assertThat(f.call(f.admin, HttpMethod.PUT, "/domains/" + d + "/config", new JsonObject().put("config", new JsonObject()
+      .put("identity", new JsonObject().put("driver", "sql")))).statusCode()).isEqualTo(201);
+    String token = memberP.getString("token");
+    String user = memberP.getString("id");
+    ids.put("credential", f.cloud.call(token, HttpMethod.POST, "/identity/v3/credentials", new JsonObject().put("credential",
+      new JsonObject().put("user_id", user).put("type", "totp").put("blob", "seed"))).await()
+      .bodyAsJsonObject().getJsonObject("credential").getString("id"));
+    ids.put("ec2", f.cloud.call(token, HttpMethod.POST, "/identity/v3/users/" + user + "/credentials/OS-EC2",
+      new JsonObject().put("tenant_id", p)).await().bodyAsJsonObject().getJsonObject("credential").getString("access"));
+    ids.put("trust", f.cloud.call(token, HttpMethod.POST, "/identity/v3/OS-TRUST/trusts", new JsonObject().put("trust", new JsonObject()
+        .put("trustor_user_id", user).put("trustee_user_id", ids.get("readerP")).put("project_id", p).put("impersonation", false)
+        .put("roles", new JsonArray().add(new JsonObject().put("name", "member"))))).await()
+      .bodyAsJsonObject().getJsonObject("trust").getString("id"));
+    ids.put("access_rule", f.cloud.call(token, HttpMethod.POST, "/identity/v3/users/" + user + "/application_credentials",
+        new JsonObject().put("application_credential", new JsonObject().put("name", TestCloud.unique("ar")).put("access_rules",
+          new JsonArray().add(new JsonObject().put("service", "compute").put("method", "GET").put("path", "/v2.1/servers"))))).await()
+      .bodyAsJsonObject().getJsonObject("application_credential").getJsonArray("access_rules").getJsonObject(0).getString("id"));
   }
 
   private static JsonObject user(String domainId, String projectId, String role) {
@@ -275,11 +309,62 @@ class TenantIsolationMatrixTest {
       t = Target.user(ids.get("memberP"), null);
     } else if (template.equals("/v3/role_assignments")) {
       rule = "identity:list_role_assignments";
+    } else if (extension(m, template, out)) {
+      return out;
     } else {
       path = template.replace(":id", ids.get("U"));
     }
     out.add(new Call(m, template, path, rule, t, null));
     return out;
+  }
+
+  /** The extension APIs' routes: the object each one names, its rule and target, and a PATCH body. */
+  private static boolean extension(HttpMethod m, String template, List<Call> out) {
+    boolean read = m == HttpMethod.GET || m == HttpMethod.HEAD;
+    String path = template.replace(":user", ids.get("memberP")).replace(":domain", ids.get("D")).replace(":group", "identity")
+      .replace(":option", "driver").replace(":project", ids.get("P")).replace(":tag", "blue").replace(":role", ids.get("role:member"))
+      .replace(":access", ids.get("ec2"));
+    Target owner = Target.user(ids.get("memberP"), null);
+    String rule;
+    Target t = Target.none();
+    JsonObject body = null;
+    if (template.startsWith("/v3/OS-TRUST/trusts")) {
+      path = path.replace(":id", ids.get("trust"));
+      rule = template.equals("/v3/OS-TRUST/trusts") ? (read ? "identity:list_trusts" : "identity:create_trust") : "identity:get_trust";
+      t = owner;
+    } else if (template.startsWith("/v3/credentials")) {
+      path = path.replace(":id", ids.get("credential"));
+      rule = template.endsWith(":id") ? (read ? "identity:get_credential" : "identity:update_credential") : null;
+      t = owner;
+      body = new JsonObject().put("credential", new JsonObject());
+    } else if (template.contains("/credentials/OS-EC2")) {
+      rule = template.endsWith(":access") ? "identity:ec2_get_credential" : "identity:ec2_list_credentials";
+      t = owner;
+    } else if (template.contains("/access_rules")) {
+      path = path.replace(":id", ids.get("access_rule"));
+      rule = template.endsWith(":id") ? "identity:get_access_rule" : "identity:list_access_rules";
+      t = owner;
+    } else if (template.startsWith("/v3/OS-OAUTH1/consumers") || template.startsWith("/v3/policies")
+      || template.startsWith("/v3/OS-EP-FILTER/endpoint_groups")) {
+      String kind = template.startsWith("/v3/OS-OAUTH1") ? "consumer" : template.startsWith("/v3/policies") ? "policy" : "endpoint_group";
+      String plural = kind.equals("policy") ? "policies" : kind + "s";
+      path = path.replace(":id", ids.get(kind));
+      rule = template.endsWith(":id") ? "identity:" + (read ? "get_" : "update_") + kind : "identity:list_" + plural;
+      body = new JsonObject().put(kind, new JsonObject());
+    } else if (template.startsWith("/v3/domains/config/")) {
+      rule = "identity:get_domain_config_default";
+    } else if (template.startsWith("/v3/domains/:domain/config")) {
+      rule = read ? "identity:get_domain_config" : "identity:update_domain_config";
+      body = new JsonObject().put("config", template.endsWith(":option") ? new JsonObject().put("driver", "sql")
+        : new JsonObject().put("identity", new JsonObject().put("driver", "sql")));
+    } else if (template.startsWith("/v3/projects/:project/tags")) {
+      rule = template.endsWith(":tag") ? "identity:get_project_tag" : "identity:list_project_tags";
+      t = Target.project(ids.get("P"), ids.get("D"));
+    } else {
+      return false;
+    }
+    out.add(new Call(m, template, path, rule, t, null, body));
+    return true;
   }
 
   private static HttpResponse<Buffer> send(Call c, String token) {
@@ -289,6 +374,9 @@ class TenantIsolationMatrixTest {
       if (c.path().equals("/v3/auth/tokens")) {
         request.putHeader("X-Subject-Token", token);
       }
+    }
+    if (c.body() != null && c.method() != HttpMethod.GET && c.method() != HttpMethod.HEAD) {
+      return request.sendJsonObject(c.body()).await();
     }
     if (c.method() == HttpMethod.PATCH && c.collection() != null) {
       return request.sendJsonObject(new JsonObject().put(member(c.collection()), new JsonObject())).await();
@@ -304,6 +392,9 @@ class TenantIsolationMatrixTest {
     AuthContext a = p.auth();
     if (c.rule() == null) {
       return true; // any valid token: /v3/auth/*, /v3/limits/model, validating one's own token
+    }
+    if (c.rule().equals("identity:get_trust")) { // its trustor (member of P) or its trustee (reader of P)
+      return POLICY.allowed(a, c.rule(), c.target()) || POLICY.allowed(a, c.rule(), Target.user(ids.get("readerP"), null));
     }
     if (c.rule().equals("identity:list_role_assignments")) {
       return POLICY.allowed(a, c.rule(), Target.none()) || (a.domainId() != null && POLICY.allowed(a, c.rule(), Target.domain(a.domainId())));

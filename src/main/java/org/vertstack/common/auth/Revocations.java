@@ -16,6 +16,8 @@ final class Revocations {
   private final Map<String, Instant> userIssuedBefore = new ConcurrentHashMap<>();
   private final Map<String, Instant> projectIssuedBefore = new ConcurrentHashMap<>();
   private final Map<String, Instant> domainIssuedBefore = new ConcurrentHashMap<>();
+  /** "user|scope" (a revoked grant: the user's tokens on that project, domain or "system") and "*|trust:id". */
+  private final Map<String, Instant> scopeIssuedBefore = new ConcurrentHashMap<>();
 
   void add(JsonObject event) {
     String auditId = event.getString("audit_id");
@@ -23,7 +25,10 @@ final class Revocations {
       auditIds.put(auditId, Instant.parse(event.getString("expires_at")));
     }
     String before = event.getString("issued_before");
-    if (before != null) {
+    if (before != null && event.getString("scope_id") != null) {
+      String user = event.getString("user_id") == null ? "*" : event.getString("user_id");
+      scopeIssuedBefore.merge(user + "|" + event.getString("scope_id"), Instant.parse(before), (a, b) -> a.isAfter(b) ? a : b);
+    } else if (before != null) {
       Instant t = Instant.parse(before);
       if (event.getString("user_id") != null) {
         userIssuedBefore.merge(event.getString("user_id"), t, (a, b) -> a.isAfter(b) ? a : b);
@@ -48,6 +53,23 @@ final class Revocations {
     }
     Instant projectCut = ctx.projectId() == null ? null : projectIssuedBefore.get(ctx.projectId());
     if (projectCut != null && !issued.isAfter(projectCut)) {
+      return true;
+    }
+    String scope = ctx.projectId() != null ? ctx.projectId() : ctx.domainId() != null ? ctx.domainId() : ctx.systemScoped() ? "system" : null;
+    if (scope != null && cutBy(scopeIssuedBefore, ctx.userId() + "|" + scope, issued)) {
+      return true;
+    }
+    Object trust = ctx.toJson().getValue("OS-TRUST:trust");
+    if (trust instanceof JsonObject t && cutBy(scopeIssuedBefore, "*|trust:" + t.getString("id"), issued)) {
+      return true;
+    }
+    // A trust token carries its trustor's roles: the trustor losing its grant on the scope ends it too.
+    if (trust instanceof JsonObject t && scope != null && t.getValue("trustor_user") instanceof JsonObject trustor
+      && cutBy(scopeIssuedBefore, trustor.getString("id") + "|" + scope, issued)) {
+      return true;
+    }
+    Object credential = ctx.toJson().getValue("application_credential");
+    if (credential instanceof JsonObject c && cutBy(scopeIssuedBefore, "*|appcred:" + c.getString("id"), issued)) {
       return true;
     }
     // A disabled or deleted domain ends its users' tokens and the tokens scoped to it or its projects.
