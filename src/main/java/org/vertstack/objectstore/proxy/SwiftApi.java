@@ -96,6 +96,7 @@ public final class SwiftApi {
     });
     transId(ctx);
     HttpServerResponse resp = ctx.response();
+    defaultContentType(ctx);
     // user content must never run as this origin (the dashboard's): every answer of the
     // object store, objects and error pages alike, is a sandboxed document and is not sniffed
     resp.putHeader("Content-Security-Policy", "sandbox").putHeader("X-Content-Type-Options", "nosniff");
@@ -159,8 +160,17 @@ public final class SwiftApi {
 
   /** Swift's transaction id, answered as X-Trans-Id and X-Openstack-Request-Id (Tempest checks both). */
   private static void transId(RoutingContext ctx) {
-    String txId = "tx" + UUID.randomUUID().toString().replace("-", "").substring(0, 21) + "-" + Long.toHexString(System.currentTimeMillis() / 1000);
+    String txId = "tx" + UUID.randomUUID().toString().replace("-", "").substring(0, 21) + "-" + String.format(Locale.ROOT, "%010x", System.currentTimeMillis() / 1000);
     ctx.response().putHeader("X-Trans-Id", txId).putHeader("X-Openstack-Request-Id", txId);
+  }
+
+  /** Swift answers every response, bodiless ones too, with a Content-Type (Tempest checks it). */
+  static void defaultContentType(RoutingContext ctx) {
+    ctx.addHeadersEndHandler(v -> {
+      if (!ctx.response().headers().contains("Content-Type")) {
+        ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8");
+      }
+    });
   }
 
   // ---- /info
