@@ -32,7 +32,8 @@ if [ -z "${VS_URL:-}" ]; then
   state=$(mktemp -d /tmp/vertstack-tempest.XXXXXX)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   export VS_URL="http://127.0.0.1:$port" VS_ADMIN_PASSWORD="tempest-admin-$RANDOM$RANDOM"
-  VERTSTACK_IDENTITY_ADMIN_PASSWORD=$VS_ADMIN_PASSWORD java -Xmx1g -jar "$jar" --state-dir "$state/state" \
+  # container sync every 2 s: Tempest's sync test waits for it (container_sync_interval below)
+  VERTSTACK_IDENTITY_ADMIN_PASSWORD=$VS_ADMIN_PASSWORD VERTSTACK_OBJECTSTORE_CONTAINER_SYNC_INTERVAL_SECONDS=2 java -Xmx1g -jar "$jar" --state-dir "$state/state" \
     --port "$port" >"$work/logs/server.log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$state"' EXIT

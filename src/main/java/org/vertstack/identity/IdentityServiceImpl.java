@@ -150,10 +150,15 @@ final class IdentityServiceImpl implements IdentityService {
     });
   }
 
+  /** Keystone's limits: user and role names up to 255 characters, the others up to 64. */
+  private static int maxNameLength(String collection) {
+    return "users".equals(collection) || "roles".equals(collection) ? 255 : 64;
+  }
+
   private Map<String, Object> named(Map<String, Object> values, String collection, JsonObject body) {
     String name = Json.string(body, "name").trim();
-    if (name.isEmpty() || name.length() > 64) {
-      throw Errors.badRequest("'name' must be 1 to 64 characters.");
+    if (name.isEmpty() || name.length() > maxNameLength(collection)) {
+      throw Errors.badRequest("'name' must be 1 to " + maxNameLength(collection) + " characters.");
     }
     values.put("name", name);
     if (!"domains".equals(collection) && !"roles".equals(collection)) {
@@ -337,8 +342,8 @@ final class IdentityServiceImpl implements IdentityService {
       Map<String, Object> values = t.updatableValues(body);
       if (values.containsKey("name")) {
         String name = String.valueOf(values.get("name")).trim();
-        if (name.isEmpty() || name.length() > 64) {
-          throw Errors.badRequest("'name' must be 1 to 64 characters.");
+        if (name.isEmpty() || name.length() > maxNameLength(collection)) {
+          throw Errors.badRequest("'name' must be 1 to " + maxNameLength(collection) + " characters.");
         }
       }
       if (values.containsKey("tags")) {
