@@ -34,8 +34,9 @@ if [ -z "${VS_URL:-}" ]; then
   export VS_URL="http://127.0.0.1:$port" VS_ADMIN_PASSWORD="tempest-admin-$RANDOM$RANDOM"
   # Tempest's identity admin tests act as the admin of a fresh project of their own: the cloud
   # under test treats any project's admin as a cloud admin, as Keystone does when no admin
-  # project is configured (identity.any-project-admin; off by default).
-  VERTSTACK_IDENTITY_ADMIN_PASSWORD=$VS_ADMIN_PASSWORD VERTSTACK_IDENTITY_ANY_PROJECT_ADMIN=true java -Xmx1g -jar "$jar" --state-dir "$state/state" \
+  # project is configured (identity.any-project-admin; off by default). Container sync every
+  # 2 s: Tempest's sync test waits for it (container_sync_interval below).
+  VERTSTACK_IDENTITY_ADMIN_PASSWORD=$VS_ADMIN_PASSWORD VERTSTACK_IDENTITY_ANY_PROJECT_ADMIN=true VERTSTACK_OBJECTSTORE_CONTAINER_SYNC_INTERVAL_SECONDS=2 java -Xmx1g -jar "$jar" --state-dir "$state/state" \
     --port "$port" >"$work/logs/server.log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$state"' EXIT

@@ -31,6 +31,24 @@ headers, token_body = call("POST", auth_url + "/auth/tokens", body={"auth": {
 token = headers["X-Subject-Token"]
 catalog = {entry["type"]: entry for entry in token_body["token"].get("catalog", [])}
 
+# Swift's account quotas are set by a reseller admin: the role a deployment creates for Swift
+# (DevStack's lib/swift does the same), so that Tempest's dynamic credentials can grant it.
+if "object-store" in catalog:
+    _, roles = call("GET", auth_url + "/roles?name=ResellerAdmin", token)
+    if not roles.get("roles"):
+        call("POST", auth_url + "/roles", token, {"role": {"name": "ResellerAdmin"}})
+
+
+def swift_sync_realm():
+    """The realm and cluster container sync knows, from the object store's /info."""
+    base = public_url("object-store").split("/v1/")[0]
+    with urllib.request.urlopen(base + "/info", timeout=60) as resp:
+        realms = json.loads(resp.read()).get("container_sync", {}).get("realms", {})
+    for realm, spec in realms.items():
+        for cluster in spec.get("clusters", {}):
+            return realm.lower(), cluster.lower()
+    return "realm1", "name1"
+
 
 def public_url(service_type):
     for endpoint in catalog[service_type]["endpoints"]:
@@ -52,6 +70,8 @@ areas += ["image"] if available["glance"] else []
 areas += ["compute"] if available["nova"] else []
 with open(workdir + "/etc/areas", "w") as f:
     f.write(" ".join(areas) + "\n")
+
+realm_name, cluster_name = swift_sync_realm() if available["swift"] else ("realm1", "name1")
 
 compute = ""
 if available["nova"] and available["glance"]:
@@ -114,6 +134,8 @@ operator_role = member
 reseller_admin_role = ResellerAdmin
 container_sync_timeout = 120
 container_sync_interval = 5
+realm_name = {realm_name}
+cluster_name = {cluster_name}
 
 [object-storage-feature-enabled]
 discoverability = true

@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import org.vertstack.common.db.Databases;
 import org.vertstack.common.module.Services;
 import org.vertstack.objectstore.db.ContainerDb;
+import org.vertstack.objectstore.proxy.ContainerSync;
 import org.vertstack.objectstore.proxy.Expirer;
 
 /**
@@ -30,6 +31,9 @@ final class ContainerServiceVerticle extends VerticleBase {
       Expirer expirer = new Expirer(vertx, config(), runtime);
       runtime.expirer(expirer);
       vertx.setPeriodic(settings.expirerIntervalSeconds() * 1000, id -> expirer.runOnce());
+      ContainerSync sync = new ContainerSync(vertx, config(), runtime);
+      runtime.containerSync(sync);
+      vertx.setPeriodic(settings.containerSyncIntervalSeconds() * 1000, id -> sync.runOnce());
       return Services.register(vertx, ObjectStoreCatalog.ADDRESS, ObjectStoreCatalog.class, new ObjectStoreCatalogImpl(db))
         .compose(x -> settings.serveRing(vertx, Databases.pool(vertx, config(), ObjectStoreModule.NAME)));
     });

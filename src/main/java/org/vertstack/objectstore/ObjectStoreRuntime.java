@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import org.vertstack.objectstore.proxy.ContainerSync;
 import org.vertstack.objectstore.proxy.Expirer;
 import org.vertstack.objectstore.ring.Ring;
 import org.vertstack.objectstore.storage.LocalDevices;
@@ -22,9 +23,17 @@ public final class ObjectStoreRuntime {
   private volatile LocalDevices local;
   private volatile MaintenanceVerticle maintenance;
   private volatile Expirer expirer;
+  private volatile ContainerSync sync;
   /** Container info (or "none") cached briefly for the object path, shared by the proxy instances. */
   private final Cache<String, Optional<JsonObject>> containers = Caffeine.newBuilder()
     .maximumSize(50_000).expireAfterWrite(Duration.ofSeconds(2)).build();
+  /** Each account's X-Account-Meta-Quota-Bytes (or none), cached briefly, shared by the proxy instances. */
+  private final Cache<String, Optional<Long>> accountQuotas = Caffeine.newBuilder()
+    .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(2)).build();
+
+  public Cache<String, Optional<Long>> accountQuotas() {
+    return accountQuotas;
+  }
 
   public Ring ring() {
     Ring r = ring;
@@ -53,6 +62,16 @@ public final class ObjectStoreRuntime {
 
   void expirer(Expirer expirer) {
     this.expirer = expirer;
+  }
+
+  void containerSync(ContainerSync sync) {
+    this.sync = sync;
+  }
+
+  /** Runs a container sync pass on this controller now: {copied, containers, refused, failed}. */
+  public Future<JsonObject> syncContainers() {
+    ContainerSync s = sync;
+    return s == null ? Future.failedFuture("not a controller") : s.runOnce();
   }
 
   void maintenance(MaintenanceVerticle maintenance) {

@@ -70,6 +70,11 @@ public record ObjectStoreSettings(Path root, JsonObject section) {
     return section.getLong("expirer-interval-seconds", 60L);
   }
 
+  /** How often container sync copies objects to the containers named by X-Container-Sync-To. */
+  public long containerSyncIntervalSeconds() {
+    return section.getLong("container-sync-interval-seconds", 60L);
+  }
+
   public long auditorIntervalSeconds() {
     return section.getLong("auditor-interval-seconds", 3600L);
   }

@@ -196,6 +196,40 @@ public final class ContainerDb {
   }
 
   /** Objects of a container: [{name, hash, bytes, content_type, last_modified} | {subdir}]. */
+  /** The containers that sync to another (X-Container-Sync-To set): [{account, name, meta}]. */
+  public Future<List<JsonObject>> syncedContainers() {
+    return pool.query("SELECT account, name, meta FROM objectstore.containers WHERE coalesce(meta->>'x-container-sync-to', '') <> ''"
+        + " ORDER BY account, name").execute()
+      .map(rows -> {
+        List<JsonObject> out = new java.util.ArrayList<>();
+        rows.forEach(r -> out.add(new JsonObject().put("account", r.getString("account")).put("name", r.getString("name"))
+          .put("meta", r.getJsonObject("meta"))));
+        return out;
+      });
+  }
+
+  /** A page of a container's objects by name after {@code after}, with their timestamps: {name: ts}. */
+  public Future<java.util.LinkedHashMap<String, String>> objectTimestamps(String account, String container, String after, int limit) {
+    return pool.preparedQuery("SELECT name, ts FROM objectstore.objects WHERE account = $1 AND container = $2 AND name > $3"
+        + " ORDER BY name LIMIT $4").execute(Tuple.of(account, container, after, limit))
+      .map(rows -> {
+        java.util.LinkedHashMap<String, String> out = new java.util.LinkedHashMap<>();
+        rows.forEach(r -> out.put(r.getString("name"), r.getString("ts")));
+        return out;
+      });
+  }
+
+  /** The timestamps of those of {@code names} a container has: {name: ts}. */
+  public Future<java.util.Map<String, String>> objectTimestamps(String account, String container, List<String> names) {
+    return pool.preparedQuery("SELECT name, ts FROM objectstore.objects WHERE account = $1 AND container = $2 AND name = ANY($3)")
+      .execute(Tuple.of(account, container, names.toArray(new String[0])))
+      .map(rows -> {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        rows.forEach(r -> out.put(r.getString("name"), r.getString("ts")));
+        return out;
+      });
+  }
+
   public Future<JsonArray> listObjects(String account, String container, ListQuery q) {
     return list("SELECT name, size, etag, content_type, last_modified FROM objectstore.objects WHERE account = $1 AND container = $2",
       Tuple.of(account, container), q, ContainerDb::objectJson);

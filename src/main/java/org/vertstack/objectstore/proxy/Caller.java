@@ -21,15 +21,25 @@ public record Caller(AuthContext auth, TempUrl.Grant tempUrl) {
     return auth != null && (auth.isAdmin() || projectId.equals(auth.projectId()));
   }
 
-  /** A token holder of the account's project with a read role, or a system reader (AuthContext's rule). */
+  /** A token holder of the account's project with a read role, or a system reader (AuthContext's rule), or a reseller admin. */
   public boolean mayRead(String projectId) {
-    return auth != null && auth.mayRead(projectId);
+    return auth != null && (auth.mayRead(projectId) || isResellerAdmin());
   }
 
-  /** A token holder of the account's project with a write role, or a system admin (AuthContext's rule). */
+  /** A token holder of the account's project with a write role, or a system admin (AuthContext's rule), or a reseller admin. */
   public boolean mayWrite(String projectId) {
-    return auth != null && auth.mayWrite(projectId);
+    return auth != null && (auth.mayWrite(projectId) || isResellerAdmin());
   }
+
+  /**
+   * Swift's reseller admin (keystoneauth's {@code reseller_admin_role}): the {@value #RESELLER_ADMIN}
+   * role on any project, or a system admin. Acts on every account, and alone sets account quotas.
+   */
+  public boolean isResellerAdmin() {
+    return auth != null && (auth.isSystemAdmin() || auth.roleNames().stream().anyMatch(RESELLER_ADMIN::equalsIgnoreCase));
+  }
+
+  public static final String RESELLER_ADMIN = "ResellerAdmin";
 
   /** 401 for nobody, 403 for a caller who is known but not allowed. */
   public RuntimeException denied() {

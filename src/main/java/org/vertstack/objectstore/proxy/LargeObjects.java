@@ -159,6 +159,8 @@ final class LargeObjects {
         Buffer manifest = stored.toBuffer();
         return h.store(null, path, info, new BufferReadStream(manifest), manifest.length(), meta, null, null).map(r -> {
           ctx.response().setStatusCode(201).putHeader("Etag", "\"" + meta.getString("slo_etag") + "\"")
+            .putHeader("Last-Modified", SwiftApi.HTTP_DATE.format(java.time.Instant.ofEpochMilli(
+              org.vertstack.objectstore.storage.Timestamps.millis(r.getString("ts")))))
             .putHeader("Content-Type", "text/html; charset=UTF-8").putHeader("Content-Length", "0").end();
           return null;
         });

@@ -38,7 +38,7 @@ final class LocalGet {
       }
       JsonObject meta = local.meta();
       List<ByteRanges.Range> ranges = ByteRanges.parse(req.getHeader("Range"), local.size());
-      if (ObjectHandler.expired(meta) || meta.containsKey("manifest") || meta.getBoolean("slo", false)
+      if (ObjectHandler.expired(meta) || meta.getString("manifest") != null || meta.getBoolean("slo", false)
         || (ranges != null && ranges.size() > 1)) {
         objects.close(local.channel());
         return Future.succeededFuture(false);

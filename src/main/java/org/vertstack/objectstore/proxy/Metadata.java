@@ -30,7 +30,7 @@ public final class Metadata {
     int count = 0;
     int overall = 0;
     for (Map.Entry<String, String> e : headers) {
-      String key = e.getKey().toLowerCase(Locale.ROOT);
+      String key = headerKey(e.getKey());
       String value = e.getValue();
       if (key.startsWith(prefix)) {
         String name = key.substring(prefix.length());
@@ -41,10 +41,12 @@ public final class Metadata {
       } else if (key.startsWith(remove)) {
         out.put(prefix + key.substring(remove.length()), "");
       } else if ("container".equals(kind) && (key.equals("x-container-read") || key.equals("x-container-write")
-        || key.equals("x-versions-location") || key.equals("x-history-location") || key.equals("x-container-meta-quota-bytes"))) {
+        || key.equals("x-versions-location") || key.equals("x-history-location") || key.equals("x-container-meta-quota-bytes")
+        || key.equals("x-container-sync-to") || key.equals("x-container-sync-key"))) {
         out.put(key, value);
       } else if ("container".equals(kind) && (key.equals("x-remove-container-read") || key.equals("x-remove-container-write")
-        || key.equals("x-remove-versions-location") || key.equals("x-remove-history-location"))) {
+        || key.equals("x-remove-versions-location") || key.equals("x-remove-history-location")
+        || key.equals("x-remove-container-sync-to") || key.equals("x-remove-container-sync-key"))) {
         out.put(key.replace("x-remove-", "x-"), "");
       }
     }
@@ -59,7 +61,7 @@ public final class Metadata {
     JsonObject out = new JsonObject();
     int overall = 0;
     for (Map.Entry<String, String> e : headers) {
-      String key = e.getKey().toLowerCase(Locale.ROOT);
+      String key = headerKey(e.getKey());
       if (key.startsWith("x-object-meta-")) {
         String name = key.substring("x-object-meta-".length());
         check(name, e.getValue());
@@ -71,6 +73,11 @@ public final class Metadata {
       throw Errors.badRequest("Too many metadata items; max " + MAX_COUNT + " and " + MAX_OVERALL + " bytes overall");
     }
     return out;
+  }
+
+  /** A header name as Swift stores it: lower case, underscores read as hyphens (as WSGI servers do). */
+  static String headerKey(String name) {
+    return name.toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   private static void check(String name, String value) {
@@ -95,6 +102,13 @@ public final class Metadata {
         headers.set(titleCase(e.getKey()), String.valueOf(e.getValue()));
       }
     });
+  }
+
+  /** Writes an object's metadata back as headers: an object keeps a key with an empty value. */
+  public static void objectToHeaders(JsonObject meta, MultiMap headers) {
+    if (meta != null) {
+      meta.forEach(e -> headers.set(titleCase(e.getKey()), e.getValue() == null ? "" : String.valueOf(e.getValue())));
+    }
   }
 
   static String titleCase(String key) {

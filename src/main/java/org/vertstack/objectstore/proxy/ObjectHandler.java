@@ -210,11 +210,17 @@ final class ObjectHandler {
    */
   Future<JsonObject> store(RoutingContext ctx, SwiftPath path, JsonObject containerInfo, ReadStream<Buffer> body,
                            long length, JsonObject meta, String etag, HttpServerRequest continueTo) {
-    String ts = Timestamps.next();
+    return store(ctx, path, containerInfo, body, length, meta, etag, continueTo, Timestamps.next());
+  }
+
+  /** As above, the new version timestamped {@code ts} (container sync keeps the source's). */
+  Future<JsonObject> store(RoutingContext ctx, SwiftPath path, JsonObject containerInfo, ReadStream<Buffer> body,
+                           long length, JsonObject meta, String etag, HttpServerRequest continueTo, String ts) {
     String hash = hash(path);
     long[] reserved = {Math.max(0, length), 0, 0}; // bytes, objects, whether the reservation was made
     // a body of known length reserves its bytes up front; one of unknown length as it streams
-    Future<ReadStream<Buffer>> metered = length >= 0 ? Future.succeededFuture(body) : quotas.meter(path.projectId(), body);
+    Future<ReadStream<Buffer>> metered = api.metaQuotas.check(path, containerInfo, length)
+      .compose(v -> length >= 0 ? Future.succeededFuture(body) : quotas.meter(path.projectId(), body));
     return metered.compose(source -> quotas.reserve(path.projectId(), reserved[0],
         () -> api.db.objectExists(path.account(), path.container(), path.object()))
       .compose(n -> {
@@ -341,6 +347,8 @@ final class ObjectHandler {
         long size = meta.getLong("size");
         ctx.request().resume();
         return store(null, dst, dstInfo, f.body(), size, next, meta.getString("etag"), null).map(r -> {
+          // as Swift's copy middleware: the answer describes the new object, its metadata included
+          Metadata.objectToHeaders(user, ctx.response().headers());
           ctx.response().setStatusCode(201).putHeader("Etag", r.getString("etag"))
             .putHeader("X-Copied-From", src.container() + "/" + src.object())
             .putHeader("X-Copied-From-Last-Modified", SwiftApi.HTTP_DATE.format(Instant.ofEpochMilli(Timestamps.millis(meta.getString("ts")))))
@@ -365,6 +373,9 @@ final class ObjectHandler {
     boolean simple = !head && h.get("Range") == null && h.get("If-Match") == null && h.get("If-None-Match") == null
       && h.get("If-Modified-Since") == null && h.get("If-Unmodified-Since") == null && req.getParam("multipart-manifest") == null;
     String hash = hash(path);
+    if (caller.isTempUrl() && !head) {
+      TempUrl.disposition(ctx, path);
+    }
     // this node's own replica answers without the loopback hop when it can; else the object servers
     return authorize(path, caller, false, false).compose(x -> LocalGet.serve(objects, ctx, hash, head))
       .compose(served -> served ? Future.succeededFuture() : getViaServers(ctx, path, hash, simple, head, caller));
@@ -383,7 +394,7 @@ final class ObjectHandler {
         return Future.<Void>failedFuture(Errors.notFound("Not Found"));
       }
       JsonObject meta = f.meta();
-      boolean manifest = meta.containsKey("manifest") || meta.getBoolean("slo", false);
+      boolean manifest = meta.getString("manifest") != null || meta.getBoolean("slo", false);
       if (simple && !manifest) {
         HttpServerResponse resp = ctx.response();
         if (resp.closed()) {
@@ -423,7 +434,7 @@ final class ObjectHandler {
     HttpServerRequest req = ctx.request();
     HttpServerResponse resp = ctx.response();
     String etag = p.etag();
-    objectHeaders(resp, meta, meta.containsKey("manifest") || meta.getBoolean("slo", false) ? "\"" + etag + "\"" : etag);
+    objectHeaders(resp, meta, meta.getString("manifest") != null || meta.getBoolean("slo", false) ? "\"" + etag + "\"" : etag);
     int cond = Conditions.evaluate(req.headers(), etag, Timestamps.millis(meta.getString("ts")));
     if (cond == 304) {
       resp.setStatusCode(304).putHeader("Content-Length", "0").end();
@@ -555,10 +566,7 @@ final class ObjectHandler {
       .putHeader("Last-Modified", SwiftApi.HTTP_DATE.format(Instant.ofEpochMilli(Timestamps.millis(ts))))
       .putHeader("X-Timestamp", SwiftApi.swiftTimestampFromTs(ts))
       .putHeader("Accept-Ranges", "bytes");
-    JsonObject user = meta.getJsonObject("user");
-    if (user != null) {
-      Metadata.toHeaders(user, resp.headers());
-    }
+    Metadata.objectToHeaders(meta.getJsonObject("user"), resp.headers());
     for (String k : new String[] {"content-encoding", "content-disposition", "content-language"}) {
       if (meta.getString(k) != null) {
         resp.putHeader(Metadata.titleCase(k), meta.getString(k));
@@ -582,6 +590,21 @@ final class ObjectHandler {
     JsonObject update = new JsonObject().put("user", Metadata.objectMeta(h));
     if (h.get("Content-Type") != null) {
       update.put("content_type", contentType(h.get("Content-Type"), path.object()));
+    }
+    // the headers Swift's object server lets a POST change besides the user metadata
+    for (String k : new String[] {"Content-Encoding", "Content-Disposition", "Content-Language"}) {
+      if (h.get(k) != null) {
+        update.put(k.toLowerCase(Locale.ROOT), h.get(k));
+      }
+    }
+    if (h.get("X-Object-Manifest") != null) {
+      String manifest = h.get("X-Object-Manifest");
+      if (manifest.isEmpty()) {
+        update.putNull("manifest");
+      } else {
+        SwiftPath.containerAndObject(manifest.endsWith("/") ? manifest + "x" : manifest, false);
+        update.put("manifest", manifest);
+      }
     }
     Long deleteAt = deleteAt(h);
     if (deleteAt != null) {
@@ -703,7 +726,16 @@ final class ObjectHandler {
 
   /** Server-side copy of an object's current bytes to another name (versioning). */
   Future<Void> copyInternal(SwiftPath src, SwiftPath dst) {
+    return copyInternal(src, dst, false);
+  }
+
+  /** As above; with {@code keepTimestamp} the copy has the source's timestamp (container sync). */
+  Future<Void> copyInternal(SwiftPath src, SwiftPath dst, boolean keepTimestamp) {
     return objects.get(hash(src), -1, -1, false).compose(f -> {
+      if (f.status() == 200 && expired(f.meta())) {
+        discard(f.body());
+        return Future.succeededFuture();
+      }
       if (f.status() != 200) {
         return Future.succeededFuture();
       }
@@ -713,7 +745,8 @@ final class ObjectHandler {
       meta.remove("deleted");
       meta.remove("size");
       String etag = (String) meta.remove("etag");
-      return store(null, dst, null, f.body(), f.meta().getLong("size"), meta, etag, null).mapEmpty();
+      String ts = keepTimestamp ? f.meta().getString("ts") : Timestamps.next();
+      return store(null, dst, null, f.body(), f.meta().getLong("size"), meta, etag, null, ts).mapEmpty();
     });
   }
 

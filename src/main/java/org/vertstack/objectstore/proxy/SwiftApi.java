@@ -48,6 +48,7 @@ public final class SwiftApi {
   final TokenVerifier verifier;
   final ObjectStoreSettings settings;
   final ObjectHandler objectHandler;
+  final MetaQuotas metaQuotas;
   /** Container lookups cached briefly for the object path (shared by the node's proxy instances). */
   private final Cache<String, Optional<JsonObject>> containers;
 
@@ -62,12 +63,14 @@ public final class SwiftApi {
       .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024),
       new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1)), runtime::ring,
       runtime::local, vertx.createSharedWorkerExecutor("objectstore-disk", settings.diskThreads()));
+    this.metaQuotas = new MetaQuotas(this, runtime.accountQuotas());
     this.objectHandler = new ObjectHandler(this);
   }
 
   /** What {@link #dispatch} serves, for the route inventory. */
   private static final java.util.List<String> ENDPOINTS = java.util.List.of(
     "GET /object-store/v1/:account", "HEAD /object-store/v1/:account", "POST /object-store/v1/:account",
+    "PUT /object-store/v1/:account", "DELETE /object-store/v1/:account",
     "GET /object-store/v1/:account/:container", "HEAD /object-store/v1/:account/:container",
     "PUT /object-store/v1/:account/:container", "POST /object-store/v1/:account/:container",
     "DELETE /object-store/v1/:account/:container",
@@ -79,6 +82,9 @@ public final class SwiftApi {
     root.get("/info").handler(this::info);
     root.get("/object-store/info").handler(this::info);
     root.get("/object-store/v1/info").handler(this::info);
+    root.get("/object-store/healthcheck").handler(this::healthcheck);
+    root.get("/object-store/crossdomain.xml").handler(this::crossdomain);
+    root.get("/crossdomain.xml").handler(this::crossdomain);
     root.route("/object-store/v1/*").putMetadata(RouteInventory.TEMPLATES, ENDPOINTS).handler(this::dispatch);
   }
 
@@ -96,6 +102,7 @@ public final class SwiftApi {
     });
     transId(ctx);
     HttpServerResponse resp = ctx.response();
+    defaultContentType(ctx);
     // user content must never run as this origin (the dashboard's): every answer of the
     // object store, objects and error pages alike, is a sandboxed document and is not sniffed
     resp.putHeader("Content-Security-Policy", "sandbox").putHeader("X-Content-Type-Options", "nosniff");
@@ -115,10 +122,18 @@ public final class SwiftApi {
 
   private Future<?> route(RoutingContext ctx, SwiftPath path, Caller caller) {
     String method = ctx.request().method().name();
+    // a form upload is allowed by its signature, whoever sends it (Swift's formpost runs before auth)
+    if ("POST".equals(method) && path.container() != null && FormPost.applies(ctx.request())) {
+      return FormPost.handle(this, ctx, path);
+    }
     if (path.container() == null) {
       return switch (method) {
         case "GET", "HEAD" -> accountGet(ctx, path, caller);
         case "POST" -> accountPost(ctx, path, caller);
+        case "PUT" -> ctx.request().params().contains("extract-archive") ? BulkExtract.run(this, ctx, path, caller)
+          : Future.failedFuture(Errors.of(405, "Method Not Allowed"));
+        case "DELETE" -> ctx.request().params().contains("bulk-delete") ? bulkDelete(ctx, path, caller)
+          : Future.failedFuture(Errors.of(405, "Method Not Allowed"));
         case "OPTIONS" -> options(ctx);
         default -> Future.failedFuture(Errors.of(405, "Method Not Allowed"));
       };
@@ -126,12 +141,22 @@ public final class SwiftApi {
     if (path.object() == null) {
       return switch (method) {
         case "GET", "HEAD" -> containerGet(ctx, path, caller);
-        case "PUT" -> containerPut(ctx, path, caller);
+        case "PUT" -> ctx.request().params().contains("extract-archive") ? BulkExtract.run(this, ctx, path, caller)
+          : containerPut(ctx, path, caller);
         case "POST" -> containerPost(ctx, path, caller);
         case "DELETE" -> containerDelete(ctx, path, caller);
         case "OPTIONS" -> options(ctx);
         default -> Future.failedFuture(Errors.of(405, "Method Not Allowed"));
       };
+    }
+    if ("PUT".equals(method) && ctx.request().params().contains("extract-archive")) {
+      return BulkExtract.run(this, ctx, path, caller);
+    }
+    if (path.object().endsWith("/") && StaticWeb.webMode(ctx, caller)) {
+      // a "directory" of a website container: its index page or listing
+      return containerInfo(path.account(), path.container()).<Void>compose(info -> StaticWeb.enabled(info)
+        && (caller.mayRead(path.projectId()) || caller.allowedBy(info.getJsonObject("meta").getString("x-container-read"), false))
+        ? StaticWeb.serve(this, ctx, path, info, caller, path.object()).mapEmpty() : objectHandler.handle(ctx, path, caller).mapEmpty());
     }
     return objectHandler.handle(ctx, path, caller);
   }
@@ -144,6 +169,11 @@ public final class SwiftApi {
   /** The token's caller; without a token, a TempURL caller or anonymous (ACLs may still allow). */
   private Future<Caller> caller(RoutingContext ctx, SwiftPath path) {
     HttpServerRequest req = ctx.request();
+    // a signed URL is judged by its signature alone, token or not (Swift's tempurl runs before auth)
+    if ((req.getParam("temp_url_sig") != null || req.getParam("temp_url_expires") != null)
+      && req.method() != io.vertx.core.http.HttpMethod.OPTIONS) {
+      return TempUrl.check(this, ctx, path).map(grant -> new Caller(null, grant));
+    }
     String token = req.getHeader("X-Auth-Token");
     if (token == null) {
       token = req.getHeader("X-Storage-Token");
@@ -151,16 +181,39 @@ public final class SwiftApi {
     if (token != null) {
       return verifier.verify(token).map(auth -> new Caller(auth, null));
     }
-    if (req.getParam("temp_url_sig") != null && req.method() != io.vertx.core.http.HttpMethod.OPTIONS) {
-      return TempUrl.check(this, ctx, path).map(grant -> new Caller(null, grant));
-    }
     return Future.succeededFuture(Caller.ANONYMOUS);
   }
 
   /** Swift's transaction id, answered as X-Trans-Id and X-Openstack-Request-Id (Tempest checks both). */
   private static void transId(RoutingContext ctx) {
-    String txId = "tx" + UUID.randomUUID().toString().replace("-", "").substring(0, 21) + "-" + Long.toHexString(System.currentTimeMillis() / 1000);
+    String txId = "tx" + UUID.randomUUID().toString().replace("-", "").substring(0, 21) + "-" + String.format(Locale.ROOT, "%010x", System.currentTimeMillis() / 1000);
     ctx.response().putHeader("X-Trans-Id", txId).putHeader("X-Openstack-Request-Id", txId);
+  }
+
+  /** Swift answers every response, bodiless ones too, with a Content-Type (Tempest checks it). */
+  static void defaultContentType(RoutingContext ctx) {
+    ctx.addHeadersEndHandler(v -> {
+      if (!ctx.response().headers().contains("Content-Type")) {
+        ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8");
+      }
+    });
+  }
+
+  // ---- /healthcheck, /crossdomain.xml (public, as Swift's middlewares)
+
+  private void healthcheck(RoutingContext ctx) {
+    transId(ctx);
+    ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK");
+  }
+
+  /** Swift's default policy: Flash clients of any site may call the API (it takes tokens, not cookies). */
+  static final String CROSS_DOMAIN_POLICY = "<?xml version=\"1.0\"?>\n"
+    + "<!DOCTYPE cross-domain-policy SYSTEM \"http://www.adobe.com/xml/dtds/cross-domain-policy.dtd\" >\n"
+    + "<cross-domain-policy>\n<allow-access-from domain=\"*\" secure=\"false\" />\n</cross-domain-policy>";
+
+  private void crossdomain(RoutingContext ctx) {
+    transId(ctx);
+    ctx.response().putHeader("Content-Type", "application/xml; charset=utf-8").end(CROSS_DOMAIN_POLICY);
   }
 
   // ---- /info
@@ -193,7 +246,14 @@ public final class SwiftApi {
         .put("min_segment_size", 1).put("yield_frequency", 10))
       .put("dlo", new JsonObject().put("max_segments", 10000))
       .put("bulk_delete", new JsonObject().put("max_deletes_per_request", 10000).put("max_failed_deletes", 1000))
-      .put("versioned_writes", new JsonObject())
+      .put("bulk_upload", new JsonObject().put("max_containers_per_extraction", BulkExtract.MAX_CONTAINERS)
+        .put("max_failed_extractions", BulkExtract.MAX_FAILED))
+      .put("formpost", new JsonObject())
+      .put("staticweb", new JsonObject())
+      .put("crossdomain", new JsonObject().put("cross_domain_policy", "<allow-access-from domain=\"*\" secure=\"false\" />"))
+      .put("container_sync", new JsonObject().put("realms", new JsonObject().put(ContainerSync.REALM.toUpperCase(Locale.ROOT),
+        new JsonObject().put("clusters", new JsonObject().put(ContainerSync.CLUSTER.toUpperCase(Locale.ROOT), new JsonObject())))))
+      .put("versioned_writes", new JsonObject().put("allowed_flags", new JsonArray().add("x-versions-location").add("x-history-location")))
       .put("account_quotas", new JsonObject())
       .put("container_quotas", new JsonObject());
     ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
@@ -236,17 +296,47 @@ public final class SwiftApi {
     if (!caller.mayWrite(path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
-    if (ctx.request().getParam("bulk-delete") != null) {
+    if (ctx.request().params().contains("bulk-delete")) {
       return BulkDelete.run(this, ctx, path);
     }
     JsonObject changes = Metadata.fromHeaders(ctx.request().headers(), "account");
+    if (changes.containsKey(MetaQuotas.ACCOUNT_BYTES)) {
+      // an account's quota is the reseller's to set, not the account owner's (Swift's account_quotas)
+      if (!caller.isResellerAdmin()) {
+        return Future.failedFuture(Errors.forbidden("Forbidden"));
+      }
+      MetaQuotas.validate(changes, MetaQuotas.ACCOUNT_BYTES);
+    }
     return db.updateAccountMeta(path.account(), changes).map(v -> {
+      metaQuotas.forgetAccount(path.account());
       ctx.response().setStatusCode(204).end();
       return null;
     });
   }
 
+  private Future<?> bulkDelete(RoutingContext ctx, SwiftPath path, Caller caller) {
+    if (!caller.mayWrite(path.projectId())) {
+      return Future.failedFuture(caller.denied());
+    }
+    return BulkDelete.run(this, ctx, path);
+  }
+
   // ---- containers
+
+  /** Creates the container of {@code path} unless it exists (bulk extraction); true when it was created. */
+  Future<Boolean> ensureContainer(SwiftPath path) {
+    return containerInfo(path.account(), path.container()).compose(info -> info != null ? Future.succeededFuture(false)
+      : db.updateAccountMeta(path.account(), new JsonObject())
+        .compose(v -> db.putContainer(path.account(), path.container(), new JsonObject()))
+        .map(created -> {
+          forgetContainer(path.account(), path.container());
+          if (created) {
+            ResourceEvents.publish(vertx, path.projectId(), "object-store.container", path.container(), "created",
+              new JsonObject().put("name", path.container()).put("account", path.account()));
+          }
+          return created;
+        }));
+  }
 
   /** The container's info (meta, counters), cached briefly; null when it does not exist. */
   Future<JsonObject> containerInfo(String account, String container) {
@@ -266,6 +356,12 @@ public final class SwiftApi {
     boolean head = "HEAD".equals(ctx.request().method().name());
     return db.container(path.account(), path.container()).compose(info -> {
       boolean owner = caller.mayRead(path.projectId());
+      if (StaticWeb.webMode(ctx, caller) && StaticWeb.enabled(info)) {
+        if (!owner && !caller.allowedBy(info.getJsonObject("meta").getString("x-container-read"), false)) {
+          return Future.failedFuture(caller.denied());
+        }
+        return StaticWeb.serve(this, ctx, path, info, caller, "");
+      }
       if (!owner && !(info != null && caller.allowedBy(info.getJsonObject("meta").getString("x-container-read"), true))) {
         return Future.failedFuture(caller.denied());
       }
@@ -285,6 +381,7 @@ public final class SwiftApi {
       }
       if (!caller.mayWrite(path.projectId())) {
         hideTempUrlKeys(meta, "x-container-meta-");
+        meta.remove(ContainerSync.SYNC_KEY);
       }
       Metadata.toHeaders(meta, resp.headers());
       if (head) {
@@ -307,6 +404,8 @@ public final class SwiftApi {
     }
     JsonObject meta = Metadata.fromHeaders(ctx.request().headers(), "container");
     checkVersionsLocation(meta);
+    MetaQuotas.validate(meta, MetaQuotas.CONTAINER_BYTES, MetaQuotas.CONTAINER_COUNT);
+    ContainerSync.validate(meta);
     Caller.checkWriteAcl(meta.getString("x-container-write"));
     return db.updateAccountMeta(path.account(), new JsonObject())
       .compose(v -> db.putContainer(path.account(), path.container(), meta))
@@ -352,6 +451,8 @@ public final class SwiftApi {
     }
     JsonObject meta = Metadata.fromHeaders(ctx.request().headers(), "container");
     checkVersionsLocation(meta);
+    MetaQuotas.validate(meta, MetaQuotas.CONTAINER_BYTES, MetaQuotas.CONTAINER_COUNT);
+    ContainerSync.validate(meta);
     Caller.checkWriteAcl(meta.getString("x-container-write"));
     if (ctx.request().getParam("bulk-delete") != null) {
       return Future.failedFuture(Errors.badRequest("bulk-delete is an account request"));

@@ -63,14 +63,17 @@ final class TempUrl {
       return Future.failedFuture(invalid());
     }
     String prefix = ctx.request().getParam("temp_url_prefix");
-    String signedPath;
+    // the path may be signed as Swift's own (/v1/...) or as it appears in this cloud's URL
+    // (/object-store/v1/..., as a client that signs its endpoint's path does)
+    List<String> signedPaths;
     if (prefix != null) {
       if (!path.object().startsWith(prefix)) {
         return Future.failedFuture(invalid());
       }
-      signedPath = "prefix:/v1/" + path.account() + "/" + path.container() + "/" + prefix;
+      String tail = "/v1/" + path.account() + "/" + path.container() + "/" + prefix;
+      signedPaths = List.of("prefix:" + tail, "prefix:" + SwiftPath.PREFIX.substring(0, SwiftPath.PREFIX.length() - 4) + tail);
     } else {
-      signedPath = "/v1" + ctx.request().path().substring(SwiftPath.PREFIX.length() - 1);
+      signedPaths = List.of("/v1" + ctx.request().path().substring(SwiftPath.PREFIX.length() - 1), ctx.request().path());
     }
     List<String> signedMethods = "HEAD".equals(method) ? List.of("HEAD", "GET", "PUT", "POST") : List.of(method);
     if (!"GET".equals(method) && !"HEAD".equals(method)) {
@@ -92,19 +95,33 @@ final class TempUrl {
         addKeys(containerKeys, cont.getJsonObject("meta"), "x-container-meta-temp-url-key");
       }
       for (String m : signedMethods) {
-        String body = m + "\n" + expires + "\n" + signedPath;
-        for (String key : accountKeys) {
-          if (matches(key, body, sig)) {
-            return new Grant(path.account(), null);
+        for (String signedPath : signedPaths) {
+          String body = m + "\n" + expires + "\n" + signedPath;
+          for (String key : accountKeys) {
+            if (matches(key, body, sig)) {
+              return new Grant(path.account(), null);
+            }
           }
-        }
-        for (String key : containerKeys) {
-          if (matches(key, body, sig)) {
-            return new Grant(path.account(), path.container());
+          for (String key : containerKeys) {
+            if (matches(key, body, sig)) {
+              return new Grant(path.account(), path.container());
+            }
           }
         }
       }
       throw invalid();
+    }));
+  }
+
+  /** The account's and the container's TempURL keys (formpost signs with the same keys). */
+  static Future<List<String>> keys(SwiftApi api, SwiftPath path) {
+    return api.db.account(path.account()).compose(acct -> api.containerInfo(path.account(), path.container()).map(cont -> {
+      List<String> keys = new ArrayList<>();
+      addKeys(keys, acct.getJsonObject("meta"), "x-account-meta-temp-url-key");
+      if (cont != null) {
+        addKeys(keys, cont.getJsonObject("meta"), "x-container-meta-temp-url-key");
+      }
+      return keys;
     }));
   }
 
@@ -166,5 +183,39 @@ final class TempUrl {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The Content-Disposition of a GET through a TempURL, as Swift's tempurl sets it: {@code inline}
+   * and {@code filename} from the query, else the object's own, else an attachment named after
+   * the object.
+   */
+  static void disposition(RoutingContext ctx, SwiftPath path) {
+    String filename = ctx.request().getParam("filename");
+    boolean inline = ctx.request().params().contains("inline");
+    ctx.addHeadersEndHandler(v -> {
+      io.vertx.core.http.HttpServerResponse resp = ctx.response();
+      if (resp.getStatusCode() / 100 != 2) {
+        return;
+      }
+      String value;
+      if (inline) {
+        value = filename == null ? "inline" : "inline; " + quotedFilename(filename);
+      } else if (filename != null) {
+        value = "attachment; " + quotedFilename(filename);
+      } else if (resp.headers().contains("Content-Disposition")) {
+        return;
+      } else {
+        String name = path.object();
+        name = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+        value = "attachment; " + quotedFilename(name.substring(name.lastIndexOf('/') + 1));
+      }
+      resp.putHeader("Content-Disposition", value);
+    });
+  }
+
+  private static String quotedFilename(String name) {
+    String safe = name.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\r\\n]", "");
+    return "filename=\"" + safe + "\"; filename*=UTF-8''" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }
