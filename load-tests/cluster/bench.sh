@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cluster benchmark, in one run on loopback: token validation (GET /v3/auth/tokens with
 # X-Subject-Token) and a 4 KiB object GET, first through controller A alone, then through
-# controllers A and B round-robin (every other request to B). A is controller + storage with the
+# controllers A and B round-robin (every other request to B); B alone as well. A is controller + storage with the
 # embedded PostgreSQL; B is a controller on A's database; both in one Hazelcast cluster.
 # Prints req/s, p50, p99 per run and the two-controller/one-controller ratios.
 # Usage: load-tests/cluster/bench.sh   (after mvn package -DskipTests; needs curl, python3)
@@ -66,10 +66,13 @@ drive() { # name, path, targets...
   java -Xmx128m -cp "$jar" "$here/Driver.java" "$name" "$DURATION" "$WARMUP" "$CONNECTIONS" "$path" "$token" \
     "X-Auth-Token: TOKEN" "X-Subject-Token: TOKEN" -- "$@" | tee -a "$WORK/results"
 }
+# B alone too: it tells a slow B from a slow mix, and warms B's JIT before the round-robin runs
 drive "validate token, A only" "/identity/v3/auth/tokens" "$A"
+drive "validate token, B only" "/identity/v3/auth/tokens" "$B"
 drive "validate token, A+B round-robin" "/identity/v3/auth/tokens" "$A" "$B"
 drive "4 KiB GET, A only" "$objects/o-{n}" "$A"
+drive "4 KiB GET, B only (proxied to A's object server)" "$objects/o-{n}" "$B"
 drive "4 KiB GET, A+B round-robin" "$objects/o-{n}" "$A" "$B"
-awk '/req\/s/ {for (i = 1; i <= NF; i++) if ($(i+1) == "req/s") r[NR] = $i}
-     END {printf "ratio two/one controllers: validate %.2f, 4 KiB GET %.2f\n", r[2] / r[1], r[4] / r[3]}' "$WORK/results"
+grep 'req/s' "$WORK/results" | awk '{for (i = 1; i <= NF; i++) if ($(i+1) == "req/s") r[NR] = $i}
+  END {printf "ratio A+B / A alone: validate %.2f, 4 KiB GET %.2f\n", r[3] / r[1], r[6] / r[4]}'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
