@@ -9,6 +9,7 @@ import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.module.NodeContext;
 import org.vertstack.common.module.ServiceModule;
 import org.vertstack.objectstore.proxy.SwiftApi;
+import org.vertstack.objectstore.ring.RingApi;
 import org.vertstack.objectstore.ring.RingFollower;
 import org.vertstack.objectstore.storage.DeviceWrites;
 import org.vertstack.objectstore.storage.LocalDevices;
@@ -83,6 +84,8 @@ public final class ObjectStoreModule implements ServiceModule<ObjectStoreRuntime
 
   @Override
   public void mount(ObjectStoreRuntime runtime, ApiKit api) {
+    // the operator's ring API first, so its paths keep their JSON error format
+    api.mount("/object-store/ring", ErrorFormat.KEYSTONE, RingApi.router(api.vertx(), api.verifier(), api.jsonBody()));
     new SwiftApi(api.vertx(), api.config(), api.verifier(), runtime).mount(api.root());
     api.errorFormat("/object-store", ErrorFormat.SWIFT);
     api.errorFormat("/info", ErrorFormat.SWIFT);

@@ -6,6 +6,7 @@ import io.vertx.serviceproxy.ServiceException;
 import org.junit.jupiter.api.Test;
 import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.policy.IdentityPolicy;
+import org.vertstack.common.policy.ObjectStorePolicy;
 import org.vertstack.common.policy.Policy;
 import org.vertstack.common.policy.Target;
 
@@ -78,6 +79,21 @@ class PolicyTest {
   void theReadmeShowsEveryRuleAsWritten() throws Exception {
     String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
     IdentityPolicy.RULES.expressions().forEach((name, expression) ->
+      assertThat(readme).as(name).contains("| `" + name + "` | `" + expression + "` |"));
+  }
+
+  @Test
+  void onlyTheSystemChangesTheObjectRingAndTheReadmeShowsItsRules() throws Exception {
+    AuthContext systemAdmin = token("system", null, "admin", "member", "reader");
+    AuthContext systemReader = token("system", null, "reader");
+    AuthContext projectAdmin = token("project", "p1", "admin", "member", "reader");
+    assertThat(ObjectStorePolicy.RULES.allowed(systemAdmin, "objectstore:update_ring", Target.none())).isTrue();
+    assertThat(ObjectStorePolicy.RULES.allowed(systemReader, "objectstore:update_ring", Target.none())).isFalse();
+    assertThat(ObjectStorePolicy.RULES.allowed(systemReader, "objectstore:get_ring", Target.none())).isTrue();
+    assertThat(ObjectStorePolicy.RULES.allowed(projectAdmin, "objectstore:get_ring", Target.none())).isFalse();
+    assertThat(ObjectStorePolicy.RULES.allowed(projectAdmin, "objectstore:update_ring", Target.none())).isFalse();
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    ObjectStorePolicy.RULES.expressions().forEach((name, expression) ->
       assertThat(readme).as(name).contains("| `" + name + "` | `" + expression + "` |"));
   }
 

@@ -9,8 +9,9 @@ import io.vertx.core.json.JsonObject;
 public record Device(int id, String name, String zone, double weight, String path, String host, int port) {
 
   public Device {
-    if (weight <= 0) {
-      throw new IllegalArgumentException("device weight must be positive: " + weight);
+    if (!(weight >= 0) || Double.isInfinite(weight)) {
+      // 0 drains a device: it keeps no partitions but stays a handoff until removed
+      throw new IllegalArgumentException("device weight must be a number of at least 0: " + weight);
     }
   }
 

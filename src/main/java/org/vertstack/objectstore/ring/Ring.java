@@ -20,9 +20,9 @@ import java.util.Set;
  * An object's partition is the top bits of the MD5 of its full name followed by the ring's
  * secret salt (as Swift's hash path suffix: without the salt no one can predict where a name
  * lands). A partition's replicas are on distinct devices, and on distinct zones while there are
- * enough zones. Immutable; adding a device gives a new ring that moves only what the new
- * weights require. Rings made before the salt existed have an empty salt, so their objects are
- * still found where they were written.
+ * enough zones. Immutable; adding, removing or reweighting a device gives a new ring that moves
+ * only what the new weights require ({@link RingBuilder}). Rings made before the salt existed
+ * have an empty salt, so their objects are still found where they were written.
  */
 public final class Ring {
 
@@ -34,8 +34,15 @@ public final class Ring {
   private final Map<Integer, Device> byId = new HashMap<>();
   /** slots[replica][partition] = device id. */
   private final int[][] slots;
+  /** Devices an admin removed ("host path"): a storage node restarting with them does not bring them back. */
+  private final Set<String> retired;
 
   private Ring(int partPower, int replicas, List<Device> devices, int[][] slots, String salt, long version) {
+    this(partPower, replicas, devices, slots, salt, version, Set.of());
+  }
+
+  private Ring(int partPower, int replicas, List<Device> devices, int[][] slots, String salt, long version, Set<String> retired) {
+    this.retired = Set.copyOf(retired);
     this.partPower = partPower;
     this.replicas = replicas;
     this.salt = salt == null ? "" : salt;
@@ -67,7 +74,7 @@ public final class Ring {
 
   /** The same ring as another version (stored as that version). */
   public Ring withVersion(long newVersion) {
-    return new Ring(partPower, replicas, devices, slots, salt, newVersion);
+    return new Ring(partPower, replicas, devices, slots, salt, newVersion, retired);
   }
 
   /** A new cloud's salt: 128 random bits in hex. */
@@ -116,16 +123,92 @@ public final class Ring {
 
   /** A new ring with one more device; only the partitions the new weights require move. */
   public Ring withDevice(Device device) {
-    if (byId.containsKey(device.id())) {
-      throw new IllegalArgumentException("device id already in the ring: " + device.id());
-    }
+    return withDevices(List.of(device));
+  }
+
+  /** A new ring with more devices, rebalanced once: only the partitions the new weights require move. */
+  public Ring withDevices(List<Device> added) {
     List<Device> more = new ArrayList<>(devices);
-    more.add(device);
+    Set<String> stillRetired = new HashSet<>(retired);
+    for (Device device : added) {
+      if (more.stream().anyMatch(d -> d.id() == device.id())) {
+        throw new IllegalArgumentException("device id already in the ring: " + device.id());
+      }
+      if (more.stream().anyMatch(d -> key(d).equals(key(device)))) {
+        throw new IllegalArgumentException("a device with host " + device.host() + " and path " + device.path() + " is in the ring already");
+      }
+      more.add(device);
+      stillRetired.remove(key(device));
+    }
+    return rebalance(partPower, replicas, more, copySlots(), salt, version, stillRetired);
+  }
+
+  /** A new ring without device {@code id}: its partitions go to the others, nothing else moves. */
+  public Ring withoutDevice(int id) {
+    Device gone = requireDevice(id);
+    List<Device> rest = devices.stream().filter(d -> d.id() != id).toList();
+    Set<String> more = new HashSet<>(retired);
+    more.add(key(gone));
+    return rebalance(partPower, replicas, rest, copySlots(), salt, version, more);
+  }
+
+  /** A new ring where device {@code id} has a new weight (0 drains it but keeps it as a handoff). */
+  public Ring withWeight(int id, double weight) {
+    Device d = requireDevice(id);
+    Device changed = new Device(d.id(), d.name(), d.zone(), weight, d.path(), d.host(), d.port());
+    return rebalance(partPower, replicas, devices.stream().map(x -> x.id() == id ? changed : x).toList(), copySlots(), salt,
+      version, retired);
+  }
+
+  /** The same devices rebalanced again: what an earlier rebalance could not move (one replica per partition per round) moves now. */
+  public Ring rebalanced() {
+    return rebalance(partPower, replicas, devices, copySlots(), salt, version, retired);
+  }
+
+  /** Whether an admin removed this device (same host and path) from the ring. */
+  public boolean isRetired(Device d) {
+    return retired.contains(key(d));
+  }
+
+  private static String key(Device d) {
+    return d.host() + " " + d.path();
+  }
+
+  private Device requireDevice(int id) {
+    Device d = byId.get(id);
+    if (d == null) {
+      throw new java.util.NoSuchElementException("no device " + id + " in the ring");
+    }
+    return d;
+  }
+
+  private int[][] copySlots() {
     int[][] copy = new int[replicas][];
     for (int r = 0; r < replicas; r++) {
       copy[r] = slots[r].clone();
     }
-    return rebalance(partPower, replicas, more, copy, salt, version);
+    return copy;
+  }
+
+  /** Each device's wanted number of slots (replica assignments), from the weights and zones. */
+  public Map<Integer, Double> targets() {
+    return RingBuilder.targets(partitions(), replicas, devices);
+  }
+
+  /**
+   * How far the ring is from its targets: the largest deviation of a device's slots from its
+   * target, in percent of the target (Swift's "balance"); devices of weight 0 count when they
+   * still hold slots.
+   */
+  public double balance() {
+    Map<Integer, Double> t = targets();
+    double worst = 0;
+    for (Map.Entry<Integer, Integer> e : load().entrySet()) {
+      double want = t.getOrDefault(e.getKey(), 0.0);
+      double dev = want > 0 ? Math.abs(e.getValue() - want) * 100 / want : (e.getValue() > 0 ? 100 : 0);
+      worst = Math.max(worst, dev);
+    }
+    return worst;
   }
 
   /** A copy where one device (same id) has new attributes that do not move data: endpoint, name, path. */
@@ -133,103 +216,29 @@ public final class Ring {
     if (!byId.containsKey(device.id())) {
       throw new IllegalArgumentException("no device " + device.id() + " in the ring");
     }
-    return new Ring(partPower, replicas, devices.stream().map(d -> d.id() == device.id() ? device : d).toList(), slots, salt, version);
+    return new Ring(partPower, replicas, devices.stream().map(d -> d.id() == device.id() ? device : d).toList(), slots, salt, version,
+      retired);
   }
 
   /** A copy whose devices have the given endpoint (all-in-one: the port is known only at start). */
   public Ring withEndpoint(String host, int port) {
-    return new Ring(partPower, replicas, devices.stream().map(d -> d.withEndpoint(host, port)).toList(), slots, salt, version);
+    return new Ring(partPower, replicas, devices.stream().map(d -> d.withEndpoint(host, port)).toList(), slots, salt, version,
+      retired);
   }
 
   private static Ring rebalance(int partPower, int replicas, List<Device> devices, int[][] slots, String salt, long version) {
-    int parts = 1 << partPower;
-    Map<Integer, Device> byId = new HashMap<>();
-    double totalWeight = 0;
-    for (Device d : devices) {
-      byId.put(d.id(), d);
-      totalWeight += d.weight();
-    }
-    Map<Integer, Integer> have = new HashMap<>();
-    Map<Integer, Integer> want = new HashMap<>();
-    for (Device d : devices) {
-      have.put(d.id(), 0);
-      want.put(d.id(), (int) Math.min(parts, Math.ceil(parts * (double) replicas * d.weight() / totalWeight)));
-    }
-    for (int[] row : slots) {
-      for (int p = 0; p < parts; p++) {
-        if (row[p] >= 0) {
-          if (byId.containsKey(row[p])) {
-            have.merge(row[p], 1, Integer::sum);
-          } else {
-            row[p] = -1;
-          }
-        }
-      }
-    }
-    // 1. Overloaded devices give up the excess, never two slots of the same partition, first
-    //    where they share a zone with another replica (that improves dispersion too).
-    boolean[] freed = new boolean[parts];
-    for (int pass = 0; pass < 2; pass++) {
-      for (int r = 0; r < replicas; r++) {
-        for (int p = 0; p < parts; p++) {
-          int dev = slots[r][p];
-          if (dev < 0 || freed[p] || have.get(dev) <= want.get(dev)) {
-            continue;
-          }
-          if (pass == 0 && !sharesZone(slots, byId, r, p)) {
-            continue;
-          }
-          slots[r][p] = -1;
-          freed[p] = true;
-          have.merge(dev, -1, Integer::sum);
-        }
-      }
-    }
-    // 2. Empty slots go to the device most below its share that the partition does not use yet,
-    //    preferring a zone the partition does not use yet.
-    for (int p = 0; p < parts; p++) {
-      for (int r = 0; r < replicas; r++) {
-        if (slots[r][p] >= 0) {
-          continue;
-        }
-        Set<Integer> used = new HashSet<>();
-        Set<String> zones = new HashSet<>();
-        for (int o = 0; o < replicas; o++) {
-          if (slots[o][p] >= 0) {
-            used.add(slots[o][p]);
-            zones.add(byId.get(slots[o][p]).zone());
-          }
-        }
-        Device best = null;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (Device d : devices) {
-          if (used.contains(d.id())) {
-            continue;
-          }
-          double score = (want.get(d.id()) - have.get(d.id())) / (double) Math.max(1, want.get(d.id()));
-          if (!zones.contains(d.zone())) {
-            score += 10;
-          }
-          if (score > bestScore) {
-            bestScore = score;
-            best = d;
-          }
-        }
-        slots[r][p] = best.id();
-        have.merge(best.id(), 1, Integer::sum);
-      }
-    }
-    return new Ring(partPower, replicas, devices, slots, salt, version);
+    return rebalance(partPower, replicas, devices, slots, salt, version, Set.of());
   }
 
-  private static boolean sharesZone(int[][] slots, Map<Integer, Device> byId, int r, int p) {
-    String zone = byId.get(slots[r][p]).zone();
-    for (int o = 0; o < slots.length; o++) {
-      if (o != r && slots[o][p] >= 0 && byId.get(slots[o][p]).zone().equals(zone)) {
-        return true;
-      }
+  private static Ring rebalance(int partPower, int replicas, List<Device> devices, int[][] slots, String salt, long version,
+                                Set<String> retired) {
+    long usable = devices.stream().filter(d -> d.weight() > 0).count();
+    if (usable < replicas) {
+      throw new IllegalArgumentException("a ring of " + replicas + " replicas needs at least " + replicas
+        + " devices of positive weight; it would have " + usable);
     }
-    return false;
+    RingBuilder.rebalance(1 << partPower, replicas, devices, slots);
+    return new Ring(partPower, replicas, devices, slots, salt, version, retired);
   }
 
   /** The MD5 (hex) that names an object on disk: of its full name and this ring's salt. */
@@ -289,7 +298,9 @@ public final class Ring {
     }
     return new JsonObject().put("version", version).put("salt", salt).put("part_power", partPower).put("replicas", replicas)
       .put("devices", new JsonArray(devices.stream().map(Device::toJson).toList()))
-      .put("slots", rows);
+      .put("slots", rows)
+      .put("retired", new JsonArray(retired.stream().sorted().map(k -> new JsonObject()
+        .put("host", k.substring(0, k.indexOf(' '))).put("path", k.substring(k.indexOf(' ') + 1))).toList()));
   }
 
   public static Ring fromJson(JsonObject j) {
@@ -305,7 +316,10 @@ public final class Ring {
       }
     }
     // a ring file from before salting has no "salt": its names were hashed unsalted
-    return new Ring(partPower, replicas, devices, slots, j.getString("salt", ""), j.getLong("version", 0L));
+    Set<String> retired = new HashSet<>();
+    j.getJsonArray("retired", new JsonArray()).forEach(o -> retired.add(((JsonObject) o).getString("host") + " "
+      + ((JsonObject) o).getString("path")));
+    return new Ring(partPower, replicas, devices, slots, j.getString("salt", ""), j.getLong("version", 0L), retired);
   }
 
   /** How many (replica, partition) slots differ between two rings of the same shape. */

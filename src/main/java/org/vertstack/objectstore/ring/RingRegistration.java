@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * How a storage node's devices join the shared ring: a device is the same device when its host
- * and path are (its port may change at every start of an all-in-one node); a new device gets the
- * next id and only its share of partitions moves. Pure, so it is tested without a database.
+ * and path are (its port may change at every start of an all-in-one node); new devices get the
+ * next ids and only their share of partitions moves; a device an admin removed stays out. Pure, so it is tested without a database.
  */
 public final class RingRegistration {
 
@@ -31,15 +31,21 @@ public final class RingRegistration {
       return Ring.build(partPower, replicas, numbered, newSalt);
     }
     Ring ring = current;
+    List<Device> added = new java.util.ArrayList<>();
+    int next = ring.devices().stream().mapToInt(Device::id).max().orElse(0) + 1;
     for (Device d : offered) {
       Device known = ring.devices().stream()
         .filter(r -> Objects.equals(r.host(), d.host()) && Objects.equals(r.path(), d.path())).findFirst().orElse(null);
       if (known == null) {
-        int next = ring.devices().stream().mapToInt(Device::id).max().orElse(0) + 1;
-        ring = ring.withDevice(new Device(next, d.name(), d.zone(), d.weight(), d.path(), d.host(), d.port()));
+        if (!ring.isRetired(d)) { // an admin removed it: only an admin brings it back
+          added.add(new Device(next++, d.name(), d.zone(), d.weight(), d.path(), d.host(), d.port()));
+        }
       } else if (known.port() != d.port() || !known.name().equals(d.name())) {
         ring = ring.withDeviceReplaced(new Device(known.id(), d.name(), known.zone(), known.weight(), known.path(), known.host(), d.port()));
       }
+    }
+    if (!added.isEmpty()) {
+      ring = ring.withDevices(added); // one rebalance for the node's devices together
     }
     return ring;
   }

@@ -30,6 +30,16 @@ public interface RingService {
    */
   Future<JsonObject> register(JsonArray devices);
 
+  /**
+   * An operator's change, rebalanced and stored as the next version: {@code {"action": "add",
+   * "device": {name, zone, weight, host, port, path}}}, {@code {"action": "remove", "id": 7}},
+   * {@code {"action": "set_weight", "id": 7, "weight": 2.0}} or {@code {"action": "rebalance"}}.
+   * Answers {@code {"ring": <the new ring>, "moved": <replica slots that changed device>}}; fails
+   * with 400 (a change the ring cannot take) or 404 (no such device). Authorization is the
+   * caller's (the admin API checks the policy first).
+   */
+  Future<JsonObject> change(JsonObject request);
+
   static RingService createProxy(Vertx vertx) {
     return new RingServiceVertxEBProxy(vertx, ADDRESS);
   }

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vertstack.common.http.Errors;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +86,17 @@ public final class RingStore implements RingService {
       }
       return json;
     });
+  }
+
+  @Override
+  public Future<JsonObject> change(JsonObject request) {
+    return db.withTransaction(conn -> lock(conn).compose(v -> newest(conn)).compose(current -> {
+      if (current == null) {
+        throw Errors.conflict("the cloud has no object ring yet: start a storage node first");
+      }
+      Ring next = RingChanges.apply(current, request).withVersion(current.version() + 1);
+      return insert(conn, next).map(new JsonObject().put("ring", next.toJson()).put("moved", current.movedSlots(next)));
+    })).onSuccess(answer -> vertx.eventBus().publish(CHANGED, answer.getJsonObject("ring")));
   }
 
   private static Future<Void> lock(SqlConnection conn) {
