@@ -87,7 +87,10 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
         conf.getInteger("max-build-attempts", 3));
       Hosts hosts = new Hosts(pool, downAfter);
       Components components = new Components(flavors, keypairs, servers, hosts, quota, new Usage(pool), hostname(config));
-      return Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, conf))
+      PowerSync power = new PowerSync(pool, servers);
+      HostWatchdog watchdog = new HostWatchdog(pool, servers, downAfter);
+      return Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, power, conf))
+        .onSuccess(x -> watchdog.start(vertx, conf.getLong("watchdog-seconds", Math.max(1, Math.min(10, downAfter / 3)))))
         .compose(x -> flavors.seed())
         .compose(x -> quota.registerDefaults())
         .compose(x -> servers.failOrphans())
