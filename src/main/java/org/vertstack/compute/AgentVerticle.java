@@ -42,7 +42,7 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
     binder.register(ComputeAgent.class, this);
     // Opening qemu:///system can take seconds (libvirtd probes QEMU once): do not hold up start-up.
     vertx.executeBlocking(() -> LibvirtHypervisor.open(conf.getString("libvirt-uri", "auto"),
-        conf.getString("virt-type", "qemu"), stateDir, conf.getLong("shutdown-timeout-ms", 10_000L)))
+        conf.getString("virt-type", "auto"), stateDir, conf.getLong("shutdown-timeout-ms", 10_000L)))
       .onSuccess(h -> {
         hypervisor = h;
         LOG.info("compute agent {} on {}", hostname, h.uri());

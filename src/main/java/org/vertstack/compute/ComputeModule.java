@@ -90,7 +90,7 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
       PowerSync power = new PowerSync(pool, servers);
       HostWatchdog watchdog = new HostWatchdog(pool, servers, downAfter);
       return Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, power, conf))
-        .onSuccess(x -> watchdog.start(vertx, conf.getLong("watchdog-seconds", Math.max(1, Math.min(10, downAfter / 3)))))
+        .onSuccess(x -> watchdog.start(vertx, conf.getLong("watchdog-seconds", 5L)))
         .compose(x -> flavors.seed())
         .compose(x -> quota.registerDefaults())
         .compose(x -> servers.failOrphans())

@@ -47,6 +47,11 @@ final class Scheduler {
     this.downAfterSeconds = downAfterSeconds;
   }
 
+  /** How long a host may miss heartbeats before it counts as down. */
+  long downAfterSeconds() {
+    return downAfterSeconds;
+  }
+
   /** Claims a host for the instance (which must still be building), or null when none fits. */
   Future<Claim> schedule(String instanceId, JsonObject flavor, String zone, List<String> excluded) {
     int vcpus = flavor.getInteger("vcpus");

@@ -461,8 +461,8 @@ final class Servers {
     if (inst.getString("host_id") == null) {
       return Future.succeededFuture(inst);
     }
-    return db.preparedQuery("SELECT enabled, forced_down, last_heartbeat > now() - interval '60 seconds' AS up FROM hosts WHERE id = $1")
-      .execute(Tuple.of(inst.getString("host_id"))).map(rows -> {
+    return db.preparedQuery("SELECT enabled, forced_down, last_heartbeat > now() - make_interval(secs => $2) AS up FROM hosts WHERE id = $1")
+      .execute(Tuple.of(inst.getString("host_id"), scheduler.downAfterSeconds())).map(rows -> {
         if (rows.size() == 1) {
           Row r = rows.iterator().next();
           inst.put("host_status", !r.getBoolean("up") || r.getBoolean("forced_down") ? "DOWN"
