@@ -82,7 +82,7 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
       Flavors flavors = new Flavors(pool, config.getString("public-url"));
       Keypairs keypairs = new Keypairs(vertx, pool);
       ComputeQuota quota = new ComputeQuota(vertx);
-      Scheduler scheduler = new Scheduler(pool, downAfter);
+      Scheduler scheduler = new Scheduler(pool, downAfter, conf.getString("host-weigher", "spread"));
       Servers servers = new Servers(vertx, pool, flavors, keypairs, quota, scheduler, config.getString("public-url"),
         conf.getInteger("max-build-attempts", 3));
       Hosts hosts = new Hosts(pool, downAfter);

@@ -8,13 +8,14 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Picks a host for an instance and claims its resources. Filters (in SQL): enabled, up (a recent
- * heartbeat), not forced down, availability zone, free vCPUs, RAM and disk under the host's
- * allocation ratios, hosts already tried excluded. Weigher: most free RAM first (spread). The
- * claim is one conditional UPDATE of the host plus the allocation row in one transaction, so
- * concurrent boots can never push a host past its capacity; a lost race moves to the next host.
+ * Picks a host for an instance and claims its resources. The hosts (enabled, not forced down) are
+ * read in one query and {@link HostChooser} filters and weighs them (up, availability zone, free
+ * vCPUs, RAM and disk under the allocation ratios, hosts already tried excluded; spread or pack by
+ * free RAM). The claim is one conditional statement in PostgreSQL, so concurrent boots can never
+ * push a host past its capacity; a lost race moves to the next candidate.
  */
 final class Scheduler {
 
@@ -22,16 +23,11 @@ final class Scheduler {
   record Claim(String hostId, String hostname, JsonObject instance) {
   }
 
-  private static final String CANDIDATES = """
-    SELECT id, hostname FROM hosts
-    WHERE enabled AND NOT forced_down AND last_heartbeat > now() - make_interval(secs => $1)
-      AND ($2::text IS NULL OR availability_zone = $2)
-      AND NOT (id = ANY($3))
-      AND vcpus_used + $4 <= floor(vcpus * cpu_ratio)
-      AND memory_mb_used + $5 <= floor(memory_mb * ram_ratio)
-      AND disk_gb_used + $6 <= floor(disk_gb * disk_ratio)
-    ORDER BY (memory_mb * ram_ratio - memory_mb_used) DESC, id
-    LIMIT 8""";
+  /** Every host the scheduler may consider; the filters and the weigher run in {@link HostChooser}. */
+  private static final String HOSTS = """
+    SELECT id, hostname, enabled, last_heartbeat > now() - make_interval(secs => $1) AS up, availability_zone,
+      vcpus, vcpus_used, cpu_ratio, memory_mb, memory_mb_used, ram_ratio, disk_gb, disk_gb_used, disk_ratio
+    FROM hosts WHERE enabled AND NOT forced_down""";
 
   /**
    * The claim, in one statement (so no row lock is held across round trips while 200 boots queue
@@ -53,10 +49,13 @@ final class Scheduler {
 
   private final Pool db;
   private final long downAfterSeconds;
+  private final boolean pack;
 
-  Scheduler(Pool db, long downAfterSeconds) {
+  /** {@code weigher}: {@code spread} (most free RAM first, Nova's default) or {@code pack}. */
+  Scheduler(Pool db, long downAfterSeconds, String weigher) {
     this.db = db;
     this.downAfterSeconds = downAfterSeconds;
+    this.pack = "pack".equals(weigher);
   }
 
   /** How long a host may miss heartbeats before it counts as down. */
@@ -69,20 +68,26 @@ final class Scheduler {
     int vcpus = flavor.getInteger("vcpus");
     long ram = flavor.getInteger("ram");
     long disk = flavor.getInteger("disk") + flavor.getInteger("ephemeral", 0) + (flavor.getInteger("swap", 0) + 1023) / 1024;
-    return db.preparedQuery(CANDIDATES)
-      .execute(Tuple.of(downAfterSeconds, zone, excluded.toArray(String[]::new), vcpus, ram, disk))
-      .compose(rows -> {
-        List<Row> candidates = new ArrayList<>();
-        rows.forEach(candidates::add);
-        return tryClaim(instanceId, candidates, 0, vcpus, ram, disk);
-      });
+    HostChooser.Demand demand = new HostChooser.Demand(vcpus, ram, disk, zone, Set.copyOf(excluded));
+    return db.preparedQuery(HOSTS).execute(Tuple.of(downAfterSeconds)).compose(rows -> {
+      List<HostChooser.HostState> hosts = new ArrayList<>(rows.size());
+      rows.forEach(r -> hosts.add(state(r)));
+      return tryClaim(instanceId, HostChooser.rank(hosts, demand, pack, 8), 0, vcpus, ram, disk);
+    });
   }
 
-  private Future<Claim> tryClaim(String instanceId, List<Row> candidates, int i, int vcpus, long ram, long disk) {
+  private static HostChooser.HostState state(Row r) {
+    return new HostChooser.HostState(r.getString("id"), r.getString("hostname"), r.getBoolean("enabled"), r.getBoolean("up"),
+      r.getString("availability_zone"), r.getInteger("vcpus"), r.getInteger("vcpus_used"), r.getDouble("cpu_ratio"),
+      r.getLong("memory_mb"), r.getLong("memory_mb_used"), r.getDouble("ram_ratio"), r.getLong("disk_gb"),
+      r.getLong("disk_gb_used"), r.getDouble("disk_ratio"));
+  }
+
+  private Future<Claim> tryClaim(String instanceId, List<HostChooser.HostState> candidates, int i, int vcpus, long ram, long disk) {
     if (i >= candidates.size()) {
       return Future.succeededFuture(null);
     }
-    String hostId = candidates.get(i).getString("id");
+    String hostId = candidates.get(i).id();
     return db.preparedQuery(CLAIM).execute(Tuple.of(hostId, vcpus, ram, disk, instanceId)).compose(rows -> {
       Row r = rows.iterator().next();
       if (r.getLong("claim_alive") == 0) {
