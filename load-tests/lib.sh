@@ -5,7 +5,7 @@ LT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LT_JAR="$LT_ROOT/target/vertstack.jar"
 
 start_node() {
-  command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+  [ -n "${LT_NO_WRK:-}" ] || command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
   [ -f "$LT_JAR" ] || (cd "$LT_ROOT" && mvn -q -B package -DskipTests)
   LT_STATE=$(mktemp -d /tmp/vertstack-bench.XXXXXX)
   LT_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

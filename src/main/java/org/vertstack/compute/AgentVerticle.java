@@ -42,13 +42,19 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
     binder.register(ComputeAgent.class, this);
     // Opening qemu:///system can take seconds (libvirtd probes QEMU once): do not hold up start-up.
     vertx.executeBlocking(() -> LibvirtHypervisor.open(conf.getString("libvirt-uri", "auto"),
-        conf.getString("virt-type", "qemu"), stateDir, conf.getLong("shutdown-timeout-ms", 10_000L)))
+        conf.getString("virt-type", "auto"), stateDir, conf.getLong("shutdown-timeout-ms", 10_000L)))
       .onSuccess(h -> {
         hypervisor = h;
         LOG.info("compute agent {} on {}", hostname, h.uri());
+        // libvirt's lifecycle events (a guest that shut itself down, crashed, was paused behind our back)
+        // reach the controller at once; the periodic full sync catches anything an event missed
+        h.onPowerChange((instanceId, power) -> vertx.runOnContext(v -> reportPower(
+          new JsonObject().put(instanceId, power), false, System.currentTimeMillis())));
         register();
         long every = conf.getLong("heartbeat-seconds", 10L) * 1000;
         vertx.setPeriodic(every, every, id -> heartbeat());
+        long sync = conf.getLong("power-sync-seconds", 30L) * 1000;
+        vertx.setPeriodic(sync, sync, id -> syncPowerStates());
       })
       .onFailure(err -> LOG.error("compute agent {}: the hypervisor could not be opened: {}", hostname, err.getMessage()));
     return Future.succeededFuture();
@@ -70,10 +76,13 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
       Hypervisor.Inventory inv = hypervisor.inventory();
       JsonObject states = new JsonObject();
       hypervisor.powerStates().forEach(states::put);
-      return new JsonObject().put("hostname", hostname).put("host_ip", config().getJsonObject("http").getString("host"))
+      JsonObject report = new JsonObject().put("hostname", hostname).put("host_ip", config().getJsonObject("http").getString("host"))
         .put("hypervisor_type", inv.type()).put("hypervisor_version", inv.version()).put("cpu_model", inv.cpuModel())
+        .put("virt_type", inv.virtType()).put("virt_probe", inv.virtReason())
         .put("vcpus", inv.vcpus()).put("memory_mb", inv.memoryMb()).put("disk_gb", inv.diskGb())
         .put("power_states", states);
+      String zone = ComputeModule.settings(config()).getString("availability-zone");
+      return zone == null ? report : report.put("availability_zone", zone);
     }).compose(controller::register)
       .onSuccess(r -> {
         hostId = r.getString("host_id");
@@ -97,6 +106,29 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
     });
   }
 
+  /** The full power sync: every domain's state (a domain missing from the list has vanished). */
+  private void syncPowerStates() {
+    if (hostId == null || hypervisor == null) {
+      return;
+    }
+    long takenAt = System.currentTimeMillis();
+    blocking(() -> {
+      JsonObject states = new JsonObject();
+      hypervisor.powerStates().forEach(states::put);
+      return states;
+    }).onSuccess(states -> reportPower(states, true, takenAt))
+      .onFailure(err -> LOG.warn("power sync of {}: {}", hostname, err.getMessage()));
+  }
+
+  private void reportPower(JsonObject states, boolean complete, long takenAt) {
+    String id = hostId;
+    if (id == null) {
+      return; // the registration reports every domain anyway
+    }
+    controller.syncPowerStates(id, new JsonObject().put("taken_at", takenAt).put("complete", complete).put("power_states", states))
+      .onFailure(err -> LOG.debug("power report of {}: {}", hostname, err.getMessage()));
+  }
+
   private <T> Future<T> blocking(Callable<T> work) {
     return vertx.executeBlocking(work, false);
   }
@@ -110,7 +142,10 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
   public Future<JsonObject> build(JsonObject request) {
     return ready().compose(h -> {
       String imageId = request.getString("image_id");
-      Future<Path> base = h.needsImage() ? images.fetch(imageId) : Future.succeededFuture(null);
+      // fault injection for tests: a build that takes this long, so that a test can kill the node mid-build
+      long delay = ComputeModule.settings(config()).getLong("test-build-delay-ms", 0L);
+      Future<Void> held = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
+      Future<Path> base = held.compose(v -> h.needsImage() ? images.fetch(imageId) : Future.succeededFuture(null));
       return base.compose(file -> blocking(() -> {
         String format = request.getString("disk_format", "qcow2");
         h.spawn(new Hypervisor.Spec(request.getString("instance_id"), request.getString("name"),

@@ -26,6 +26,13 @@ public interface ComputeHosts {
   /** The host is alive; a host whose heartbeats stop is marked down and skipped by the scheduler. */
   Future<Void> heartbeat(String hostId);
 
+  /**
+   * Power states seen on the host: {taken_at (epoch ms), complete (every domain listed: a missing
+   * one has vanished), power_states: {instance id: power state}}. Settled instances (no task under
+   * way, not changed since taken_at) take the state found: a guest that shut itself down is SHUTOFF.
+   */
+  Future<Void> syncPowerStates(String hostId, JsonObject report);
+
   static ComputeHosts createProxy(Vertx vertx) {
     return new ComputeHostsVertxEBProxy(vertx, ADDRESS);
   }

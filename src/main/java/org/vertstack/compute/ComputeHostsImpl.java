@@ -13,11 +13,13 @@ final class ComputeHostsImpl implements ComputeHosts {
 
   private final Pool db;
   private final Servers servers;
+  private final PowerSync power;
   private final JsonObject settings;
 
-  ComputeHostsImpl(Pool db, Servers servers, JsonObject settings) {
+  ComputeHostsImpl(Pool db, Servers servers, PowerSync power, JsonObject settings) {
     this.db = db;
     this.servers = servers;
+    this.power = power;
     this.settings = settings;
   }
 
@@ -29,23 +31,30 @@ final class ComputeHostsImpl implements ComputeHosts {
     }
     return db.preparedQuery("""
         INSERT INTO hosts (id, hostname, hypervisor_type, hypervisor_version, host_ip, vcpus, memory_mb, disk_gb,
-                           cpu_ratio, ram_ratio, disk_ratio, availability_zone, last_heartbeat)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())
+                           cpu_ratio, ram_ratio, disk_ratio, availability_zone, virt_type, virt_probe, last_heartbeat)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now())
         ON CONFLICT (hostname) DO UPDATE SET hypervisor_type = EXCLUDED.hypervisor_type,
           hypervisor_version = EXCLUDED.hypervisor_version, host_ip = EXCLUDED.host_ip, vcpus = EXCLUDED.vcpus,
           memory_mb = EXCLUDED.memory_mb, disk_gb = EXCLUDED.disk_gb, cpu_ratio = EXCLUDED.cpu_ratio,
-          ram_ratio = EXCLUDED.ram_ratio, disk_ratio = EXCLUDED.disk_ratio, last_heartbeat = now()
+          ram_ratio = EXCLUDED.ram_ratio, disk_ratio = EXCLUDED.disk_ratio, availability_zone = EXCLUDED.availability_zone,
+          virt_type = EXCLUDED.virt_type, virt_probe = EXCLUDED.virt_probe, last_heartbeat = now()
         RETURNING id""")
       .execute(Tuple.from(new Object[] {UUID.randomUUID().toString(), hostname, report.getString("hypervisor_type"),
         report.getLong("hypervisor_version", 0L), report.getString("host_ip", "127.0.0.1"), report.getInteger("vcpus"),
         report.getLong("memory_mb"), report.getLong("disk_gb"),
         settings.getDouble("cpu-allocation-ratio", 4.0), settings.getDouble("ram-allocation-ratio", 1.0),
-        settings.getDouble("disk-allocation-ratio", 1.0), settings.getString("availability-zone", "nova")}))
+        settings.getDouble("disk-allocation-ratio", 1.0), report.getString("availability_zone", settings.getString("availability-zone", "nova")),
+        report.getString("virt_type", ""), report.getString("virt_probe")}))
       .compose(rows -> {
         String id = rows.iterator().next().getString("id");
         return servers.reconcile(id, report.getJsonObject("power_states", new JsonObject()))
           .map(v -> new JsonObject().put("host_id", id));
       });
+  }
+
+  @Override
+  public Future<Void> syncPowerStates(String hostId, JsonObject report) {
+    return power.sync(hostId, report);
   }
 
   @Override

@@ -82,12 +82,15 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
       Flavors flavors = new Flavors(pool, config.getString("public-url"));
       Keypairs keypairs = new Keypairs(vertx, pool);
       ComputeQuota quota = new ComputeQuota(vertx);
-      Scheduler scheduler = new Scheduler(pool, downAfter);
+      Scheduler scheduler = new Scheduler(pool, downAfter, conf.getString("host-weigher", "spread"));
       Servers servers = new Servers(vertx, pool, flavors, keypairs, quota, scheduler, config.getString("public-url"),
         conf.getInteger("max-build-attempts", 3));
       Hosts hosts = new Hosts(pool, downAfter);
       Components components = new Components(flavors, keypairs, servers, hosts, quota, new Usage(pool), hostname(config));
-      return Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, conf))
+      PowerSync power = new PowerSync(pool, servers);
+      HostWatchdog watchdog = new HostWatchdog(pool, servers, downAfter);
+      return Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, power, conf))
+        .onSuccess(x -> watchdog.start(vertx, conf.getLong("watchdog-seconds", 5L)))
         .compose(x -> flavors.seed())
         .compose(x -> quota.registerDefaults())
         .compose(x -> servers.failOrphans())

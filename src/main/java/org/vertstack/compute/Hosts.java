@@ -60,7 +60,9 @@ final class Hosts {
               .put("free_ram_mb", freeRam).put("local_gb", r.getLong("disk_gb")).put("local_gb_used", r.getLong("disk_gb_used"))
               .put("free_disk_gb", freeDisk).put("disk_available_least", freeDisk)
               .put("current_workload", 0).put("running_vms", r.getLong("running_vms"))
-              .put("cpu_info", new JsonObject().put("model", r.getString("hypervisor_type")).encode());
+              // cpu_info says which virtualisation runs the guests and why (the agent's KVM probe)
+              .put("cpu_info", new JsonObject().put("model", r.getString("hypervisor_type"))
+                .put("virt_type", r.getString("virt_type")).put("virt_probe", r.getString("virt_probe")).encode());
           }
           out.add(h);
         }

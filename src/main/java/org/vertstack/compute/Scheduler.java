@@ -8,43 +8,59 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Picks a host for an instance and claims its resources. Filters (in SQL): enabled, up (a recent
- * heartbeat), not forced down, availability zone, free vCPUs, RAM and disk under the host's
- * allocation ratios, hosts already tried excluded. Weigher: most free RAM first (spread). The
- * claim is one conditional UPDATE of the host plus the allocation row in one transaction, so
- * concurrent boots can never push a host past its capacity; a lost race moves to the next host.
+ * Picks a host for an instance and claims its resources. The hosts (enabled, not forced down) are
+ * read in one query and {@link HostChooser} filters and weighs them (up, availability zone, free
+ * vCPUs, RAM and disk under the allocation ratios, hosts already tried excluded; spread or pack by
+ * free RAM). The claim is one conditional statement in PostgreSQL, so concurrent boots can never
+ * push a host past its capacity; a lost race moves to the next candidate.
  */
 final class Scheduler {
 
   /** A successful claim. */
-  record Claim(String hostId, String hostname) {
+  record Claim(String hostId, String hostname, JsonObject instance) {
   }
 
-  private static final String CANDIDATES = """
-    SELECT id, hostname FROM hosts
-    WHERE enabled AND NOT forced_down AND last_heartbeat > now() - make_interval(secs => $1)
-      AND ($2::text IS NULL OR availability_zone = $2)
-      AND NOT (id = ANY($3))
-      AND vcpus_used + $4 <= floor(vcpus * cpu_ratio)
-      AND memory_mb_used + $5 <= floor(memory_mb * ram_ratio)
-      AND disk_gb_used + $6 <= floor(disk_gb * disk_ratio)
-    ORDER BY (memory_mb * ram_ratio - memory_mb_used) DESC, id
-    LIMIT 8""";
+  /** Every host the scheduler may consider; the filters and the weigher run in {@link HostChooser}. */
+  private static final String HOSTS = """
+    SELECT id, hostname, enabled, last_heartbeat > now() - make_interval(secs => $1) AS up, availability_zone,
+      vcpus, vcpus_used, cpu_ratio, memory_mb, memory_mb_used, ram_ratio, disk_gb, disk_gb_used, disk_ratio
+    FROM hosts WHERE enabled AND NOT forced_down""";
 
+  /**
+   * The claim, in one statement (so no row lock is held across round trips while 200 boots queue
+   * on one host's row): the instance must still be building (its row locked against a concurrent
+   * delete), the host must still have room; then the host's usage, the allocation and the
+   * instance's host move together. No row back: the host filled up first, or the instance is gone.
+   */
   private static final String CLAIM = """
-    UPDATE hosts SET vcpus_used = vcpus_used + $2, memory_mb_used = memory_mb_used + $3, disk_gb_used = disk_gb_used + $4
-    WHERE id = $1 AND enabled AND vcpus_used + $2 <= floor(vcpus * cpu_ratio)
-      AND memory_mb_used + $3 <= floor(memory_mb * ram_ratio) AND disk_gb_used + $4 <= floor(disk_gb * disk_ratio)
-    RETURNING hostname""";
+    WITH inst AS (SELECT id FROM instances WHERE id = $5 AND NOT deleted AND vm_state = 'building' FOR UPDATE),
+    host AS (
+      UPDATE hosts SET vcpus_used = vcpus_used + $2, memory_mb_used = memory_mb_used + $3, disk_gb_used = disk_gb_used + $4
+      WHERE id = $1 AND enabled AND EXISTS (SELECT 1 FROM inst) AND vcpus_used + $2 <= floor(vcpus * cpu_ratio)
+        AND memory_mb_used + $3 <= floor(memory_mb * ram_ratio) AND disk_gb_used + $4 <= floor(disk_gb * disk_ratio)
+      RETURNING id, hostname),
+    alloc AS (INSERT INTO allocations (instance_id, host_id, vcpus, memory_mb, disk_gb) SELECT $5, id, $2, $3, $4 FROM host),
+    placed AS (UPDATE instances i SET host_id = host.id, host = host.hostname, task_state = 'spawning', updated_at = now()
+      FROM host WHERE i.id = $5 RETURNING i.*)
+    SELECT (SELECT count(*) FROM inst) AS claim_alive, placed.* FROM (SELECT 1) one LEFT JOIN placed ON true""";
 
   private final Pool db;
   private final long downAfterSeconds;
+  private final boolean pack;
 
-  Scheduler(Pool db, long downAfterSeconds) {
+  /** {@code weigher}: {@code spread} (most free RAM first, Nova's default) or {@code pack}. */
+  Scheduler(Pool db, long downAfterSeconds, String weigher) {
     this.db = db;
     this.downAfterSeconds = downAfterSeconds;
+    this.pack = "pack".equals(weigher);
+  }
+
+  /** How long a host may miss heartbeats before it counts as down. */
+  long downAfterSeconds() {
+    return downAfterSeconds;
   }
 
   /** Claims a host for the instance (which must still be building), or null when none fits. */
@@ -52,33 +68,39 @@ final class Scheduler {
     int vcpus = flavor.getInteger("vcpus");
     long ram = flavor.getInteger("ram");
     long disk = flavor.getInteger("disk") + flavor.getInteger("ephemeral", 0) + (flavor.getInteger("swap", 0) + 1023) / 1024;
-    return db.preparedQuery(CANDIDATES)
-      .execute(Tuple.of(downAfterSeconds, zone, excluded.toArray(String[]::new), vcpus, ram, disk))
-      .compose(rows -> {
-        List<Row> candidates = new ArrayList<>();
-        rows.forEach(candidates::add);
-        return tryClaim(instanceId, candidates, 0, vcpus, ram, disk);
-      });
+    HostChooser.Demand demand = new HostChooser.Demand(vcpus, ram, disk, zone, Set.copyOf(excluded));
+    return db.preparedQuery(HOSTS).execute(Tuple.of(downAfterSeconds)).compose(rows -> {
+      List<HostChooser.HostState> hosts = new ArrayList<>(rows.size());
+      rows.forEach(r -> hosts.add(state(r)));
+      return tryClaim(instanceId, HostChooser.rank(hosts, demand, pack, 8), 0, vcpus, ram, disk);
+    });
   }
 
-  private Future<Claim> tryClaim(String instanceId, List<Row> candidates, int i, int vcpus, long ram, long disk) {
+  private static HostChooser.HostState state(Row r) {
+    return new HostChooser.HostState(r.getString("id"), r.getString("hostname"), r.getBoolean("enabled"), r.getBoolean("up"),
+      r.getString("availability_zone"), r.getInteger("vcpus"), r.getInteger("vcpus_used"), r.getDouble("cpu_ratio"),
+      r.getLong("memory_mb"), r.getLong("memory_mb_used"), r.getDouble("ram_ratio"), r.getLong("disk_gb"),
+      r.getLong("disk_gb_used"), r.getDouble("disk_ratio"));
+  }
+
+  private Future<Claim> tryClaim(String instanceId, List<HostChooser.HostState> candidates, int i, int vcpus, long ram, long disk) {
     if (i >= candidates.size()) {
       return Future.succeededFuture(null);
     }
-    String hostId = candidates.get(i).getString("id");
-    return db.withTransaction(tx -> tx.preparedQuery(CLAIM).execute(Tuple.of(hostId, vcpus, ram, disk)).compose(claimed -> {
-      if (claimed.size() == 0) {
-        return Future.succeededFuture((Claim) null); // someone else took the room first
+    String hostId = candidates.get(i).id();
+    return db.preparedQuery(CLAIM).execute(Tuple.of(hostId, vcpus, ram, disk, instanceId)).compose(rows -> {
+      Row r = rows.iterator().next();
+      if (r.getLong("claim_alive") == 0) {
+        return Future.failedFuture(new InstanceGone());
       }
-      String hostname = claimed.iterator().next().getString("hostname");
-      return tx.preparedQuery("INSERT INTO allocations (instance_id, host_id, vcpus, memory_mb, disk_gb) VALUES ($1, $2, $3, $4, $5)")
-        .execute(Tuple.of(instanceId, hostId, vcpus, ram, disk))
-        .compose(v -> tx.preparedQuery("UPDATE instances SET host_id = $2, host = $3, task_state = 'spawning', updated_at = now() "
-          + "WHERE id = $1 AND NOT deleted AND vm_state = 'building'").execute(Tuple.of(instanceId, hostId, hostname)))
-        .compose(updated -> updated.rowCount() == 1 ? Future.succeededFuture(new Claim(hostId, hostname))
-          // deleted while being scheduled: roll the claim back
-          : Future.failedFuture(new InstanceGone()));
-    })).compose(c -> c != null ? Future.succeededFuture(c) : tryClaim(instanceId, candidates, i + 1, vcpus, ram, disk));
+      String hostname = r.getString("host");
+      if (hostname != null) {
+        JsonObject instance = ServerView.row(r);
+        instance.remove("claim_alive");
+        return Future.succeededFuture(new Claim(hostId, hostname, instance));
+      }
+      return tryClaim(instanceId, candidates, i + 1, vcpus, ram, disk); // someone else took the room first
+    });
   }
 
   /** Gives an instance's allocation back to its host (idempotent). */

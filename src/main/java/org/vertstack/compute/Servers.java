@@ -300,12 +300,17 @@ final class Servers {
         String name = count > 1 ? req.name() + "-" + (i + 1) : req.name();
         rows.add(Tuple.from(new Object[] {UUID.randomUUID().toString(), caller.projectId(), caller.userId(), name,
           req.description(), image.getString("id"), flavor, req.keyName(), keyData, req.userData(), req.metadata(), zone,
-          reservation, i}));
+          reservation, i, image.getString("disk_format"), "req-" + UUID.randomUUID()}));
       }
+      // the instance and its create action in one statement (the action log entry exists before the build can finish it)
       return db.preparedQuery("""
-          INSERT INTO instances (id, project_id, user_id, name, description, image_ref, flavor, key_name, key_data, user_data,
-                                 metadata, requested_az, reservation_id, launch_index, vm_state, task_state)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'building', 'scheduling') RETURNING *""")
+          WITH ins AS (
+            INSERT INTO instances (id, project_id, user_id, name, description, image_ref, flavor, key_name, key_data, user_data,
+                                   metadata, requested_az, reservation_id, launch_index, image_format, vm_state, task_state)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'building', 'scheduling') RETURNING *),
+          action AS (INSERT INTO instance_actions (instance_id, action, request_id, user_id, project_id)
+            SELECT id, 'create', $16, user_id, project_id FROM ins)
+          SELECT * FROM ins""")
         .executeBatch(rows);
     }).recover(err -> quota.release(caller.projectId(), amounts(flavor, count)).compose(v -> Future.failedFuture(err)))
       .map(result -> {
@@ -315,7 +320,6 @@ final class Servers {
         }
         for (JsonObject inst : created) {
           publish(inst, "created");
-          recordAction(inst, "create", caller);
           build(inst, image, new ArrayList<>());
         }
         if (req.returnReservation()) {
@@ -351,25 +355,31 @@ final class Servers {
         return;
       }
       triedHosts.add(claim.hostId());
-      reload(id).onSuccess(this::publishState);
+      publishState(claim.instance());
       JsonObject request = new JsonObject().put("instance_id", id).put("name", inst.getString("name"))
         .put("vcpus", flavor.getInteger("vcpus")).put("memory_mb", (long) flavor.getInteger("ram"))
         .put("disk_gb", (long) flavor.getInteger("disk")).put("image_id", image.getString("id"))
         .put("disk_format", image.getString("disk_format")).put("image_size", image.getLong("size"));
       ComputeAgent.createProxy(vertx, claim.hostname()).build(request).onComplete(built -> {
         if (built.succeeded()) {
+          // the instance and its create action finish in one statement (one round trip per boot saved)
           db.preparedQuery("""
-              UPDATE instances SET vm_state = 'active', task_state = NULL, power_state = $2, launched_at = now(),
-                availability_zone = (SELECT availability_zone FROM hosts WHERE id = host_id), updated_at = now()
-              WHERE id = $1 AND NOT deleted AND vm_state = 'building' AND task_state = 'spawning' RETURNING *""")
-            .execute(Tuple.of(id, built.result().getInteger("power_state")))
+              WITH done AS (
+                UPDATE instances SET vm_state = 'active', task_state = NULL, power_state = $2, launched_at = now(),
+                  availability_zone = (SELECT availability_zone FROM hosts WHERE id = host_id), updated_at = now()
+                WHERE id = $1 AND NOT deleted AND vm_state = 'building' AND task_state = 'spawning' AND host_id = $3 RETURNING *),
+              action AS (
+                UPDATE instance_actions SET finish_time = now(), result = 'Success' WHERE id =
+                  (SELECT max(id) FROM instance_actions WHERE instance_id = $1 AND action = 'create' AND finish_time IS NULL)
+                  AND EXISTS (SELECT 1 FROM done))
+              SELECT * FROM done""")
+            .execute(Tuple.of(id, built.result().getInteger("power_state"), claim.hostId()))
             .onSuccess(rows -> {
               if (rows.size() == 0) {
-                // deleted while it was being built: the domain must go too
+                // deleted while it was being built, or taken back from this host: the domain must go too
                 ComputeAgent.createProxy(vertx, claim.hostname()).destroy(id);
               } else {
                 publishState(ServerView.row(rows.iterator().next()));
-                finishAction(id, "create", null);
               }
             })
             .onFailure(err -> LOG.error("saving the build of {}", id, err));
@@ -378,23 +388,50 @@ final class Servers {
         String reason = built.cause().getMessage();
         LOG.warn("build of {} on {} failed: {}", id, claim.hostname(), reason);
         ComputeAgent.createProxy(vertx, claim.hostname()).destroy(id); // whatever was half made
-        db.withTransaction(tx -> Scheduler.release(tx, id)
-            .compose(v -> tx.preparedQuery("UPDATE instances SET host_id = NULL, host = NULL, attempts = attempts + 1, "
-              + "task_state = 'scheduling', updated_at = now() WHERE id = $1 AND NOT deleted AND vm_state = 'building' RETURNING *")
-              .execute(Tuple.of(id))))
-          .onSuccess(rows -> {
-            if (rows.size() == 0) {
-              return;
-            }
-            JsonObject again = ServerView.row(rows.iterator().next());
-            if (again.getInteger("attempts") >= maxAttempts) {
-              fail(id, "Build of instance " + id + " failed after " + maxAttempts + " attempts; last error: " + reason);
-            } else {
-              publishState(again);
-              build(again, image, triedHosts);
-            }
-          });
+        retryElsewhere(id, claim.hostId(), image, triedHosts, reason);
       });
+    });
+  }
+
+  /**
+   * Takes a build back from a host (it failed there, or the host went down) and schedules it
+   * again elsewhere, up to the attempt limit. Conditional on the instance still being built on
+   * that host, so a late answer from the host and the watchdog cannot both retry it.
+   */
+  private Future<Boolean> retryElsewhere(String id, String hostId, JsonObject image, List<String> triedHosts, String reason) {
+    return db.withTransaction(tx -> tx.preparedQuery("UPDATE instances SET host_id = NULL, host = NULL, attempts = attempts + 1, "
+          + "task_state = 'scheduling', updated_at = now() WHERE id = $1 AND NOT deleted AND vm_state = 'building' AND host_id = $2 "
+          + "RETURNING *").execute(Tuple.of(id, hostId))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(rows) : Scheduler.release(tx, id).map(rows)))
+      .map(rows -> {
+        if (rows.size() == 0) {
+          return false;
+        }
+        JsonObject again = ServerView.row(rows.iterator().next());
+        if (again.getInteger("attempts") >= maxAttempts) {
+          fail(id, "Build of instance " + id + " failed after " + maxAttempts + " attempts; last error: " + reason);
+        } else {
+          publishState(again);
+          build(again, image, triedHosts);
+        }
+        return true;
+      })
+      .onFailure(err -> LOG.error("taking the build of {} back from host {}", id, hostId, err));
+  }
+
+  /** The watchdog's entry: the build of {@code id} was on a host that went down. */
+  void takeBack(String id, String hostId, String reason) {
+    reload(id).compose(inst -> {
+      if (inst == null || !hostId.equals(inst.getString("host_id"))) {
+        return Future.succeededFuture(false);
+      }
+      JsonObject image = new JsonObject().put("id", inst.getString("image_ref")).put("disk_format", inst.getString("image_format"));
+      List<String> tried = new ArrayList<>(List.of(hostId));
+      return retryElsewhere(id, hostId, image, tried, reason);
+    }).onSuccess(taken -> {
+      if (taken) {
+        LOG.warn("build of {} taken back: {}", id, reason);
+      }
     });
   }
 
@@ -434,8 +471,8 @@ final class Servers {
     if (inst.getString("host_id") == null) {
       return Future.succeededFuture(inst);
     }
-    return db.preparedQuery("SELECT enabled, forced_down, last_heartbeat > now() - interval '60 seconds' AS up FROM hosts WHERE id = $1")
-      .execute(Tuple.of(inst.getString("host_id"))).map(rows -> {
+    return db.preparedQuery("SELECT enabled, forced_down, last_heartbeat > now() - make_interval(secs => $2) AS up FROM hosts WHERE id = $1")
+      .execute(Tuple.of(inst.getString("host_id"), scheduler.downAfterSeconds())).map(rows -> {
         if (rows.size() == 1) {
           Row r = rows.iterator().next();
           inst.put("host_status", !r.getBoolean("up") || r.getBoolean("forced_down") ? "DOWN"
@@ -865,7 +902,7 @@ final class Servers {
 
   // ---- events -------------------------------------------------------------------------------
 
-  private void publishState(JsonObject inst) {
+  void publishState(JsonObject inst) {
     publish(inst, inst.getBoolean("deleted") ? "deleted" : InstanceStates.status(inst.getString("vm_state"), inst.getString("task_state")).toLowerCase());
   }
 

@@ -93,6 +93,9 @@ public final class Config {
       if (like instanceof Boolean) {
         return Boolean.parseBoolean(raw.trim());
       }
+      if (like instanceof Double || like instanceof Float) {
+        return Double.parseDouble(raw.trim());
+      }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + raw);
     }

@@ -17,8 +17,17 @@ public interface Hypervisor extends AutoCloseable {
   int CRASHED = 6;
   int SUSPENDED = 7;
 
-  /** The node's inventory: vCPUs, RAM in MiB, disk in GiB, hypervisor type and version. */
-  record Inventory(int vcpus, long memoryMb, long diskGb, String type, long version, String cpuModel) {
+  /**
+   * The node's inventory: vCPUs, RAM in MiB, disk in GiB, hypervisor type and version, and the
+   * virtualisation in use ({@code kvm}, {@code qemu} for TCG, {@code test}) with why it was chosen.
+   */
+  record Inventory(int vcpus, long memoryMb, long diskGb, String type, long version, String cpuModel,
+                   String virtType, String virtReason) {
+  }
+
+  /** Told when libvirt reports that an instance's domain changed power state (any cause, ours included). */
+  interface PowerListener {
+    void changed(String instanceId, int powerState);
   }
 
   /** What is needed to run one instance; the base image file is null for drivers without disks. */
@@ -59,6 +68,9 @@ public interface Hypervisor extends AutoCloseable {
 
   /** The last {@code maxLines} lines of the serial console ("" when there is none). */
   String consoleOutput(String instanceId, int maxLines) throws Exception;
+
+  /** Registers the one listener for libvirt's lifecycle events (called on libvirt's event thread). */
+  void onPowerChange(PowerListener listener);
 
   @Override
   void close();

@@ -3,8 +3,10 @@ package org.vertstack.compute.hypervisor;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
+import org.libvirt.Library;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
+import org.libvirt.event.DomainEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +19,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * libvirt through libvirt-java. Two flavours of one driver: {@code test:///default} (libvirt's
@@ -37,12 +42,25 @@ public final class LibvirtHypervisor implements Hypervisor {
   private final Path instancesDir;
   private final Path stateDir;
   private final long shutdownTimeoutMs;
+  private final String virtReason;
+  /** Guests being shut down, completed by libvirt's STOPPED event. */
+  private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
+  private volatile PowerListener listener;
+  private final org.libvirt.event.LifecycleListener lifecycleListener = this::lifecycle;
+  private final boolean events;
+
+  /** libvirt's event loop: one per process, registered before the first connection. */
+  private static Boolean eventLoop;
 
   private LibvirtHypervisor(Connect conn, String uri, String virtType, Path stateDir, long shutdownTimeoutMs) {
     this.conn = conn;
     this.uri = uri;
     this.real = !uri.startsWith("test:");
-    this.virtType = virtType;
+    KvmProbe.Result virt = real ? KvmProbe.decide(virtType) : new KvmProbe.Result("test", "libvirt's test driver");
+    LOG.info("compute virtualisation on {}: {} ({})", uri, virt.virtType(), virt.reason());
+    this.virtType = virt.virtType();
+    this.virtReason = virt.reason();
+    this.events = Boolean.TRUE.equals(eventLoop) && listenForLifecycle();
     this.stateDir = stateDir;
     this.instancesDir = stateDir.resolve("compute").resolve("instances");
     this.shutdownTimeoutMs = shutdownTimeoutMs;
@@ -54,6 +72,7 @@ public final class LibvirtHypervisor implements Hypervisor {
    */
   public static LibvirtHypervisor open(String configured, String virtType, Path stateDir, long shutdownTimeoutMs) throws LibvirtException {
     Connect.setErrorCallback((userData, error) -> { }); // libvirt prints every failure to stderr otherwise
+    startEventLoop();
     String uri = configured == null || configured.isBlank() ? "auto" : configured;
     if ("auto".equals(uri)) {
       uri = "test:///default";
@@ -72,6 +91,75 @@ public final class LibvirtHypervisor implements Hypervisor {
     return uri;
   }
 
+  /** Runs libvirt's event loop on a daemon thread (needed for lifecycle events and qemu:///system keepalives). */
+  private static synchronized void startEventLoop() {
+    if (eventLoop != null) {
+      return;
+    }
+    try {
+      Library.initEventLoop();
+      Thread loop = new Thread(() -> {
+        try {
+          Library.runEventLoop();
+        } catch (LibvirtException | InterruptedException e) {
+          LOG.warn("libvirt's event loop ended: {}", e.getMessage());
+        }
+      }, "libvirt-event-loop");
+      loop.setDaemon(true);
+      loop.start();
+      eventLoop = true;
+    } catch (LibvirtException | RuntimeException e) {
+      LOG.warn("libvirt's event loop could not start ({}): power states are synced periodically only", e.getMessage());
+      eventLoop = false;
+    }
+  }
+
+  private boolean listenForLifecycle() {
+    try {
+      conn.addLifecycleListener(lifecycleListener);
+      return true;
+    } catch (LibvirtException e) {
+      LOG.warn("libvirt lifecycle events unavailable on {}: {}", uri, e.getMessage());
+      return false;
+    }
+  }
+
+  /** On libvirt's event thread: wakes a waiting shutdown and tells the agent. */
+  private int lifecycle(Domain domain, DomainEvent event) {
+    try {
+      String name = domain.getName();
+      if (!name.startsWith(PREFIX)) {
+        return 0;
+      }
+      String id = name.substring(PREFIX.length());
+      Integer power = switch (event.getType()) {
+        case STARTED, RESUMED -> RUNNING;
+        case SUSPENDED -> PAUSED;
+        case STOPPED -> SHUTDOWN;
+        case CRASHED -> CRASHED;
+        default -> null;
+      };
+      if (power != null && power == SHUTDOWN) {
+        CompletableFuture<Void> waiter = stopping.get(id);
+        if (waiter != null) {
+          waiter.complete(null);
+        }
+      }
+      PowerListener l = listener;
+      if (power != null && l != null) {
+        l.changed(id, power);
+      }
+    } catch (LibvirtException | RuntimeException e) {
+      LOG.debug("a libvirt lifecycle event: {}", e.getMessage());
+    }
+    return 0;
+  }
+
+  @Override
+  public void onPowerChange(PowerListener listener) {
+    this.listener = listener;
+  }
+
   @Override
   public boolean needsImage() {
     return real;
@@ -82,8 +170,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     NodeInfo node = conn.nodeInfo();
     Files.createDirectories(instancesDir);
     long diskGb = Files.getFileStore(instancesDir).getTotalSpace() >> 30;
-    String type = real ? "QEMU" : "test";
-    return new Inventory(node.cpus, node.memory / 1024, diskGb, type, conn.getVersion(), node.model);
+    String type = !real ? "test" : "kvm".equals(virtType) ? "KVM" : "QEMU";
+    return new Inventory(node.cpus, node.memory / 1024, diskGb, type, conn.getVersion(), node.model, virtType, virtReason);
   }
 
   @Override
@@ -146,7 +234,10 @@ public final class LibvirtHypervisor implements Hypervisor {
       if (d.isActive() != 1) {
         return;
       }
-      // a clean ACPI shutdown first, as Nova does; a guest that ignores it is switched off
+      // a clean ACPI shutdown first, as Nova does; a guest that ignores it is switched off.
+      // libvirt's STOPPED event ends the wait; without events the state is re-read every second
+      CompletableFuture<Void> stopped = new CompletableFuture<>();
+      stopping.put(instanceId, stopped);
       try {
         d.shutdown();
       } catch (LibvirtException e) {
@@ -154,12 +245,18 @@ public final class LibvirtHypervisor implements Hypervisor {
       }
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMs);
       while (d.isActive() == 1 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
+        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        try {
+          stopped.get(events ? left : Math.min(left, 1000), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // re-check below
+        }
       }
       if (d.isActive() == 1) {
         d.destroy();
       }
     } finally {
+      stopping.remove(instanceId);
       d.free();
     }
   }
@@ -296,7 +393,11 @@ public final class LibvirtHypervisor implements Hypervisor {
 
   @Override
   public void close() {
+    listener = null;
     try {
+      if (events) {
+        conn.removeLifecycleListener(lifecycleListener);
+      }
       conn.close();
     } catch (LibvirtException e) {
       LOG.debug("closing {}: {}", uri, e.getMessage());
