@@ -47,7 +47,9 @@ public final class Databases {
    * schema (its fingerprint is recorded in the schema after a successful run), Flyway is skipped.
    */
   public static Future<Void> migrate(Vertx vertx, JsonObject platformConfig, String schema) {
-    return migrate(vertx, platformConfig, schema, JarFingerprint.ofCodeRunning());
+    // the fingerprint stats the jar: file I/O, so not on the caller's event loop
+    return vertx.executeBlocking(JarFingerprint::ofCodeRunning)
+      .compose(build -> migrate(vertx, platformConfig, schema, build));
   }
 
   /** As above, for the build named {@code build} (null: always run Flyway). */
