@@ -20,7 +20,7 @@ start() {
 postmaster() { head -1 "$WORK/state/postgres/postmaster.pid" 2>/dev/null || true; }
 cleanup() {
   kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
-  pg=$(postmaster); [ -n "$pg" ] && kill "$pg" 2>/dev/null; sleep 1; rm -rf "$WORK"
+  pg=$(postmaster); [ -n "$pg" ] && kill "$pg" 2>/dev/null; sleep 1; [ -n "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
 start
@@ -51,9 +51,11 @@ kill -9 "$server" ${pg:+"$pg"}
 wait "$server" 2>/dev/null || true
 wait
 acked=$( (grep -l '^201$' "$WORK"/status/* || true) | wc -l)
-# curl writes 000 when the connection died before an answer: those uploads were in flight at the kill
-inflight=$( (grep -l '^000$' "$WORK"/status/* || true) | wc -l)
+# in flight at the kill: the connection died before a final answer. curl writes 000 when no
+# answer came at all, and 100 when only the "100 Continue" interim answer came before the kill
+inflight=$( (grep -l -E '^(000|1[0-9][0-9])$' "$WORK"/status/* || true) | wc -l)
 echo "acknowledged before the kill: $acked of 100; in flight at the kill: $inflight"
+echo "answers by status: $(cat "$WORK"/status/* | sort | uniq -c | tr -s ' \n' ' ')"
 if [ "$acked" -eq 0 ] || [ "$inflight" -eq 0 ]; then
   echo "FAILED: the kill must come with uploads both acknowledged and in flight, or it tests nothing" >&2
   exit 1
