@@ -60,6 +60,12 @@ public interface Hypervisor extends AutoCloseable {
   /** The last {@code maxLines} lines of the serial console ("" when there is none). */
   String consoleOutput(String instanceId, int maxLines) throws Exception;
 
+  /**
+   * Opens the running guest's serial console for an interactive session (taking it over from any
+   * other client). UnsupportedOperationException where the driver has none (the test driver).
+   */
+  SerialConsole openConsole(String instanceId) throws Exception;
+
   @Override
   void close();
 }

@@ -295,6 +295,19 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   @Override
+  public SerialConsole openConsole(String instanceId) throws Exception {
+    if (!real) {
+      throw new UnsupportedOperationException("libvirt's test driver has no serial console streams");
+    }
+    Domain d = require(instanceId);
+    try {
+      return LibvirtConsole.open(conn, d);
+    } finally {
+      d.free();
+    }
+  }
+
+  @Override
   public void close() {
     try {
       conn.close();
