@@ -55,6 +55,9 @@ public final class LibvirtHypervisor implements Hypervisor {
   public static LibvirtHypervisor open(String configured, String virtType, Path stateDir, long shutdownTimeoutMs) throws LibvirtException {
     Connect.setErrorCallback((userData, error) -> { }); // libvirt prints every failure to stderr otherwise
     String uri = configured == null || configured.isBlank() ? "auto" : configured;
+    if (!uri.startsWith("test:")) {
+      EventLoop.ensureRunning(); // before the connection opens, so that it watches its socket
+    }
     if ("auto".equals(uri)) {
       uri = "test:///default";
       if (Files.exists(Path.of("/var/run/libvirt/libvirt-sock")) || Files.exists(Path.of("/run/libvirt/libvirt-sock"))) {
