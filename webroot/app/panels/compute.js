@@ -7,6 +7,7 @@ import { useLiveData } from '../hooks.js';
 import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, Notice, shortId, announce } from '../ui.js';
 import { servicePath, formatDate } from '../transfer.js';
 import { SerialConsole } from '../console.js';
+import { useRoute } from '../route.js';
 
 const FEED = ['compute.'];
 /** The microversion the panel speaks: 2.37+ for networks "none", 2.47+ for the flavor inside a server. */
@@ -133,7 +134,8 @@ function SnapshotDialog({ api, base, server, onClose }) {
 
 function Instances({ api, base, session, access }) {
   const { write } = access;
-  const list = useLiveData(async () => (await nova(api, 'GET', `${base}/servers/detail?limit=1000`)).servers, [base], FEED);
+  const list = useLiveData(async () => (await nova(api, 'GET', `${base}/servers/detail?limit=1000`)).servers, [base], FEED,
+    { project: access.project.id });
   const [dialog, setDialog] = useState(null);
   const [actionError, setActionError] = useState(null);
   const act = async (server, body, said) => {
@@ -147,11 +149,11 @@ function Instances({ api, base, session, access }) {
   };
   const may = (s, what) => write && (ACTIONS[s.status] || []).includes(what) && !s['OS-EXT-STS:task_state'];
   const columns = [
-    { title: 'Name', render: (s) => html`<strong>${s.name}</strong> ${shortId(s.id)}` },
-    { title: 'Status', className: 'nowrap', render: (s) => html`<${StatusTag} server=${s} />` },
-    { title: 'Flavor', className: 'nowrap', render: (s) => (s.flavor && s.flavor.original_name) || '' },
+    { title: 'Name', sort: (s) => s.name, render: (s) => html`<strong>${s.name}</strong> ${shortId(s.id)}` },
+    { title: 'Status', className: 'nowrap', sort: (s) => s.status, render: (s) => html`<${StatusTag} server=${s} />` },
+    { title: 'Flavor', className: 'nowrap', sort: (s) => (s.flavor && s.flavor.original_name) || '', render: (s) => (s.flavor && s.flavor.original_name) || '' },
     { title: 'Key pair', className: 'nowrap', render: (s) => s.key_name || html`<span class="muted">none</span>` },
-    { title: 'Created', className: 'nowrap', render: (s) => formatDate(s.created) },
+    { title: 'Created', className: 'nowrap', sort: (s) => s.created, render: (s) => formatDate(s.created) },
     {
       title: '', className: 'row-actions', render: (s) => html`
         ${may(s, 'start') && html`<button class="link" onClick=${() => act(s, { 'os-start': null }, `Server ${s.name} is starting.`)}>Start</button>`}
@@ -172,7 +174,7 @@ function Instances({ api, base, session, access }) {
       ${list.loading && html`<${Spinner} label="Refreshing…" />`}
     <//>
     <${ErrorNote} error=${list.error || actionError} onDismiss=${actionError ? () => setActionError(null) : null} />
-    ${!rows && list.loading ? html`<${Spinner} />` : html`<${DataTable} columns=${columns} rows=${rows}
+    ${!rows && list.loading ? html`<${Spinner} />` : html`<${DataTable} columns=${columns} rows=${rows} search="Search servers"
       empty=${write ? 'No servers yet: launch one.' : 'No servers in this project.'} />`}
     ${dialog && dialog.launch && html`<${LaunchDialog} api=${api} base=${base} session=${session} onClose=${close} />`}
     ${dialog && dialog.log && html`<${ConsoleLog} api=${api} base=${base} server=${dialog.log} onClose=${close} />`}
@@ -289,7 +291,9 @@ const TABS = [
 
 function Compute({ session, api, access }) {
   const base = computePath(session);
-  const [tab, setTab] = useState('servers');
+  const [route, go] = useRoute('compute');
+  const tab = TABS.some((t) => t.id === route[0]) ? route[0] : 'servers';
+  const setTab = (t) => go([t]);
   const Current = TABS.find((t) => t.id === tab).component;
   return html`<section>
     <h1>Compute</h1>

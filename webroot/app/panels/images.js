@@ -258,14 +258,14 @@ function Images({ session, api, access }) {
     list.reload();
   };
   const columns = [
-    { title: 'Name', render: (i) => html`<strong>${i.name || html`<span class="muted">(no name)</span>`}</strong> ${shortId(i.id)}
+    { title: 'Name', sort: (i) => i.name, render: (i) => html`<strong>${i.name || html`<span class="muted">(no name)</span>`}</strong> ${shortId(i.id)}
       ${i.protected && html` <span class="tag protected" title="Protected: cannot be deleted">protected</span>`}` },
-    { title: 'Status', className: 'nowrap', render: (i) => html`<span class=${`tag status status-${i.status}`}>${i.status}</span>` },
+    { title: 'Status', className: 'nowrap', sort: (i) => i.status, render: (i) => html`<span class=${`tag status status-${i.status}`}>${i.status}</span>` },
     { title: 'Visibility', className: 'nowrap', render: (i) => html`<span class=${`tag visibility ${i.visibility === 'public' ? 'public' : ''}`}>${i.visibility}</span>` },
     { title: 'Format', className: 'nowrap', render: (i) => html`<span class="disk-format">${i.disk_format || ''}</span>` },
-    { title: 'Size', className: 'nowrap', render: (i) => html`<span class="size" title=${i.size == null ? '' : `${i.size} bytes`}>${formatBytes(i.size)}</span>` },
+    { title: 'Size', className: 'nowrap', sort: (i) => i.size || 0, render: (i) => html`<span class="size" title=${i.size == null ? '' : `${i.size} bytes`}>${formatBytes(i.size)}</span>` },
     { title: 'Owner', className: 'nowrap', render: (i) => (i.owner === project ? html`<span class="muted">this project</span>` : shortId(i.owner)) },
-    { title: 'Updated', className: 'nowrap', render: (i) => formatDate(i.updated_at) },
+    { title: 'Updated', className: 'nowrap', sort: (i) => i.updated_at, render: (i) => formatDate(i.updated_at) },
     {
       title: '', className: 'row-actions', render: (i) => html`
         ${mine(i) && html`<button class="link" onClick=${() => setDialog({ edit: i })}>Edit</button>`}

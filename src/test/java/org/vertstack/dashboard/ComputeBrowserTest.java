@@ -188,9 +188,42 @@ class ComputeBrowserTest {
 
     browser.findElement(By.cssSelector("[data-tab=flavors]")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".collection.flavors tr[data-name='m1.nano']")));
+    // the tab is in the URL: a reload opens it again
+    assertThat(browser.getCurrentUrl()).endsWith("#compute/flavors");
+    browser.navigate().refresh();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".collection.flavors tr[data-name='m1.nano']")));
+    assertThat(browser.findElement(By.cssSelector("[data-tab=flavors]")).getAttribute("aria-selected")).isEqualTo("true");
     // flavors are the admins' to make
     assertThat(buttons(By.cssSelector(".content"))).doesNotContain("Create flavor", "Delete");
     assertAccessible("the flavors list");
+  }
+
+  @Test
+  void aSessionAboutToEndIsAnnouncedAndExtendedWithThePassword() throws Exception {
+    signIn(MEMBER);
+    assertThat(browser.findElements(By.id("expiry-warning"))).isEmpty();
+    // as if the tokens had two minutes left
+    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("const s = JSON.parse(sessionStorage.getItem('vertstack.session'));"
+      + " const soon = new Date(Date.now() + 120000).toISOString(); s.base.expires_at = soon; s.scoped.expires_at = soon;"
+      + " sessionStorage.setItem('vertstack.session', JSON.stringify(s));");
+    browser.navigate().refresh();
+    WebElement warning = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("expiry-warning")));
+    assertThat(warning.getText()).contains("Your session ends in 2 minutes");
+    browser.findElement(By.id("stay-signed-in")).click();
+    WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".dialog")));
+    dialog.findElement(By.name("password")).sendKeys("not-the-password");
+    dialog.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".dialog .error"), "password is not correct"));
+    dialog.findElement(By.name("password")).clear();
+    dialog.findElement(By.name("password")).sendKeys(PASSWORD);
+    dialog.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("expiry-warning")));
+    // the same project and panel, on new tokens that are live
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".content h1"), "Compute"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed-status"), "Live"));
+    Object left = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+      "return Date.parse(JSON.parse(sessionStorage.getItem('vertstack.session')).scoped.expires_at) - Date.now();");
+    assertThat(((Number) left).longValue()).isGreaterThan(10 * 60 * 1000L);
   }
 
   @Test
