@@ -117,6 +117,16 @@ class ComputeBrowserTest {
     return browser.findElement(scope).findElements(By.cssSelector("button")).stream().map(WebElement::getText).map(String::trim).toList();
   }
 
+  /** With -Dvertstack.screenshots=DIR, the page as it is now, for the README. */
+  private void screenshot(String name) throws Exception {
+    String dir = System.getProperty("vertstack.screenshots");
+    if (dir != null && !dir.isBlank()) {
+      Files.createDirectories(Path.of(dir));
+      java.io.File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.FILE);
+      Files.copy(shot.toPath(), Path.of(dir, name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
   private void assertAccessible(String where) throws Exception {
     assertThat(Chromium.accessibilityProblems(browser)).as("axe-core on %s", where).isEmpty();
   }
@@ -136,6 +146,7 @@ class ComputeBrowserTest {
     assertThat(dialog.findElement(By.cssSelector("input[name=network][value=auto]")).isEnabled()).isFalse();
     assertThat(dialog.findElement(By.id("network-note")).getText()).contains("no network service");
     assertAccessible("the launch dialog");
+    screenshot("compute-launch");
     dialog.findElement(By.cssSelector("button[type=submit]")).click();
     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".dialog")));
 
@@ -145,6 +156,10 @@ class ComputeBrowserTest {
       .body().getJsonArray("servers").getJsonObject(0).getString("id");
     assertThat(buttons(server("web-1"))).contains("Stop", "Reboot", "Snapshot", "Log", "Console", "Delete").doesNotContain("Start");
     assertAccessible("the instances list");
+    screenshot("compute-instances");
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(400, 800));
+    screenshot("compute-narrow");
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
 
     // the serial console: xterm opens, and the socket says the test driver has no console
     button(server("web-1"), "Console").click();
