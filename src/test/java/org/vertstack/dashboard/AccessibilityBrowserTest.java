@@ -113,6 +113,21 @@ class AccessibilityBrowserTest {
     browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed-status"), "Live"));
 
+    // a reload revalidates every file by its ETag: 304s with no body
+    browser.navigate().refresh();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed-status"), "Live"));
+    Object sent = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+      "const all = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]"
+        + ".filter((e) => !e.name.includes('/identity/') && !e.name.includes('/v1/'));"
+        + " return {files: all.length, transferred: all.reduce((n, e) => n + e.transferSize, 0),"
+        + " largest: Math.max(...all.map((e) => e.transferSize))};");
+    System.out.println("[dashboard] a reload fetched " + sent);
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Number> reload = (java.util.Map<String, Number>) sent;
+    // a 304 is its headers only (the CSP is most of them); a file sent again would be kilobytes
+    assertThat(reload.get("largest").longValue()).as("the largest transfer of a reload").isLessThan(1500);
+    assertThat(reload.get("files").intValue()).as("files revalidated").isGreaterThan(10);
+
     everyPanel("desktop");
     panel("compute", "Compute");
     for (String t : new String[] {"flavors", "keypairs"}) {
