@@ -107,16 +107,21 @@ export function resetFeed() {
 
 /**
  * Calls onEvent for each live event whose resource_type starts with one of the prefixes, and
- * for a "reset" (events were missed: reload). Unsubscribes when the component goes away.
+ * for a "reset" (events were missed: reload). With a project, only that project's events (and
+ * those of no project, such as flavors) count. Unsubscribes when the component goes away.
  */
-export function useFeed(prefixes, onEvent) {
+export function useFeed(prefixes, onEvent, { project } = {}) {
   const handler = useRef(onEvent);
   handler.current = onEvent;
   useEffect(() => {
     const fn = (e) => {
-      if (e.type === 'reset' || prefixes.some((p) => (e.resource_type || '').startsWith(p))) handler.current(e);
+      if (e.type === 'reset') return handler.current(e);
+      // an admin's feed carries every project's events: a list of one project skips the others'
+      if (project && e.project_id && e.project_id !== project) return undefined;
+      if (prefixes.some((p) => (e.resource_type || '').startsWith(p))) handler.current(e);
+      return undefined;
     };
     listeners.add(fn);
     return () => listeners.delete(fn);
-  }, [prefixes.join(',')]);
+  }, [prefixes.join(','), project]);
 }

@@ -3,7 +3,8 @@
 import { useState, useEffect, useCallback, useRef } from './lib.js';
 import { useFeed } from './feed.js';
 
-export function useLiveData(loader, deps, feedPrefixes = []) {
+/** options.project: the list shows that project's resources only (see useFeed). */
+export function useLiveData(loader, deps, feedPrefixes = [], options = {}) {
   const [state, setState] = useState({ data: null, error: null, loading: true });
   const generation = useRef(0);
   const reload = useCallback(() => {
@@ -23,7 +24,7 @@ export function useLiveData(loader, deps, feedPrefixes = []) {
   useFeed(feedPrefixes, () => {
     if (pending.current) return;
     pending.current = setTimeout(() => { pending.current = null; latest.current(); }, 80);
-  });
+  }, options);
   useEffect(() => () => clearTimeout(pending.current), []);
   return { ...state, reload };
 }

@@ -6,7 +6,8 @@ import { accessOf, explainRefusal, actionOf, mainRole } from './roles.js';
 import { startFeed, stopFeed, resetFeed, onFeedStatus, feedStatus } from './feed.js';
 import { setUploadOwner, clearUploads } from './transfer.js';
 import { panels } from './panels/index.js';
-import { ErrorNote, Spinner, Notice, Announcements, clearAnnouncements } from './ui.js';
+import { parseHash } from './route.js';
+import { ErrorNote, Spinner, Notice, Announcements, clearAnnouncements, Dialog, Form } from './ui.js';
 
 /** The tab's title follows what it shows. */
 function useTitle(title) {
@@ -90,17 +91,47 @@ function Refused({ panel, access }) {
   </section>`;
 }
 
-function Shell({ session, onSwitch, onSignOut, onExpired }) {
+/** How long before the session ends the page says so. */
+const WARN_BEFORE_MS = 5 * 60 * 1000;
+
+/**
+ * Said a few minutes before the session's tokens expire, with a way to stay: the password again
+ * (a token made from a token keeps the old expiry, as in Keystone), then the same project.
+ */
+function ExpiryWarning({ session, onRenew }) {
+  const ends = Math.min(Date.parse(session.base.expires_at), Date.parse(session.scoped.expires_at));
+  const [now, setNow] = useState(Date.now());
+  const [asking, setAsking] = useState(false);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 10000);
+    return () => clearInterval(timer);
+  }, []);
+  const left = ends - now;
+  if (Number.isNaN(left) || left > WARN_BEFORE_MS) return null;
+  const minutes = Math.max(0, Math.ceil(left / 60000));
+  return html`<div class="notice expiry" id="expiry-warning" role="alert">
+    Your session ends ${minutes <= 1 ? 'within a minute' : `in ${minutes} minutes`}.
+    <button class="small" id="stay-signed-in" onClick=${() => setAsking(true)}>Stay signed in</button>
+    ${asking && html`<${Dialog} title="Stay signed in" onClose=${() => setAsking(false)}>
+      <${Form} submitLabel="Continue" onCancel=${() => setAsking(false)}
+        fields=${[{ name: 'password', label: `Password of ${session.base.user.name}`, type: 'password', required: true, autocomplete: 'current-password' }]}
+        onSubmit=${async (v) => { await onRenew(v.password); setAsking(false); }} />
+    <//>`}
+  </div>`;
+}
+
+function Shell({ session, onSwitch, onSignOut, onExpired, onRenew }) {
   const access = accessOf(session);
   const admin = access.admin;
   const visible = panels.filter((p) => admin || !p.adminOnly);
-  const fromHash = () => panels.find((p) => `#${p.id}` === location.hash)?.id || visible[0].id;
+  const fromHash = () => panels.find((p) => p.id === parseHash().panel)?.id || visible[0].id;
   const [current, setCurrent] = useState(fromHash);
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => {
     const onHash = () => { setCurrent(fromHash()); setMenuOpen(false); };
     addEventListener('hashchange', onHash);
-    return () => removeEventListener('hashchange', onHash);
+    addEventListener('popstate', onHash); // Back through the views a panel pushed (route.js)
+    return () => { removeEventListener('hashchange', onHash); removeEventListener('popstate', onHash); };
   }, [admin]);
   const api = useMemo(() => boundApi(session.scoped.id, onExpired,
     (e, method, action) => explainRefusal(e, session, action || actionOf(method))), [session.scoped.id]);
@@ -121,7 +152,7 @@ function Shell({ session, onSwitch, onSignOut, onExpired }) {
         onClick=${() => setMenuOpen(!menuOpen)}>Menu</button>
       <div class="brand"><img src="/favicon.svg" alt="" /><span class="brand-name">VertStack</span></div>
       <label class="switcher"><span class="switcher-label">Project</span>
-        <select id="project-switcher" value=${session.scoped.project.id} onChange=${(e) => onSwitch(e.target.value)}>
+        <select id="project-switcher" aria-label="Project" value=${session.scoped.project.id} onChange=${(e) => onSwitch(e.target.value)}>
           ${session.projects.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
         </select>
       </label>
@@ -135,6 +166,7 @@ function Shell({ session, onSwitch, onSignOut, onExpired }) {
         aria-current=${p.id === panel.id ? 'page' : undefined} onClick=${() => setMenuOpen(false)}>${p.title}</a>`)}
     </nav>
     <main class="content" key=${session.scoped.project.id + panel.id}>
+      <${ExpiryWarning} key=${session.scoped.id} session=${session} onRenew=${onRenew} />
       ${refused ? html`<${Refused} panel=${panel} access=${access} />`
         : html`<${Panel} session=${session} api=${api} access=${access} panels=${panels} onSignOut=${onSignOut} />`}
     </main>
@@ -183,6 +215,21 @@ function App() {
       setSwitching(false);
     }
   };
+  // A fresh log-in for the same user and project; the old tokens are revoked once replaced.
+  const renew = async (password) => {
+    const user = session.base.user;
+    let fresh;
+    try {
+      fresh = await login(user.name, password, (user.domain && user.domain.name) || 'Default');
+    } catch (e) {
+      throw e.status === 401 ? new Error('The password is not correct.') : e;
+    }
+    const next = await scopeTo(fresh, session.scoped.project.id);
+    stopFeed();
+    update(next);
+    revoke(session.scoped.id, session.scoped.id);
+    revoke(session.base.id, session.base.id);
+  };
   // Straight into the only project, or the user's default one.
   useEffect(() => {
     if (session && !session.scoped && session.projects.length > 0) {
@@ -195,7 +242,7 @@ function App() {
   if (!session) view = html`<${Login} notice=${notice} onSession=${(s) => { setNotice(null); update(s); }} />`;
   else if (!session.scoped) view = switching ? html`<main class="login"><${Spinner} label="Opening the project…" /></main>`
     : html`<${ProjectChooser} session=${session} onPick=${pick} onSignOut=${signOut} error=${error} />`;
-  else view = html`<${Shell} session=${session} onSwitch=${pick} onSignOut=${signOut} onExpired=${expired} />
+  else view = html`<${Shell} session=${session} onSwitch=${pick} onSignOut=${signOut} onExpired=${expired} onRenew=${renew} />
     ${error && html`<div class="toast"><${ErrorNote} error=${error} onDismiss=${() => setError(null)} /></div>`}`;
   return html`<${ProgressLine} />${view}<${Announcements} />`;
 }

@@ -49,17 +49,55 @@ export function Notice({ children }) {
   return html`<div class="notice" role="status">${children}</div>`;
 }
 
-/** columns: [{title, render(row)}]; rows get a data-name attribute for tests and styling. */
-export function DataTable({ columns, rows, empty = 'Nothing here yet.', rowKey = (r) => r.id }) {
+/**
+ * columns: [{title, render(row), sort?(row) => value}]; rows get a data-name attribute for tests
+ * and styling. Long lists get tools: search (the `search` prop: a placeholder; rows match on
+ * `searchText(row)`, by default their name), sorting by a column with `sort` (click its header;
+ * again to reverse), and pages of `pageSize` rows.
+ */
+export function DataTable({ columns, rows, empty = 'Nothing here yet.', rowKey = (r) => r.id, search, searchText = (r) => r.name || '',
+  pageSize = 50 }) {
+  const [needle, setNeedle] = useState('');
+  const [order, setOrder] = useState(null); // {index, dir: 1 | -1}
+  const [page, setPage] = useState(0);
   if (!rows) return null;
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
+  const q = needle.trim().toLowerCase();
+  let shown = q ? rows.filter((r) => String(searchText(r)).toLowerCase().includes(q)) : rows;
+  if (order) {
+    const key = columns[order.index].sort;
+    shown = [...shown].sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x ?? '').localeCompare(String(y ?? ''), undefined, { numeric: true });
+      return c * order.dir;
+    });
+  }
+  const pages = Math.max(1, Math.ceil(shown.length / pageSize));
+  const at = Math.min(page, pages - 1);
+  const slice = shown.slice(at * pageSize, (at + 1) * pageSize);
+  const sortBy = (i) => {
+    setOrder(order && order.index === i ? { index: i, dir: -order.dir } : { index: i, dir: 1 });
+    setPage(0);
+  };
+  const ariaSort = (i) => (order && order.index === i ? (order.dir === 1 ? 'ascending' : 'descending') : undefined);
   // a narrow screen scrolls the table, not the page
-  return html`<div class="table-wrap"><table class="table">
-    <thead><tr>${columns.map((c) => html`<th class=${c.className || ''}>${c.title}</th>`)}</tr></thead>
-    <tbody>${rows.map((row) => html`<tr key=${rowKey(row)} data-name=${row.name || ''}>
+  return html`
+    ${search && html`<div class="table-tools"><input type="search" class="table-search" placeholder=${search} aria-label=${search}
+      value=${needle} onInput=${(e) => { setNeedle(e.target.value); setPage(0); }} /></div>`}
+    ${shown.length === 0 ? html`<p class="empty">Nothing matches “${needle.trim()}”.</p>` : html`<div class="table-wrap"><table class="table">
+    <thead><tr>${columns.map((c, i) => html`<th class=${c.className || ''} aria-sort=${ariaSort(i)}>${c.sort
+      ? html`<button class="sort" data-sort=${c.title} onClick=${() => sortBy(i)}>${c.title}${order && order.index === i ? (order.dir === 1 ? ' ▲' : ' ▼') : ''}</button>`
+      : c.title}</th>`)}</tr></thead>
+    <tbody>${slice.map((row) => html`<tr key=${rowKey(row)} data-name=${row.name || ''}>
       ${columns.map((c) => html`<td class=${c.className || ''}>${c.render(row)}</td>`)}
     </tr>`)}</tbody>
-  </table></div>`;
+  </table></div>`}
+    ${pages > 1 && html`<nav class="pager" aria-label="Pages">
+      <button class="secondary small" disabled=${at === 0} onClick=${() => setPage(at - 1)}>Previous</button>
+      <span class="muted">${at * pageSize + 1}–${Math.min(shown.length, (at + 1) * pageSize)} of ${shown.length}</span>
+      <button class="secondary small" disabled=${at >= pages - 1} onClick=${() => setPage(at + 1)}>Next</button>
+    </nav>`}`;
 }
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -172,14 +210,14 @@ export function ConfirmButton({ label, question, onConfirm, onError, danger = tr
 }
 
 /** What is used of a limit; used may be unknown (null) until its service reports usage. */
-export function UsageBar({ label, used, limit, unit }) {
+export function UsageBar({ label, name = label, used, limit, unit }) {
   const known = used !== null && used !== undefined;
   const ratio = known && limit > 0 ? Math.min(1, used / limit) : 0;
   const level = ratio >= 0.9 ? 'high' : ratio >= 0.7 ? 'mid' : 'low';
   const f = unit === 'bytes' ? formatBytes : String;
   const text = limit < 0 ? (known ? `${f(used)} (unlimited)` : 'unlimited') : known ? `${f(used)} of ${f(limit)}` : `limit ${f(limit)}`;
   const hint = known ? `${used} of ${limit} used` : 'Usage is not reported yet by the service that owns this resource.';
-  return html`<div class="usage" data-resource=${label} title=${hint}>
+  return html`<div class="usage" data-resource=${name} title=${hint}>
     <div class="usage-label"><span>${label}</span><span class="muted">${text}</span></div>
     <div class="bar ${known ? '' : 'unknown'}"><div class="fill ${level}" style=${`width:${(ratio * 100).toFixed(1)}%`}></div></div>
   </div>`;

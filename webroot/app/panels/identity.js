@@ -2,6 +2,7 @@
 // Lists reload when the live feed reports an identity change, whoever made it.
 import { html, useState } from '../lib.js';
 import { useLiveData } from '../hooks.js';
+import { useRoute } from '../route.js';
 import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, shortId, announce } from '../ui.js';
 
 const V3 = '/identity/v3';
@@ -44,7 +45,7 @@ function Collection({ api, kind, lookups, me }) {
       ${list.loading && html`<${Spinner} label="Refreshing…" />`}
     <//>
     <${ErrorNote} error=${list.error || actionError} onDismiss=${actionError ? () => setActionError(null) : null} />
-    ${!rows && list.loading ? html`<${Spinner} />` : html`<${DataTable} columns=${columns} rows=${rows} />`}
+    ${!rows && list.loading ? html`<${Spinner} />` : html`<${DataTable} columns=${columns} rows=${rows} search=${`Search ${kind.collection}`} />`}
     ${dialog && dialog.create && html`<${Dialog} title=${`Create ${kind.member}`} onClose=${close}>
       <${Form} fields=${kind.createFields(lookups)} submitLabel="Create" onCancel=${close}
         onSubmit=${submit(async (v) => {
@@ -63,7 +64,7 @@ function Collection({ api, kind, lookups, me }) {
 const projects = {
   collection: 'projects', member: 'project',
   columns: () => [
-    { title: 'Name', render: (p) => html`<strong>${p.name}</strong>` },
+    { title: 'Name', sort: (p) => p.name, render: (p) => html`<strong>${p.name}</strong>` },
     { title: 'ID', render: (p) => shortId(p.id) },
     { title: 'Description', render: (p) => p.description || '' },
     { title: 'Status', render: (p) => yesNo(p.enabled) },
@@ -89,7 +90,7 @@ const roleOptions = (lookups) => (lookups.roles || []).map((r) => ({ value: r.id
 const users = {
   collection: 'users', member: 'user',
   columns: (lookups) => [
-    { title: 'Name', render: (u) => html`<strong>${u.name}</strong>` },
+    { title: 'Name', sort: (u) => u.name, render: (u) => html`<strong>${u.name}</strong>` },
     { title: 'ID', render: (u) => shortId(u.id) },
     { title: 'Email', render: (u) => u.email || '' },
     { title: 'Default project', render: (u) => lookups.projectName(u.default_project_id) },
@@ -134,7 +135,7 @@ const users = {
 const roles = {
   collection: 'roles', member: 'role',
   columns: () => [
-    { title: 'Name', render: (r) => html`<strong>${r.name}</strong>` },
+    { title: 'Name', sort: (r) => r.name, render: (r) => html`<strong>${r.name}</strong>` },
     { title: 'ID', render: (r) => shortId(r.id) },
     { title: 'Description', render: (r) => r.description || '' },
   ],
@@ -190,7 +191,9 @@ const TABS = [
 
 function Identity({ api, session }) {
   const me = { userId: session.scoped.user.id, projectId: session.scoped.project.id };
-  const [tab, setTab] = useState('projects');
+  const [route, go] = useRoute('identity');
+  const tab = TABS.some((t) => t.id === route[0]) ? route[0] : 'projects';
+  const setTab = (t) => go([t]);
   // Names for the selects and for ids shown in lists; kept fresh by the feed like the lists.
   const lookups = useLiveData(async () => {
     const [p, u, r] = await Promise.all([api.get(`${V3}/projects`), api.get(`${V3}/users`), api.get(`${V3}/roles`)]);

@@ -187,17 +187,28 @@ function EditDialog({ api, base, image, admin, onClose }) {
 function MembersDialog({ api, base, image, onClose }) {
   const url = `${base}/v2/images/${image.id}/members`;
   const list = useLiveData(async () => (await api.get(url)).members, [url], FEED);
+  // names for the members' IDs, where the caller may list projects (admins); else the IDs
+  const names = useLiveData(async () => Object.fromEntries((await api.get('/identity/v3/projects').then((r) => r.projects, () => []))
+    .map((p) => [p.id, p.name])), [], []);
   const [project, setProject] = useState('');
   const [error, setError] = useState(null);
   const add = async (e) => {
     e.preventDefault();
     setError(null);
-    // Glance takes any string as a member: a name would share with nothing, silently
-    if (!/^[0-9a-f-]{32,36}$/i.test(project.trim())) {
-      return setError(`"${project.trim()}" is not a project ID. The project's members find its ID under Profile.`);
+    // Glance takes any string as a member: a name would share with nothing, silently, so a name
+    // is turned into its project's ID first (Keystone lets admins and domain readers look it up)
+    const asked = project.trim();
+    let member = asked;
+    if (!/^[0-9a-f-]{32,36}$/i.test(asked)) {
+      const found = await api.get(`/identity/v3/projects?name=${encodeURIComponent(asked)}`).then((r) => r.projects, () => null);
+      if (!found || found.length !== 1) {
+        return setError(found && found.length === 0 ? `There is no project named "${asked}".`
+          : `"${asked}" cannot be looked up with your role: give the project's ID (its members find it under Profile).`);
+      }
+      member = found[0].id;
     }
     try {
-      await api.post(url, { member: project.trim() });
+      await api.post(url, { member });
       setProject('');
       list.reload();
     } catch (err) {
@@ -205,7 +216,8 @@ function MembersDialog({ api, base, image, onClose }) {
     }
   };
   const columns = [
-    { title: 'Project', render: (m) => html`<code>${m.member_id}</code>` },
+    { title: 'Project', render: (m) => (names.data && names.data[m.member_id]
+      ? html`<strong>${names.data[m.member_id]}</strong> ${shortId(m.member_id)}` : html`<code>${m.member_id}</code>`) },
     { title: 'Status', className: 'nowrap', render: (m) => html`<span class=${`tag member-${m.status}`}>${m.status}</span>` },
     { title: '', className: 'row-actions', render: (m) => html`<${ConfirmButton} label="Remove" question="Remove?"
         onError=${setError} onConfirm=${async () => { await api.del(`${url}/${m.member_id}`); list.reload(); }} />` },
@@ -217,7 +229,7 @@ function MembersDialog({ api, base, image, onClose }) {
         <${DataTable} columns=${columns} rows=${list.data && list.data.map((m) => ({ ...m, id: m.member_id, name: m.member_id }))}
           empty="Not shared with any project yet." />
         <form class="form" onSubmit=${add}>
-          <label><span>Add a project <span class="field-hint">its ID; the project then accepts or rejects the image</span></span>
+          <label><span>Add a project <span class="field-hint">its name or ID; the project then accepts or rejects the image</span></span>
             <input name="member" required value=${project} onInput=${(e) => setProject(e.target.value)} /></label>
           <div class="actions"><button type="submit">Add project</button></div>
         </form>
@@ -258,14 +270,14 @@ function Images({ session, api, access }) {
     list.reload();
   };
   const columns = [
-    { title: 'Name', render: (i) => html`<strong>${i.name || html`<span class="muted">(no name)</span>`}</strong> ${shortId(i.id)}
+    { title: 'Name', sort: (i) => i.name, render: (i) => html`<strong>${i.name || html`<span class="muted">(no name)</span>`}</strong> ${shortId(i.id)}
       ${i.protected && html` <span class="tag protected" title="Protected: cannot be deleted">protected</span>`}` },
-    { title: 'Status', className: 'nowrap', render: (i) => html`<span class=${`tag status status-${i.status}`}>${i.status}</span>` },
+    { title: 'Status', className: 'nowrap', sort: (i) => i.status, render: (i) => html`<span class=${`tag status status-${i.status}`}>${i.status}</span>` },
     { title: 'Visibility', className: 'nowrap', render: (i) => html`<span class=${`tag visibility ${i.visibility === 'public' ? 'public' : ''}`}>${i.visibility}</span>` },
     { title: 'Format', className: 'nowrap', render: (i) => html`<span class="disk-format">${i.disk_format || ''}</span>` },
-    { title: 'Size', className: 'nowrap', render: (i) => html`<span class="size" title=${i.size == null ? '' : `${i.size} bytes`}>${formatBytes(i.size)}</span>` },
+    { title: 'Size', className: 'nowrap', sort: (i) => i.size || 0, render: (i) => html`<span class="size" title=${i.size == null ? '' : `${i.size} bytes`}>${formatBytes(i.size)}</span>` },
     { title: 'Owner', className: 'nowrap', render: (i) => (i.owner === project ? html`<span class="muted">this project</span>` : shortId(i.owner)) },
-    { title: 'Updated', className: 'nowrap', render: (i) => formatDate(i.updated_at) },
+    { title: 'Updated', className: 'nowrap', sort: (i) => i.updated_at, render: (i) => formatDate(i.updated_at) },
     {
       title: '', className: 'row-actions', render: (i) => html`
         ${mine(i) && html`<button class="link" onClick=${() => setDialog({ edit: i })}>Edit</button>`}

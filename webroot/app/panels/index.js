@@ -11,5 +11,6 @@ import identity from './identity.js';
 import profile from './profile.js';
 import objectStore from './objectstore.js';
 import images from './images.js';
+import compute from './compute.js';
 
-export const panels = [overview, objectStore, images, identity, profile];
+export const panels = [overview, compute, objectStore, images, identity, profile];

@@ -2,6 +2,7 @@
 // CLI). Pseudo-folders come from delimiter=/ listings; uploads show progress and can be
 // cancelled; large files go up in segments as a static large object. Lists follow the live feed.
 import { html, useState, useEffect } from '../lib.js';
+import { useRoute } from '../route.js';
 import { useLiveData } from '../hooks.js';
 import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, UploadList, KeyValueEditor, announce } from '../ui.js';
 import {
@@ -213,15 +214,14 @@ function Breadcrumb({ container, prefix, onRoot, onPrefix }) {
   </nav>`;
 }
 
-function ContainerView({ api, access, base, container, onRoot }) {
-  const [prefix, setPrefix] = useState('');
+function ContainerView({ api, access, base, container, prefix, onPrefix: setPrefix, onRoot }) {
   const [dialog, setDialog] = useState(null);
   const [actionError, setActionError] = useState(null);
   const uploads = useUploads('object').filter((u) => u.target === container);
   const list = useLiveData(async () => {
     const q = `format=json&delimiter=/&limit=${LISTING_LIMIT}&prefix=${encodeURIComponent(prefix)}`;
     return (await api.request('GET', `${containerUrl(base, container)}?${q}`)).data || [];
-  }, [container, prefix], FEED);
+  }, [container, prefix], FEED, { project: access.project.id });
   const rows = (list.data || []).filter((o) => (o.subdir || o.name) !== prefix).map((o) => (o.subdir
     ? { id: o.subdir, folder: o.subdir, name: o.subdir.slice(prefix.length) }
     : { ...o, id: o.name, full: o.name, name: o.name.slice(prefix.length) }));
@@ -237,10 +237,10 @@ function ContainerView({ api, access, base, container, onRoot }) {
   const download = (o) => downloadWithToken(objectUrl(base, container, o.full), api.token, o.name.split('/').pop())
     .catch((e) => (e.status === 401 && api.onUnauthorized ? api.onUnauthorized(e) : setActionError(e)));
   const columns = [
-    { title: 'Name', render: (o) => (o.folder
+    { title: 'Name', sort: (o) => o.name, render: (o) => (o.folder
       ? html`<button class="link folder" data-folder=${o.name} onClick=${() => setPrefix(o.folder)}>${o.name}</button>`
       : html`<span class="object-name">${o.name}</span>`) },
-    { title: 'Size', className: 'nowrap', render: (o) => (o.folder ? '' : html`<span class="size" title=${`${o.bytes} bytes`}>${formatBytes(o.bytes)}</span>`) },
+    { title: 'Size', className: 'nowrap', sort: (o) => o.bytes || 0, render: (o) => (o.folder ? '' : html`<span class="size" title=${`${o.bytes} bytes`}>${formatBytes(o.bytes)}</span>`) },
     { title: 'Type', render: (o) => (o.folder ? html`<span class="muted">folder</span>` : o.content_type) },
     { title: 'Last modified', className: 'nowrap', render: (o) => (o.folder ? '' : formatDate(o.last_modified)) },
     {
@@ -269,7 +269,7 @@ function ContainerView({ api, access, base, container, onRoot }) {
     <${UploadList} uploads=${uploads} format=${formatBytes} />
     <${ErrorNote} error=${list.error || actionError} onDismiss=${actionError ? () => setActionError(null) : null} />
     ${!list.data && list.loading ? html`<${Spinner} />`
-      : html`<${DataTable} columns=${columns} rows=${rows} empty="No objects here yet. Upload files or make a folder." />`}
+      : html`<${DataTable} columns=${columns} rows=${rows} search="Search this folder" empty="No objects here yet. Upload files or make a folder." />`}
     ${list.data && list.data.length >= LISTING_LIMIT && html`<p class="hint">The first ${LISTING_LIMIT} entries are shown.</p>`}
     ${dialog && dialog.upload && html`<${UploadDialog} where=${`${container}/${prefix}`} onClose=${() => setDialog(null)}
       onUpload=${(files) => uploadFiles(api, base, container, prefix, files)} />`}
@@ -293,7 +293,7 @@ function ContainerList({ api, access, base, onOpen }) {
     const heads = await Promise.all(containers.slice(0, 200).map((c) => api.request('HEAD', containerUrl(base, c.name))
       .then((r) => r.headers.get('X-Container-Read') || '', () => null)));
     return containers.map((c, i) => ({ ...c, id: c.name, read: heads[i] }));
-  }, [base], FEED);
+  }, [base], FEED, { project: access.project.id }); // an admin's feed has every project's objects
   const setAccess = async (c, open) => {
     await api.request('POST', containerUrl(base, c.name),
       { headers: open ? { 'X-Container-Read': PUBLIC_READ } : { 'X-Remove-Container-Read': '1' } });
@@ -319,9 +319,9 @@ function ContainerList({ api, access, base, onOpen }) {
     list.reload();
   };
   const columns = [
-    { title: 'Name', render: (c) => html`<button class="link open" onClick=${() => onOpen(c.name)}><strong>${c.name}</strong></button>` },
+    { title: 'Name', sort: (c) => c.name, render: (c) => html`<button class="link open" onClick=${() => onOpen(c.name)}><strong>${c.name}</strong></button>` },
     { title: 'Objects', render: (c) => html`<span class="count">${c.count}</span>` },
-    { title: 'Size', className: 'nowrap', render: (c) => html`<span class="size" title=${`${c.bytes} bytes`}>${formatBytes(c.bytes)}</span>` },
+    { title: 'Size', className: 'nowrap', sort: (c) => c.bytes, render: (c) => html`<span class="size" title=${`${c.bytes} bytes`}>${formatBytes(c.bytes)}</span>` },
     {
       title: 'Access', render: (c) => (c.read === null ? ''
         : isPublic(c.read) ? html`<span class="tag public access" title="Anyone with the link can read and list it">public</span>`
@@ -344,7 +344,7 @@ function ContainerList({ api, access, base, onOpen }) {
     <//>
     <${ErrorNote} error=${list.error || actionError} onDismiss=${actionError ? () => setActionError(null) : null} />
     ${!list.data && list.loading ? html`<${Spinner} />`
-      : html`<${DataTable} columns=${columns} rows=${list.data} empty="No containers yet." />`}
+      : html`<${DataTable} columns=${columns} rows=${list.data} search="Search containers" empty="No containers yet." />`}
     ${creating && html`<${Dialog} title="Create container" onClose=${() => setCreating(false)}>
       <${Form} submitLabel="Create" onCancel=${() => setCreating(false)} onSubmit=${create} fields=${[
         { name: 'name', label: 'Name', required: true },
@@ -357,7 +357,11 @@ function ContainerList({ api, access, base, onOpen }) {
 function ObjectStore({ session, api, access }) {
   const base = accountPath(session);
   useEffect(() => learnLimits(api), []);
-  const [container, setContainer] = useState(null);
+  // the open container and folder are in the URL (#object-store/<container>/<folder/>)
+  const [route, go] = useRoute('object-store');
+  const container = route[0] || null;
+  const prefix = route[1] || '';
+  const setContainer = (c) => go(c ? [c] : []);
   const uploads = useUploads('object');
   const elsewhere = uploads.filter((u) => u.target !== container);
   return html`<section>
@@ -365,7 +369,8 @@ function ObjectStore({ session, api, access }) {
     ${container === null && html`<${UploadList} uploads=${elsewhere} format=${formatBytes} />`}
     ${container === null
       ? html`<${ContainerList} api=${api} access=${access} base=${base} onOpen=${setContainer} />`
-      : html`<${ContainerView} key=${container} api=${api} access=${access} base=${base} container=${container} onRoot=${() => setContainer(null)} />`}
+      : html`<${ContainerView} key=${container} api=${api} access=${access} base=${base} container=${container}
+          prefix=${prefix} onPrefix=${(p) => go([container, p])} onRoot=${() => setContainer(null)} />`}
     ${container === null && html`<p class="hint">Public containers can be read by anyone, without signing in, at${' '}
       <code>${`${location.origin}${base}/<container>/<object>`}</code>.</p>`}
   </section>`;

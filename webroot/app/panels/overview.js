@@ -4,6 +4,16 @@ import { html } from '../lib.js';
 import { useLiveData } from '../hooks.js';
 import { Spinner, ErrorNote, UsageBar, Notice } from '../ui.js';
 
+/** What a person calls each service and resource (the API's names stay in data attributes). */
+const SERVICES = { compute: 'Compute', image: 'Images', 'object-store': 'Object store', identity: 'Identity', network: 'Network', volume: 'Volumes' };
+const RESOURCES = {
+  instances: 'Servers', cores: 'vCPUs', ram: 'RAM (MiB)', key_pairs: 'Key pairs', server_groups: 'Server groups',
+  server_group_members: 'Members per server group', metadata_items: 'Metadata items per server',
+  image_count_total: 'Images', image_size_total: 'Image storage', image_stage_total: 'Image staging area',
+  image_count_uploading: 'Images uploading at once', bytes: 'Stored data', objects: 'Objects', containers: 'Containers',
+};
+const human = (table, key) => table[key] || key.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
 function Overview({ session, api, panels }) {
   const project = session.scoped.project;
   const { data, error, loading } = useLiveData(async () => {
@@ -27,11 +37,15 @@ function Overview({ session, api, panels }) {
     for (const l of own.limits || []) {
       rows.set(`${l.service_id}/${l.resource_name}`, { ...l, limit: l.resource_limit });
     }
-    return [...rows.values()].map((r) => {
+    const limited = [...rows.values()].map((r) => {
       const type = services[r.service_id]?.type || 'other';
       const u = usage[`${type}/${r.resource_name}`];
+      delete usage[`${type}/${r.resource_name}`];
       return { ...r, type, used: u ? u.used : null, unit: u && u.unit };
-    }).sort((a, b) => (a.type + a.resource_name).localeCompare(b.type + b.resource_name));
+    });
+    // usage that no limit covers is shown too, as unlimited
+    const unlimited = Object.values(usage).map((u) => ({ type: u.service_type, resource_name: u.resource_name, limit: -1, used: u.used, unit: u.unit }));
+    return [...limited, ...unlimited].sort((a, b) => (a.type + a.resource_name).localeCompare(b.type + b.resource_name));
   }, [project.id], ['identity.limit', 'identity.registered_limit', 'identity.service', 'compute.', 'network.', 'volume.', 'image.', 'object-store.']);
 
   const groups = {};
@@ -40,11 +54,11 @@ function Overview({ session, api, panels }) {
     <h1>Overview <span class="muted">${project.name}</span></h1>
     <${ErrorNote} error=${error} />
     ${loading && !data && html`<${Spinner} />`}
-    ${data && data.length === 0 && html`<${Notice}>No limits are registered for this project.<//>`}
+    ${data && data.length === 0 && html`<${Notice}>No limits are registered and no usage is reported for this project.<//>`}
     <div class="cards">
       ${Object.entries(groups).map(([type, rows]) => html`<div class="card" data-service=${type}>
-        <h2>${type}</h2>
-        ${rows.map((r) => html`<${UsageBar} label=${r.resource_name} used=${r.used} limit=${r.limit} unit=${r.unit} />`)}
+        <h2>${human(SERVICES, type)}</h2>
+        ${rows.map((r) => html`<${UsageBar} name=${r.resource_name} label=${human(RESOURCES, r.resource_name)} used=${r.used} limit=${r.limit} unit=${r.unit} />`)}
       </div>`)}
     </div>
   </section>`;

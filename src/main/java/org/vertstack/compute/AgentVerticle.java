@@ -188,6 +188,25 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
   }
 
   @Override
+  public Future<Void> openConsole(String instanceId, String relayAddress) {
+    if (relayAddress == null || !relayAddress.startsWith(ConsoleRelay.ADDRESS_PREFIX)) {
+      return Future.failedFuture(new ServiceException(400, "Not a console relay address."));
+    }
+    return ready().compose(h -> blocking(() -> {
+      try {
+        return h.openConsole(instanceId);
+      } catch (UnsupportedOperationException e) {
+        throw new ServiceException(409, "The hypervisor of " + hostname + " offers no serial console: " + e.getMessage() + ".");
+      } catch (org.libvirt.LibvirtException e) {
+        throw new ServiceException(409, "The serial console cannot be opened: " + e.getMessage());
+      }
+    })).map(console -> {
+      ConsoleRelay.start(vertx, console, relayAddress);
+      return null;
+    });
+  }
+
+  @Override
   public Future<String> uptime() {
     return blocking(() -> {
       double seconds = Double.parseDouble(java.nio.file.Files.readString(Path.of("/proc/uptime")).split("\\s+")[0]);

@@ -33,6 +33,13 @@ public interface ComputeAgent {
   /** The serial console's last {@code lines} lines (all when lines <= 0). */
   Future<String> consoleOutput(String instanceId, int lines);
 
+  /**
+   * Opens the instance's serial console and relays it over the event bus until either side ends
+   * it (see {@link ConsoleRelay} for the addresses and messages). Fails with 409 when the
+   * hypervisor has no console streams or the guest is not running.
+   */
+  Future<Void> openConsole(String instanceId, String relayAddress);
+
   /** The node's uptime line, as the {@code uptime} command prints it. */
   Future<String> uptime();
 

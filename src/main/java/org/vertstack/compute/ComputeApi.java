@@ -14,6 +14,8 @@ import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.FailureHandler;
 import org.vertstack.common.http.Json;
+import org.vertstack.common.policy.ComputePolicy;
+import org.vertstack.common.policy.Target;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,6 +42,8 @@ final class ComputeApi {
     r.get("/").handler(api::versions);
     r.get("/v2.1").handler(api::version);
     r.get("/v2.1/").handler(api::version);
+    // a WebSocket: its token comes in its first message (a browser cannot set X-Auth-Token on one)
+    r.get("/v2.1/servers/:id/serial-console").handler(new SerialConsoleSocket(vertx, verifier, c.servers()));
     r.route("/v2.1/*").handler(ctx -> {
       Microversion mv = Microversion.of(ctx.request());
       ctx.put(MV, mv);
@@ -91,6 +95,7 @@ final class ComputeApi {
         }
       }).onFailure(ctx::fail);
     });
+    r.post("/v2.1/servers/:id/remote-consoles").handler(json).handler(ctx -> api.reply(ctx, 200, api.remoteConsole(ctx)));
     r.get("/v2.1/servers/:id/os-instance-actions").handler(ctx -> api.reply(ctx, 200,
       c.servers().actions(auth(ctx), ctx.pathParam("id"))));
     r.get("/v2.1/servers/:id/os-instance-actions/:req").handler(ctx -> api.reply(ctx, 200,
@@ -143,6 +148,38 @@ final class ComputeApi {
 
   private static AuthContext auth(RoutingContext ctx) {
     return AuthHandler.of(ctx);
+  }
+
+  /**
+   * Nova's remote console (2.6+), serial only: the URL of {@link SerialConsoleSocket} for a running
+   * server the caller may type into. The URL carries no token: the socket asks for it first.
+   */
+  private Future<JsonObject> remoteConsole(RoutingContext ctx) {
+    if (!mv(ctx).atLeast(2, 6)) {
+      return Future.failedFuture(Errors.notFound("The resource could not be found."));
+    }
+    JsonObject body = Json.body(ctx);
+    JsonObject console = body.getValue("remote_console") instanceof JsonObject o ? o : null;
+    if (console == null) {
+      return Future.failedFuture(Errors.badRequest("'remote_console' is a required property."));
+    }
+    Object protocol = console.getValue("protocol");
+    Object type = console.getValue("type");
+    if (!"serial".equals(protocol) || !"serial".equals(type)) {
+      return Future.failedFuture(Errors.badRequest("Unavailable console type " + protocol + "/" + type
+        + ": this cloud offers the serial console only (protocol and type 'serial')."));
+    }
+    AuthContext caller = auth(ctx);
+    String id = ctx.pathParam("id");
+    return c.servers().load(caller, id).map(inst -> {
+      ComputePolicy.RULES.check(caller, ComputePolicy.SERIAL_CONSOLE,
+        Target.project(inst.getString("project_id"), null));
+      if (!SerialConsoleSocket.running(inst)) {
+        throw Errors.conflict("Instance " + id + " is not running: its serial console is not available.");
+      }
+      String ws = base.replaceFirst("^http", "ws") + "/v2.1/servers/" + id + "/serial-console";
+      return new JsonObject().put("remote_console", new JsonObject().put("protocol", "serial").put("type", "serial").put("url", ws));
+    });
   }
 
   private static Microversion mv(RoutingContext ctx) {

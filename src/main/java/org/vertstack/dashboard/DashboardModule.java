@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.StaticHandler;
 import org.vertstack.common.events.EventLogVerticle;
 import org.vertstack.common.http.ApiKit;
 import org.vertstack.common.http.ErrorFormat;
@@ -58,22 +57,15 @@ public final class DashboardModule implements ServiceModule<Void> {
     Router root = api.root();
     api.errorFormat(FEED_PATH, ErrorFormat.KEYSTONE); // the feed's errors are JSON like Keystone's
     root.route(FEED_PATH).handler(new EventFeedHandler(api.vertx(), api.verifier(), FeedOptions.from(api.config())));
-    StaticHandler files = StaticHandler.create(WEBROOT)
-      .setIndexPage("index.html")
-      .setCachingEnabled(false)
-      .setDirectoryListing(false)
-      .setIncludeHidden(false);
+    WebrootFiles files = new WebrootFiles(api.vertx(), WEBROOT);
     root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
-      // Revalidate on every load so an upgrade is picked up at once; nothing loads from elsewhere.
+      // Revalidate on every load so an upgrade is picked up at once (an unchanged file is a 304
+      // by its ETag); nothing loads from elsewhere.
       ctx.response().putHeader("Cache-Control", "no-cache")
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer")
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("Content-Security-Policy", ContentSecurityPolicy.HEADER);
-      if (ctx.normalizedPath().endsWith(".mjs")) {
-        // ES modules must be served as JavaScript; Vert.x's MIME table does not know .mjs
-        ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Content-Type", "text/javascript; charset=utf-8"));
-      }
       ctx.next();
     }).handler(files);
   }

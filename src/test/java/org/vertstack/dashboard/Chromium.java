@@ -41,6 +41,27 @@ final class Chromium {
     return new ChromeDriver(service, options);
   }
 
+  /** axe-core, installed by npm with the dashboard's libraries (a devDependency: never served). */
+  static final Path AXE = Path.of("webroot/node_modules/axe-core/axe.min.js");
+
+  /**
+   * The serious and critical accessibility violations axe-core finds on the page as it is now,
+   * one line each (rule, impact, the first offending elements); empty when there are none.
+   */
+  @SuppressWarnings("unchecked")
+  static List<String> accessibilityProblems(org.openqa.selenium.WebDriver browser) throws java.io.IOException {
+    org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
+    if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe === 'object';"))) {
+      js.executeScript(Files.readString(AXE));
+    }
+    Object found = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+      + "axe.run(document, {resultTypes: ['violations']}).then((r) => done(r.violations"
+      + ".filter((v) => v.impact === 'serious' || v.impact === 'critical')"
+      + ".map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '))),"
+      + " (e) => done(['axe failed: ' + e]));");
+    return (List<String>) found;
+  }
+
   /** Console messages saying the page broke its Content-Security-Policy or threw an uncaught error. */
   static List<String> pageProblems(org.openqa.selenium.WebDriver browser) {
     return browser.manage().logs().get(LogType.BROWSER).getAll().stream()

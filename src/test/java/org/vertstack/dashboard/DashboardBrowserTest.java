@@ -154,7 +154,7 @@ class DashboardBrowserTest {
   void anAdminCreatesAProjectAndAUserAndSeesThemInTheLists() throws Exception {
     signIn("admin", DashboardNode.ADMIN_PASSWORD);
     waitForShell("admin");
-    assertThat(menu()).containsExactly("Overview", "Object store", "Images", "Identity", "Profile");
+    assertThat(menu()).containsExactly("Overview", "Compute", "Object store", "Images", "Identity", "Profile");
     assertThat(js("return performance.getEntriesByType('resource').map(e => new URL(e.name).origin)"
       + ".concat([new URL(document.URL).origin]).filter((o, i, all) => o !== all[all.length - 1]);"))
       .as("requests to other hosts").isEqualTo(List.of());
@@ -217,7 +217,7 @@ class DashboardBrowserTest {
     // two projects and no default one: the member chooses
     wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#project-chooser button[data-project='" + ALPHA + "']"))).click();
     waitForShell(ALPHA);
-    assertThat(menu()).containsExactly("Overview", "Object store", "Images", "Profile");
+    assertThat(menu()).containsExactly("Overview", "Compute", "Object store", "Images", "Profile");
     String alphaLimit = limitForAlpha(4);
     browser.navigate().refresh();
     waitForShell(ALPHA);

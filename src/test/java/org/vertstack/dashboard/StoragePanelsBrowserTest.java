@@ -397,7 +397,13 @@ class StoragePanelsBrowserTest {
     wait.until(ExpectedConditions.visibilityOfElementLocated(row("images", name)))
       .findElement(By.xpath(".//button[normalize-space()='Members']")).click();
     WebElement d = dialog();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("member"))).sendKeys(beta.getString("id"));
+    // a name: a member cannot look projects up, and is told to give the ID (never shared with nothing)
+    WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("member")));
+    field.sendKeys(BETA);
+    d.findElement(By.xpath(".//button[normalize-space()='Add project']")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".dialog .error"), "cannot be looked up with your role"));
+    field.clear();
+    field.sendKeys(beta.getString("id"));
     d.findElement(By.xpath(".//button[normalize-space()='Add project']")).click();
     WebElement member = wait.until(ExpectedConditions.visibilityOfElementLocated(row("members", beta.getString("id"))));
     assertThat(member.getText()).contains("pending");

@@ -22,8 +22,9 @@ final class DomainXml {
 
   /**
    * A guest under QEMU: virtType {@code qemu} is TCG emulation (works everywhere), {@code kvm}
-   * needs hardware virtualisation that really runs guests. The serial console goes to a file
-   * ({@code append='on'}: kept across restarts) that os-getConsoleOutput reads. QEMU runs as root
+   * needs hardware virtualisation that really runs guests. The serial console is a pty
+   * (an interactive console opens it as a libvirt stream) whose output virtlogd also writes to a
+   * file ({@code append='on'}: kept across restarts) that os-getConsoleOutput reads. QEMU runs as root
    * for these domains (a static DAC label) because the state directory may sit under a private
    * directory that the libvirt-qemu user cannot traverse.
    */
@@ -45,8 +46,8 @@ final class DomainXml {
             <source file='%s'/>
             <target dev='vda' bus='virtio'/>
           </disk>
-          <serial type='file'>
-            <source path='%s' append='on'/>
+          <serial type='pty'>
+            <log file='%s' append='on'/>
             <target port='0'/>
           </serial>
           <memballoon model='virtio'/>

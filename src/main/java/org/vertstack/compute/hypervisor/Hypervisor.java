@@ -72,6 +72,12 @@ public interface Hypervisor extends AutoCloseable {
   /** Registers the one listener for libvirt's lifecycle events (called on libvirt's event thread). */
   void onPowerChange(PowerListener listener);
 
+  /**
+   * Opens the running guest's serial console for an interactive session (taking it over from any
+   * other client). UnsupportedOperationException where the driver has none (the test driver).
+   */
+  SerialConsole openConsole(String instanceId) throws Exception;
+
   @Override
   void close();
 }

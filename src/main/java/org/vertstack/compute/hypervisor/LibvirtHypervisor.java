@@ -91,7 +91,11 @@ public final class LibvirtHypervisor implements Hypervisor {
     return uri;
   }
 
-  /** Runs libvirt's event loop on a daemon thread (needed for lifecycle events and qemu:///system keepalives). */
+  /**
+   * Runs libvirt's event loop on a daemon thread, before the first connection opens: lifecycle
+   * events, qemu:///system keepalives and serial console streams (a connection opened after it
+   * watches its socket, so console data is read as it arrives) all need it.
+   */
   private static synchronized void startEventLoop() {
     if (eventLoop != null) {
       return;
@@ -388,6 +392,19 @@ public final class LibvirtHypervisor implements Hypervisor {
       String[] lines = text.split("\n", -1);
       int from = Math.max(0, lines.length - maxLines - (text.endsWith("\n") ? 1 : 0));
       return String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
+    }
+  }
+
+  @Override
+  public SerialConsole openConsole(String instanceId) throws Exception {
+    if (!real) {
+      throw new UnsupportedOperationException("libvirt's test driver has no serial console streams");
+    }
+    Domain d = require(instanceId);
+    try {
+      return LibvirtConsole.open(conn, d);
+    } finally {
+      d.free();
     }
   }
 
