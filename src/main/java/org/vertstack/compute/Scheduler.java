@@ -47,7 +47,7 @@ final class Scheduler {
     this.downAfterSeconds = downAfterSeconds;
   }
 
-  /** Claims a host for the instance (which must still be building), or null when none fits. */
+  /** Claims a host for the instance (which must still be building, or unshelving), or null when none fits. */
   Future<Claim> schedule(String instanceId, JsonObject flavor, String zone, List<String> excluded) {
     int vcpus = flavor.getInteger("vcpus");
     long ram = flavor.getInteger("ram");
@@ -74,7 +74,8 @@ final class Scheduler {
       return tx.preparedQuery("INSERT INTO allocations (instance_id, host_id, vcpus, memory_mb, disk_gb) VALUES ($1, $2, $3, $4, $5)")
         .execute(Tuple.of(instanceId, hostId, vcpus, ram, disk))
         .compose(v -> tx.preparedQuery("UPDATE instances SET host_id = $2, host = $3, task_state = 'spawning', updated_at = now() "
-          + "WHERE id = $1 AND NOT deleted AND vm_state = 'building'").execute(Tuple.of(instanceId, hostId, hostname)))
+          + "WHERE id = $1 AND NOT deleted AND vm_state IN ('building', 'shelved_offloaded')")
+          .execute(Tuple.of(instanceId, hostId, hostname)))
         .compose(updated -> updated.rowCount() == 1 ? Future.succeededFuture(new Claim(hostId, hostname))
           // deleted while being scheduled: roll the claim back
           : Future.failedFuture(new InstanceGone()));

@@ -54,6 +54,10 @@ final class Servers {
   private final ImageCatalog images;
   private final int maxAttempts;
   final ServerView view;
+  /** Snapshot, rebuild, resize, shelve and restore. */
+  final ServerOperations operations;
+  /** Server metadata and tags. */
+  final ServerMetadata metadata;
 
   Servers(Vertx vertx, Pool db, Flavors flavors, Keypairs keypairs, ComputeQuota quota, Scheduler scheduler,
           String publicUrl, int maxAttempts) {
@@ -66,6 +70,8 @@ final class Servers {
     this.images = ImageCatalog.createProxy(vertx);
     this.maxAttempts = maxAttempts;
     this.view = new ServerView(publicUrl);
+    this.operations = new ServerOperations(vertx, db, this, flavors, quota, scheduler, new ImageRecords(vertx, publicUrl));
+    this.metadata = new ServerMetadata(db, this);
   }
 
   static String time(OffsetDateTime t) {
@@ -228,7 +234,7 @@ final class Servers {
     return flavors.get(ref).recover(err -> Future.failedFuture(Errors.badRequest("Flavor " + ref + " could not be found.")));
   }
 
-  private Future<JsonObject> resolveImage(AuthContext caller, String ref, JsonObject flavor) {
+  Future<JsonObject> resolveImage(AuthContext caller, String ref, JsonObject flavor) {
     return images.getImage(caller, ref).recover(err -> {
       if (err instanceof ServiceException se && se.failureCode() == 404 || err instanceof ReplyException re && re.failureCode() == 404) {
         return Future.failedFuture(Errors.badRequest("Image " + ref + " could not be found."));
@@ -278,7 +284,7 @@ final class Servers {
     });
   }
 
-  private static Map<String, Long> amounts(JsonObject flavor, int count) {
+  static Map<String, Long> amounts(JsonObject flavor, int count) {
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("instances", (long) count);
     m.put("cores", (long) count * flavor.getInteger("vcpus"));
@@ -421,7 +427,7 @@ final class Servers {
     });
   }
 
-  private Future<JsonObject> reload(String id) {
+  Future<JsonObject> reload(String id) {
     return db.preparedQuery("SELECT * FROM instances WHERE id = $1").execute(Tuple.of(id))
       .map(rows -> rows.size() == 0 ? null : ServerView.row(rows.iterator().next()));
   }
@@ -585,13 +591,13 @@ final class Servers {
     });
   }
 
-  private static void requireWriter(AuthContext caller, JsonObject inst) {
+  static void requireWriter(AuthContext caller, JsonObject inst) {
     if (!caller.mayWrite(inst.getString("project_id"))) {
       throw Errors.forbidden("You are not authorized to change this server: a member role is required.");
     }
   }
 
-  private static void requireUnlocked(AuthContext caller, JsonObject inst) {
+  static void requireUnlocked(AuthContext caller, JsonObject inst) {
     if (inst.getBoolean("locked") && !caller.isAdmin()) {
       throw Errors.conflict("Instance " + inst.getString("id") + " is locked");
     }
@@ -625,7 +631,11 @@ final class Servers {
 
   private Future<Void> finishDelete(JsonObject inst) {
     String id = inst.getString("id");
-    return db.withTransaction(tx -> Scheduler.release(tx, id).compose(v -> tx.preparedQuery(
+    JsonObject[] resize = {null};
+    return db.withTransaction(tx -> ServerOperations.abandonResize(tx, id).compose(m -> {
+        resize[0] = m;
+        return Scheduler.release(tx, id);
+      }).compose(v -> tx.preparedQuery(
         "UPDATE instances SET deleted = true, vm_state = 'deleted', task_state = NULL, power_state = 0, terminated_at = now(), "
           + "updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *").execute(Tuple.of(id))))
       .compose(rows -> {
@@ -635,7 +645,12 @@ final class Servers {
         JsonObject gone = ServerView.row(rows.iterator().next());
         publish(gone, "deleted");
         finishAction(id, "delete", null);
-        return quota.release(gone.getString("project_id"), amounts(gone.getJsonObject("flavor"), 1));
+        Map<String, Long> held = amounts(gone.getJsonObject("flavor"), 1);
+        if (resize[0] != null) {
+          // a resize under way or unconfirmed holds the larger of both flavors' quota
+          ServerOperations.quotaHeldBeyond(gone.getJsonObject("flavor"), resize[0]).forEach((k, v) -> held.merge(k, v, Long::sum));
+        }
+        return quota.release(gone.getString("project_id"), held);
       });
   }
 
@@ -746,13 +761,13 @@ final class Servers {
 
   // ---- instance actions log ------------------------------------------------------------------
 
-  private void recordAction(JsonObject inst, String action, AuthContext caller) {
+  void recordAction(JsonObject inst, String action, AuthContext caller) {
     db.preparedQuery("INSERT INTO instance_actions (instance_id, action, request_id, user_id, project_id) VALUES ($1, $2, $3, $4, $5)")
       .execute(Tuple.of(inst.getString("id"), action, "req-" + UUID.randomUUID(), caller.userId(), inst.getString("project_id")))
       .onFailure(err -> LOG.warn("recording action {} of {}: {}", action, inst.getString("id"), err.getMessage()));
   }
 
-  private void finishAction(String id, String action, String error) {
+  void finishAction(String id, String action, String error) {
     db.preparedQuery("UPDATE instance_actions SET finish_time = now(), result = $3, message = $4 WHERE id = "
         + "(SELECT max(id) FROM instance_actions WHERE instance_id = $1 AND action = $2 AND finish_time IS NULL)")
       .execute(Tuple.of(id, action, error == null ? "Success" : "Error", error))
@@ -865,11 +880,11 @@ final class Servers {
 
   // ---- events -------------------------------------------------------------------------------
 
-  private void publishState(JsonObject inst) {
+  void publishState(JsonObject inst) {
     publish(inst, inst.getBoolean("deleted") ? "deleted" : InstanceStates.status(inst.getString("vm_state"), inst.getString("task_state")).toLowerCase());
   }
 
-  private void publish(JsonObject inst, String action) {
+  void publish(JsonObject inst, String action) {
     ResourceEvents.publish(vertx, inst.getString("project_id"), RESOURCE, inst.getString("id"), action, view.event(inst));
   }
 }
