@@ -210,7 +210,7 @@ final class ServerOperations {
     String description = setDescription ? Json.optString(a, "description", 255) : null;
     String task = "rebuilding";
     return authorize(caller, id, "os_compute_api:servers:rebuild", true).compose(inst -> servers
-        .resolveImage(caller, imageRef, inst.getJsonObject("flavor"))
+        .resolveImage(caller, imageRef, requireState(inst, REBUILD_FROM, "rebuild").getJsonObject("flavor"))
         .compose(image -> db.preparedQuery("UPDATE instances SET task_state = $3, image_ref = $4, name = coalesce($5, name), "
               + "metadata = coalesce($6, metadata), description = CASE WHEN $7 THEN $8 ELSE description END, updated_at = now() "
               + "WHERE id = $1 AND NOT deleted AND vm_state = ANY($2) AND task_state IS NULL AND host IS NOT NULL RETURNING *")
@@ -279,7 +279,9 @@ final class ServerOperations {
     }
     String flavorRef = String.valueOf(ref);
     String flavorId = flavorRef.substring(flavorRef.lastIndexOf('/') + 1);
-    return authorize(caller, id, "os_compute_api:servers:resize", true).compose(inst -> flavors.get(flavorId)
+    return authorize(caller, id, "os_compute_api:servers:resize", true)
+      .map(inst -> requireState(inst, RESIZE_FROM, "resize"))
+      .compose(inst -> flavors.get(flavorId)
       .recover(err -> Future.failedFuture(Errors.badRequest("Unable to find flavor " + flavorId + ".")))
       .compose(newFlavor -> {
         JsonObject oldFlavor = inst.getJsonObject("flavor");
@@ -646,6 +648,17 @@ final class ServerOperations {
         servers.publishState(started);
         return started;
       });
+  }
+
+  /**
+   * Nova checks the state before the request's content (a resize to the same flavor of a server
+   * in VERIFY_RESIZE is a 409, not a 400); the conditional UPDATE that follows still decides races.
+   */
+  private static JsonObject requireState(JsonObject inst, Set<String> from, String action) {
+    if (!from.contains(inst.getString("vm_state")) || inst.getString("task_state") != null) {
+      throw conflict(action, inst);
+    }
+    return inst;
   }
 
   private static JsonObject started(io.vertx.sqlclient.RowSet<Row> rows, JsonObject inst, String action) {
