@@ -82,7 +82,7 @@ expect_line ".*'name': 'cli-vm'.*" openstack usage show -f value -c Servers
 
 # Metadata and tags on the server.
 step openstack server set --property role=web --tag blue cli-vm
-expect_line ".*role='web'.*" openstack server show cli-vm -f value -c properties
+expect_line ".*'role': 'web'.*" openstack server show cli-vm -f value -c properties
 expect_line ".*blue.*" openstack server show cli-vm -f value -c tags
 
 # A snapshot: the root disk (the overlay with its backing image folded in) captured while the
