@@ -86,6 +86,9 @@ final class InstanceStates {
 
   /** The vm_state that a power state found on the hypervisor means for a settled instance. */
   static String fromPower(int power, String current) {
+    if (RESIZED.equals(current) && (power == 1 || power == 4)) {
+      return RESIZED; // still waiting for confirmResize or revertResize, running or not
+    }
     return switch (power) {
       case 1 -> ACTIVE;
       case 3 -> PAUSED;
