@@ -501,6 +501,14 @@ final class Servers {
       args.add(q.get("host"));
       where.add("host = $" + args.size());
     }
+    // tag filters (2.26): all of, any of, and their negations; comma-separated
+    for (String[] f : new String[][] {{"tags", "tags @> $"}, {"tags-any", "tags && $"}, {"not-tags", "NOT (tags @> $"},
+        {"not-tags-any", "NOT (tags && $"}}) {
+      if (q.get(f[0]) != null && mv.atLeast(2, 26)) {
+        args.add(q.get(f[0]).split(","));
+        where.add(f[1] + args.size() + (f[1].startsWith("NOT") ? ")" : ""));
+      }
+    }
     if (q.get("reservation_id") != null) {
       args.add(q.get("reservation_id"));
       where.add("reservation_id = $" + args.size());

@@ -270,6 +270,14 @@ class ServerOperationsTest {
     assertThat(all.bodyAsJsonObject().getJsonArray("tags")).containsExactly("x", "y");
     assertThat(f.call(token, HttpMethod.GET, t, null).bodyAsJsonObject().getJsonArray("tags")).containsExactly("x", "y");
     assertThat(f.server(token, id).getJsonArray("tags")).containsExactly("x", "y");
+    assertThat(ComputeFixture.ids(f.call(token, HttpMethod.GET, "/servers?tags=x,y", null).bodyAsJsonObject().getJsonArray("servers")))
+      .containsExactly(id);
+    assertThat(f.call(token, HttpMethod.GET, "/servers?tags=x,z", null).bodyAsJsonObject().getJsonArray("servers")).isEmpty();
+    assertThat(ComputeFixture.ids(f.call(token, HttpMethod.GET, "/servers?tags-any=z,y", null).bodyAsJsonObject().getJsonArray("servers")))
+      .containsExactly(id);
+    assertThat(f.call(token, HttpMethod.GET, "/servers?not-tags-any=x", null).bodyAsJsonObject().getJsonArray("servers")).isEmpty();
+    assertThat(ComputeFixture.ids(f.call(token, HttpMethod.GET, "/servers?not-tags=x,z", null).bodyAsJsonObject().getJsonArray("servers")))
+      .containsExactly(id);
     assertThat(f.call(token, HttpMethod.DELETE, t + "/x", null).statusCode()).isEqualTo(204);
     assertThat(f.call(token, HttpMethod.DELETE, t + "/x", null).statusCode()).isEqualTo(404);
     assertThat(f.call(token, HttpMethod.PUT, t + "/a,b", null).statusCode()).isEqualTo(400);
