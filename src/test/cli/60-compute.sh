@@ -123,7 +123,7 @@ step openstack server resize --flavor m1.small --wait cli-vm
 expect_line "VERIFY_RESIZE" openstack server show cli-vm -f value -c status
 step openstack server resize confirm cli-vm
 wait_status ACTIVE
-expect_line "m1.small.*" openstack server show cli-vm -f value -c flavor
+expect_line ".*'original_name': 'm1.small'.*" openstack server show cli-vm -f value -c flavor
 # Rebuild from the snapshot, same flavor.
 step openstack server rebuild --image cli-snap --wait cli-vm
 expect_line "ACTIVE" openstack server show cli-vm -f value -c status

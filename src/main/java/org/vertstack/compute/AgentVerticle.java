@@ -114,7 +114,7 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
   public Future<JsonObject> build(JsonObject request) {
     return ready().compose(h -> {
       String imageId = request.getString("image_id");
-      Future<Path> base = h.needsImage() ? images.fetch(imageId) : Future.succeededFuture(null);
+      Future<Path> base = h.needsImage() ? images.fetch(imageId, request.getString("token")) : Future.succeededFuture(null);
       return base.compose(file -> blocking(() -> {
         String format = request.getString("disk_format", "qcow2");
         h.spawn(new Hypervisor.Spec(request.getString("instance_id"), request.getString("name"),
@@ -135,7 +135,7 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
     return ready().compose(h -> {
       if (!h.needsImage()) {
         // the test driver keeps no disk: the instance's disk is its base image, unchanged
-        return images.fetch(request.getString("base_image_id"))
+        return images.fetch(request.getString("base_image_id"), request.getString("token"))
           .compose(base -> uploads.upload(imageId, base, request.getString("token")))
           .compose(v -> blocking(() -> powerState(h, instanceId)));
       }

@@ -69,7 +69,8 @@ final class ComputeApi {
     r.delete("/v2.1/os-keypairs/:name").handler(ctx -> api.empty(ctx, mv(ctx).atLeast(2, 2) ? 204 : 202, c.keypairs()
       .delete(auth(ctx), Keypairs.owner(auth(ctx), ctx.queryParams().get("user_id"), mv(ctx)), ctx.pathParam("name"))));
 
-    r.post("/v2.1/servers").handler(json).handler(ctx -> api.reply(ctx, 202, c.servers().create(auth(ctx), Json.body(ctx), mv(ctx))
+    r.post("/v2.1/servers").handler(json).handler(ctx -> api.reply(ctx, 202, c.servers().create(auth(ctx), Json.body(ctx), mv(ctx),
+      ctx.request().getHeader("X-Auth-Token"))
       .onSuccess(s -> {
         if (s.containsKey("server")) {
           ctx.response().putHeader("Location", api.base + "/v2.1/servers/" + s.getJsonObject("server").getString("id"));

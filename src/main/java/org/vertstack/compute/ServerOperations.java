@@ -77,7 +77,7 @@ final class ServerOperations {
   Future<Reply> run(AuthContext caller, String id, String action, Object arg, Microversion mv, String token) {
     return switch (action) {
       case "createImage" -> createImage(caller, id, arg, mv, token);
-      case "rebuild" -> rebuild(caller, id, arg, mv);
+      case "rebuild" -> rebuild(caller, id, arg, mv, token);
       case "resize" -> resize(caller, id, arg);
       case "confirmResize" -> confirmResize(caller, id);
       case "revertResize" -> revertResize(caller, id);
@@ -194,7 +194,7 @@ final class ServerOperations {
 
   // ---- rebuild -------------------------------------------------------------------------------
 
-  private Future<Reply> rebuild(AuthContext caller, String id, Object arg, Microversion mv) {
+  private Future<Reply> rebuild(AuthContext caller, String id, Object arg, Microversion mv, String token) {
     JsonObject a = argument(arg, "rebuild");
     String ref = Json.string(a, "imageRef");
     String imageRef = ref.substring(ref.lastIndexOf('/') + 1);
@@ -221,7 +221,7 @@ final class ServerOperations {
             servers.publishState(started);
             servers.recordAction(started, "rebuild", caller);
             boolean stopped = InstanceStates.STOPPED.equals(inst.getString("vm_state"));
-            JsonObject request = buildRequest(started, image).put("stopped", stopped);
+            JsonObject request = buildRequest(started, image).put("stopped", stopped).put("token", token);
             ComputeAgent.createProxy(vertx, started.getString("host")).rebuild(request).onComplete(done -> {
               String vm = done.succeeded() ? (stopped ? InstanceStates.STOPPED : InstanceStates.ACTIVE) : InstanceStates.ERROR;
               settleFull(id, task, vm, done.succeeded() ? done.result().getInteger("power_state") : null,
@@ -570,7 +570,7 @@ final class ServerOperations {
                 return Future.failedFuture(new IllegalStateException("No valid host was found. There are not enough hosts available."));
               }
               servers.reload(id).onSuccess(servers::publishState);
-              return ComputeAgent.createProxy(vertx, claim.hostname()).build(buildRequest(inst, image))
+              return ComputeAgent.createProxy(vertx, claim.hostname()).build(buildRequest(inst, image).put("token", token))
                 .recover(err -> ComputeAgent.createProxy(vertx, claim.hostname()).destroy(id).otherwise((Void) null)
                   .compose(x -> Future.failedFuture(err)));
             }))

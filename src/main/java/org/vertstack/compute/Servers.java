@@ -86,7 +86,8 @@ final class Servers {
                          String description) {
   }
 
-  Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv) {
+  /** The token is the caller's: the agent fetches the image's bytes with it, as Nova does (a private image too). */
+  Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv, String token) {
     caller.requireProjectScope().requireMember();
     JsonObject s = Json.object(body, "server");
     Request req = parse(s, mv);
@@ -96,7 +97,7 @@ final class Servers {
       .compose(flavor -> resolveImage(caller, req.imageRef(), flavor).compose(image -> resolveKey(caller, req.keyName())
         .compose(key -> checkZone(req.zone()))
         .compose(zone -> reserveQuota(caller.projectId(), flavor, req.minCount(), req.maxCount())
-          .compose(count -> insert(caller, req, flavor, image, zone, count)))));
+          .compose(count -> insert(caller, req, flavor, image, zone, count, token)))));
   }
 
   private Request parse(JsonObject s, Microversion mv) {
@@ -298,7 +299,8 @@ final class Servers {
       ? quota.reserve(project, amounts(flavor, min)).map(min) : Future.failedFuture(err));
   }
 
-  private Future<JsonObject> insert(AuthContext caller, Request req, JsonObject flavor, JsonObject image, String zone, int count) {
+  private Future<JsonObject> insert(AuthContext caller, Request req, JsonObject flavor, JsonObject image, String zone, int count,
+                                    String token) {
     String reservation = "r-" + UUID.randomUUID().toString().substring(0, 8);
     return resolveKeyData(caller, req.keyName()).compose(keyData -> {
       List<Tuple> rows = new ArrayList<>();
@@ -322,7 +324,7 @@ final class Servers {
         for (JsonObject inst : created) {
           publish(inst, "created");
           recordAction(inst, "create", caller);
-          build(inst, image, new ArrayList<>());
+          build(inst, image, new ArrayList<>(), token);
         }
         if (req.returnReservation()) {
           return new JsonObject().put("reservation_id", reservation);
@@ -340,7 +342,7 @@ final class Servers {
 
   // ---- the build path ---------------------------------------------------------------------
 
-  private void build(JsonObject inst, JsonObject image, List<String> triedHosts) {
+  private void build(JsonObject inst, JsonObject image, List<String> triedHosts, String token) {
     String id = inst.getString("id");
     JsonObject flavor = inst.getJsonObject("flavor");
     scheduler.schedule(id, flavor, inst.getString("requested_az"), triedHosts).onComplete(claimed -> {
@@ -361,7 +363,7 @@ final class Servers {
       JsonObject request = new JsonObject().put("instance_id", id).put("name", inst.getString("name"))
         .put("vcpus", flavor.getInteger("vcpus")).put("memory_mb", (long) flavor.getInteger("ram"))
         .put("disk_gb", (long) flavor.getInteger("disk")).put("image_id", image.getString("id"))
-        .put("disk_format", image.getString("disk_format")).put("image_size", image.getLong("size"));
+        .put("disk_format", image.getString("disk_format")).put("image_size", image.getLong("size")).put("token", token);
       ComputeAgent.createProxy(vertx, claim.hostname()).build(request).onComplete(built -> {
         if (built.succeeded()) {
           db.preparedQuery("""
@@ -397,7 +399,7 @@ final class Servers {
               fail(id, "Build of instance " + id + " failed after " + maxAttempts + " attempts; last error: " + reason);
             } else {
               publishState(again);
-              build(again, image, triedHosts);
+              build(again, image, triedHosts, token);
             }
           });
       });
