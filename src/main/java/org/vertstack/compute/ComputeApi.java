@@ -85,7 +85,7 @@ final class ComputeApi {
     r.post("/v2.1/servers/:id/action").handler(json).handler(ctx -> {
       JsonObject body = Json.body(ctx);
       String action = body.size() == 1 ? body.fieldNames().iterator().next() : null;
-      if (ServerOperations.NAMES.contains(action)) {
+      if (action != null && ServerOperations.NAMES.contains(action)) {
         // snapshot, rebuild, resize, shelve, restore: the image record is made with the caller's own token
         c.servers().operations.run(auth(ctx), ctx.pathParam("id"), action, body.getValue(action), mv(ctx),
           ctx.request().getHeader("X-Auth-Token")).onSuccess(reply -> {
