@@ -26,6 +26,8 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
 
   private volatile Hypervisor hypervisor;
   private ImageCache images;
+  private SnapshotUpload uploads;
+  private Path snapshotDir;
   private ComputeHosts controller;
   private String hostname;
   private volatile String hostId;
@@ -37,6 +39,8 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
     hostname = ComputeModule.hostname(config());
     Path stateDir = Path.of(config().getString("state-dir"));
     images = new ImageCache(vertx, config().getString("public-url"), stateDir);
+    uploads = new SnapshotUpload(vertx, config().getString("public-url"));
+    snapshotDir = stateDir.resolve("compute").resolve("snapshots");
     controller = ComputeHosts.createProxy(vertx);
     binder = new ServiceBinder(vertx).setAddress(ADDRESS_PREFIX + hostname);
     binder.register(ComputeAgent.class, this);
@@ -145,7 +149,7 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
       // fault injection for tests: a build that takes this long, so that a test can kill the node mid-build
       long delay = ComputeModule.settings(config()).getLong("test-build-delay-ms", 0L);
       Future<Void> held = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
-      Future<Path> base = held.compose(v -> h.needsImage() ? images.fetch(imageId) : Future.succeededFuture(null));
+      Future<Path> base = held.compose(v -> h.needsImage() ? images.fetch(imageId, request.getString("token")) : Future.succeededFuture(null));
       return base.compose(file -> blocking(() -> {
         String format = request.getString("disk_format", "qcow2");
         h.spawn(new Hypervisor.Spec(request.getString("instance_id"), request.getString("name"),
@@ -154,6 +158,53 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
         return powerState(h, request.getString("instance_id"));
       }));
     });
+  }
+
+  @Override
+  public Future<JsonObject> snapshot(JsonObject request) {
+    String instanceId = request.getString("instance_id");
+    String imageId = request.getString("image_id");
+    if (!imageId.matches("[0-9a-fA-F-]{1,64}")) {
+      return Future.failedFuture(new ServiceException(400, "Invalid image id."));
+    }
+    return ready().compose(h -> {
+      if (!h.needsImage()) {
+        // the test driver keeps no disk: the instance's disk is its base image, unchanged
+        return images.fetch(request.getString("base_image_id"), request.getString("token"))
+          .compose(base -> uploads.upload(imageId, base, request.getString("token")))
+          .compose(v -> blocking(() -> powerState(h, instanceId)));
+      }
+      String format = "raw".equals(request.getString("disk_format")) ? "raw" : "qcow2";
+      Path file = snapshotDir.resolve(imageId + "." + format);
+      return blocking(() -> {
+        java.nio.file.Files.createDirectories(snapshotDir);
+        h.captureRootDisk(instanceId, file, format);
+        return file;
+      }).compose(f -> uploads.upload(imageId, f, request.getString("token")))
+        .eventually(() -> vertx.fileSystem().delete(file.toString()).otherwise((Void) null))
+        .compose(v -> blocking(() -> powerState(h, instanceId)));
+    });
+  }
+
+  @Override
+  public Future<JsonObject> rebuild(JsonObject request) {
+    String instanceId = request.getString("instance_id");
+    return destroy(instanceId).compose(v -> build(request)).compose(state -> request.getBoolean("stopped", false)
+      ? act(instanceId, "stop") : Future.succeededFuture(state));
+  }
+
+  @Override
+  public Future<JsonObject> resize(JsonObject request) {
+    return ready().compose(h -> blocking(() -> {
+      Hypervisor.Spec spec = new Hypervisor.Spec(request.getString("instance_id"), request.getString("name"),
+        request.getInteger("vcpus"), request.getLong("memory_mb"), request.getLong("disk_gb"), null, null);
+      if (request.getBoolean("revert", false)) {
+        h.revertResize(spec);
+      } else {
+        h.resize(spec);
+      }
+      return powerState(h, spec.instanceId());
+    }));
   }
 
   @Override
@@ -168,6 +219,7 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
         case "unpause" -> h.unpause(instanceId);
         case "suspend" -> h.suspend(instanceId);
         case "resume" -> h.resume(instanceId);
+        case "confirm-resize" -> h.confirmResize(instanceId);
         default -> throw new ServiceException(400, "Unknown action " + action + ".");
       }
       return powerState(h, instanceId);

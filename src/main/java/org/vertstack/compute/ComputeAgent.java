@@ -24,7 +24,19 @@ public interface ComputeAgent {
    */
   Future<JsonObject> build(JsonObject request);
 
-  /** One of stop, start, reboot-soft, reboot-hard, pause, unpause, suspend, resume. */
+  /**
+   * Captures the root disk and uploads it as an image: {instance_id, image_id (the image record,
+   * already made), base_image_id, disk_format, token (the requesting user's)}. Answers {"power_state"}.
+   */
+  Future<JsonObject> snapshot(JsonObject request);
+
+  /** Replaces the instance's disks and domain from another image: a build request plus "stopped". */
+  Future<JsonObject> rebuild(JsonObject request);
+
+  /** Gives the instance another flavor: {instance_id, name, vcpus, memory_mb, disk_gb, revert}. */
+  Future<JsonObject> resize(JsonObject request);
+
+  /** One of stop, start, reboot-soft, reboot-hard, pause, unpause, suspend, resume, confirm-resize. */
   Future<JsonObject> act(String instanceId, String action);
 
   /** Removes the domain and its disks (a missing domain is fine). */

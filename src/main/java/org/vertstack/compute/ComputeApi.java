@@ -73,7 +73,8 @@ final class ComputeApi {
     r.delete("/v2.1/os-keypairs/:name").handler(ctx -> api.empty(ctx, mv(ctx).atLeast(2, 2) ? 204 : 202, c.keypairs()
       .delete(auth(ctx), Keypairs.owner(auth(ctx), ctx.queryParams().get("user_id"), mv(ctx)), ctx.pathParam("name"))));
 
-    r.post("/v2.1/servers").handler(json).handler(ctx -> api.reply(ctx, 202, c.servers().create(auth(ctx), Json.body(ctx), mv(ctx))
+    r.post("/v2.1/servers").handler(json).handler(ctx -> api.reply(ctx, 202, c.servers().create(auth(ctx), Json.body(ctx), mv(ctx),
+      ctx.request().getHeader("X-Auth-Token"))
       .onSuccess(s -> {
         if (s.containsKey("server")) {
           ctx.response().putHeader("Location", api.base + "/v2.1/servers/" + s.getJsonObject("server").getString("id"));
@@ -86,12 +87,30 @@ final class ComputeApi {
       c.servers().update(auth(ctx), ctx.pathParam("id"), Json.body(ctx), mv(ctx))));
     r.delete("/v2.1/servers/:id").handler(ctx -> api.empty(ctx, 204, c.servers().delete(auth(ctx), ctx.pathParam("id"), false)));
     r.post("/v2.1/servers/:id/action").handler(json).handler(ctx -> {
-      Future<JsonObject> done = c.servers().action(auth(ctx), ctx.pathParam("id"), Json.body(ctx), mv(ctx));
-      done.onSuccess(body -> {
-        if (body == null) {
+      JsonObject body = Json.body(ctx);
+      String action = body.size() == 1 ? body.fieldNames().iterator().next() : null;
+      if (action != null && ServerOperations.NAMES.contains(action)) {
+        // snapshot, rebuild, resize, shelve, restore: the image record is made with the caller's own token
+        c.servers().operations.run(auth(ctx), ctx.pathParam("id"), action, body.getValue(action), mv(ctx),
+          ctx.request().getHeader("X-Auth-Token")).onSuccess(reply -> {
+            if (reply.location() != null) {
+              ctx.response().putHeader("Location", reply.location());
+            }
+            ctx.response().setStatusCode(reply.status());
+            if (reply.body() == null) {
+              ctx.response().end();
+            } else {
+              ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode());
+            }
+          }).onFailure(ctx::fail);
+        return;
+      }
+      Future<JsonObject> done = c.servers().action(auth(ctx), ctx.pathParam("id"), body, mv(ctx));
+      done.onSuccess(answer -> {
+        if (answer == null) {
           ctx.response().setStatusCode(202).end();
         } else {
-          ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(body.encode());
+          ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(answer.encode());
         }
       }).onFailure(ctx::fail);
     });
@@ -100,8 +119,41 @@ final class ComputeApi {
       c.servers().actions(auth(ctx), ctx.pathParam("id"))));
     r.get("/v2.1/servers/:id/os-instance-actions/:req").handler(ctx -> api.reply(ctx, 200,
       c.servers().action(auth(ctx), ctx.pathParam("id"), ctx.pathParam("req"))));
-    r.get("/v2.1/servers/:id/metadata").handler(ctx -> api.reply(ctx, 200, c.servers().load(auth(ctx), ctx.pathParam("id"))
-      .map(inst -> new JsonObject().put("metadata", inst.getJsonObject("metadata")))));
+    ServerMetadata meta = c.servers().metadata;
+    r.get("/v2.1/servers/:id/metadata").handler(ctx -> api.reply(ctx, 200, meta.metadata(auth(ctx), ctx.pathParam("id"))));
+    r.post("/v2.1/servers/:id/metadata").handler(json).handler(ctx -> api.reply(ctx, 200,
+      meta.setMetadata(auth(ctx), ctx.pathParam("id"), Json.body(ctx), false)));
+    r.put("/v2.1/servers/:id/metadata").handler(json).handler(ctx -> api.reply(ctx, 200,
+      meta.setMetadata(auth(ctx), ctx.pathParam("id"), Json.body(ctx), true)));
+    r.get("/v2.1/servers/:id/metadata/:key").handler(ctx -> api.reply(ctx, 200,
+      meta.item(auth(ctx), ctx.pathParam("id"), ctx.pathParam("key"))));
+    r.put("/v2.1/servers/:id/metadata/:key").handler(json).handler(ctx -> api.reply(ctx, 200,
+      meta.setItem(auth(ctx), ctx.pathParam("id"), ctx.pathParam("key"), Json.body(ctx))));
+    r.delete("/v2.1/servers/:id/metadata/:key").handler(ctx -> api.empty(ctx, 204,
+      meta.deleteItem(auth(ctx), ctx.pathParam("id"), ctx.pathParam("key"))));
+    // tags exist from microversion 2.26
+    r.route("/v2.1/servers/:id/tags*").handler(ctx -> {
+      if (mv(ctx).atLeast(2, 26)) {
+        ctx.next();
+      } else {
+        ctx.fail(Errors.notFound("The resource could not be found."));
+      }
+    });
+    r.get("/v2.1/servers/:id/tags").handler(ctx -> api.reply(ctx, 200, meta.tags(auth(ctx), ctx.pathParam("id"))));
+    r.put("/v2.1/servers/:id/tags").handler(json).handler(ctx -> api.reply(ctx, 200,
+      meta.replaceTags(auth(ctx), ctx.pathParam("id"), Json.body(ctx))));
+    r.delete("/v2.1/servers/:id/tags").handler(ctx -> api.empty(ctx, 204, meta.deleteTags(auth(ctx), ctx.pathParam("id"))));
+    r.get("/v2.1/servers/:id/tags/:tag").handler(ctx -> api.empty(ctx, 204,
+      meta.hasTag(auth(ctx), ctx.pathParam("id"), ctx.pathParam("tag"))));
+    r.put("/v2.1/servers/:id/tags/:tag").handler(ctx -> meta.addTag(auth(ctx), ctx.pathParam("id"), ctx.pathParam("tag"))
+      .onSuccess(created -> {
+        if (created) {
+          ctx.response().putHeader("Location", api.base + "/v2.1/servers/" + ctx.pathParam("id") + "/tags/" + ctx.pathParam("tag"));
+        }
+        ctx.response().setStatusCode(created ? 201 : 204).end();
+      }).onFailure(ctx::fail));
+    r.delete("/v2.1/servers/:id/tags/:tag").handler(ctx -> api.empty(ctx, 204,
+      meta.deleteTag(auth(ctx), ctx.pathParam("id"), ctx.pathParam("tag"))));
     r.get("/v2.1/servers/:id/os-security-groups").handler(ctx -> api.reply(ctx, 200, c.servers().load(auth(ctx), ctx.pathParam("id"))
       .map(inst -> new JsonObject().put("security_groups", new JsonArray()))));
 

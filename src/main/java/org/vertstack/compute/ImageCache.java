@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Base images on a compute node, in {@code <state-dir>/compute/base/<image id>}: fetched once
- * from the image service's HTTP API with the nova service user's token, streamed to a temporary
+ * from the image service's HTTP API with the requesting user's token (as Nova does: a private
+ * image is readable by its project, not by the nova service user), else the nova service user's, streamed to a temporary
  * file with back-pressure and renamed into place, so a half-fetched image is never used.
  * Concurrent builds from one image share one download.
  */
@@ -36,7 +37,7 @@ final class ImageCache {
     this.auth = new IdentityServiceAuth(vertx, "nova");
   }
 
-  Future<Path> fetch(String imageId) {
+  Future<Path> fetch(String imageId, String userToken) {
     if (!imageId.matches("[0-9a-fA-F-]{1,64}")) {
       return Future.failedFuture(Errors.badRequest("Invalid image id."));
     }
@@ -45,20 +46,20 @@ final class ImageCache {
       if (cached) {
         return Future.succeededFuture(target);
       }
-      return inFlight.computeIfAbsent(imageId, id -> download(id, target)
+      return inFlight.computeIfAbsent(imageId, id -> download(id, target, userToken)
         .onComplete(x -> inFlight.remove(id)));
     });
   }
 
-  private Future<Path> download(String imageId, Path target) {
+  private Future<Path> download(String imageId, Path target, String userToken) {
     Path partial = dir.resolve(imageId + ".part-" + java.util.UUID.randomUUID());
     var fs = vertx.fileSystem();
     return fs.mkdirs(dir.toString())
-      .compose(v -> auth.token())
+      .compose(v -> userToken != null ? Future.succeededFuture(userToken) : auth.token().map(t -> t.token()))
       .compose(token -> fs.open(partial.toString(), new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true))
         .compose(file -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
             .setAbsoluteURI(publicUrl + "/image/v2/images/" + imageId + "/file")
-            .putHeader("X-Auth-Token", token.token()))
+            .putHeader("X-Auth-Token", token))
           .compose(req -> req.send())
           .compose(resp -> {
             if (resp.statusCode() != 200) {

@@ -15,6 +15,11 @@ final class InstanceStates {
   static final String PAUSED = "paused";
   static final String SUSPENDED = "suspended";
   static final String ERROR = "error";
+  /** Resized, waiting for confirmResize or revertResize (status VERIFY_RESIZE). */
+  static final String RESIZED = "resized";
+  static final String SHELVED = "shelved";
+  /** Shelved with its domain and disks gone and its host claim given back. */
+  static final String SHELVED_OFFLOADED = "shelved_offloaded";
   static final String DELETED = "deleted";
 
   /** An action: the vm_states it may start from, its task_state, and the vm_state it ends in. */
@@ -42,12 +47,20 @@ final class InstanceStates {
         case "rebooting", "reboot_pending", "reboot_started" -> "REBOOT";
         case "rebooting_hard", "reboot_pending_hard", "reboot_started_hard" -> "HARD_REBOOT";
         case "rebuilding", "rebuild_spawning" -> "REBUILD";
+        case "resize_prep", "resize_migrating", "resize_finish" -> "RESIZE";
         default -> "ACTIVE";
       };
-      case STOPPED -> "SHUTOFF";
+      case STOPPED -> switch (task) {
+        case "rebuilding", "rebuild_spawning" -> "REBUILD";
+        case "resize_prep", "resize_migrating", "resize_finish" -> "RESIZE";
+        default -> "SHUTOFF";
+      };
+      case RESIZED -> "resize_reverting".equals(task) ? "REVERT_RESIZE" : "VERIFY_RESIZE";
+      case SHELVED -> "SHELVED";
+      case SHELVED_OFFLOADED -> "SHELVED_OFFLOADED";
       case PAUSED -> "PAUSED";
       case SUSPENDED -> "SUSPENDED";
-      case ERROR -> "ERROR";
+      case ERROR -> "rebuilding".equals(task) || "rebuild_spawning".equals(task) ? "REBUILD" : "ERROR";
       case DELETED -> "DELETED";
       default -> "UNKNOWN";
     };
@@ -58,6 +71,10 @@ final class InstanceStates {
     return switch (status.toUpperCase()) {
       case "BUILD" -> Set.of(BUILDING);
       case "ACTIVE", "REBOOT", "HARD_REBOOT" -> Set.of(ACTIVE);
+      case "REBUILD", "RESIZE" -> Set.of(ACTIVE, STOPPED);
+      case "VERIFY_RESIZE", "REVERT_RESIZE" -> Set.of(RESIZED);
+      case "SHELVED" -> Set.of(SHELVED);
+      case "SHELVED_OFFLOADED" -> Set.of(SHELVED_OFFLOADED);
       case "SHUTOFF" -> Set.of(STOPPED);
       case "PAUSED" -> Set.of(PAUSED);
       case "SUSPENDED" -> Set.of(SUSPENDED);
@@ -69,6 +86,9 @@ final class InstanceStates {
 
   /** The vm_state that a power state found on the hypervisor means for a settled instance. */
   static String fromPower(int power, String current) {
+    if (RESIZED.equals(current) && (power == 1 || power == 4)) {
+      return RESIZED; // still waiting for confirmResize or revertResize, running or not
+    }
     return switch (power) {
       case 1 -> ACTIVE;
       case 3 -> PAUSED;

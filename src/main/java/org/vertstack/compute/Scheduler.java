@@ -36,7 +36,7 @@ final class Scheduler {
    * instance's host move together. No row back: the host filled up first, or the instance is gone.
    */
   private static final String CLAIM = """
-    WITH inst AS (SELECT id FROM instances WHERE id = $5 AND NOT deleted AND vm_state = 'building' FOR UPDATE),
+    WITH inst AS (SELECT id FROM instances WHERE id = $5 AND NOT deleted AND vm_state IN ('building', 'shelved_offloaded') FOR UPDATE),
     host AS (
       UPDATE hosts SET vcpus_used = vcpus_used + $2, memory_mb_used = memory_mb_used + $3, disk_gb_used = disk_gb_used + $4
       WHERE id = $1 AND enabled AND EXISTS (SELECT 1 FROM inst) AND vcpus_used + $2 <= floor(vcpus * cpu_ratio)
@@ -63,7 +63,7 @@ final class Scheduler {
     return downAfterSeconds;
   }
 
-  /** Claims a host for the instance (which must still be building), or null when none fits. */
+  /** Claims a host for the instance (which must still be building, or unshelving), or null when none fits. */
   Future<Claim> schedule(String instanceId, JsonObject flavor, String zone, List<String> excluded) {
     int vcpus = flavor.getInteger("vcpus");
     long ram = flavor.getInteger("ram");

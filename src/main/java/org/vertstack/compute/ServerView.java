@@ -30,6 +30,8 @@ final class ServerView {
       Object v = r.getValue(i);
       if (v instanceof java.time.OffsetDateTime t) {
         v = Servers.time(t);
+      } else if (v instanceof String[] a) {
+        v = new JsonArray(java.util.List.of((Object[]) a));
       }
       o.put(col, v);
     }
@@ -105,7 +107,7 @@ final class ServerView {
       out.put("description", inst.getString("description"));
     }
     if (mv.atLeast(2, 26)) {
-      out.put("tags", new JsonArray());
+      out.put("tags", inst.getJsonArray("tags", new JsonArray()));
     }
     if (mv.atLeast(2, 63)) {
       out.put("trusted_image_certificates", (Object) null);

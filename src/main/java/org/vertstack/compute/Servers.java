@@ -54,6 +54,10 @@ final class Servers {
   private final ImageCatalog images;
   private final int maxAttempts;
   final ServerView view;
+  /** Snapshot, rebuild, resize, shelve and restore. */
+  final ServerOperations operations;
+  /** Server metadata and tags. */
+  final ServerMetadata metadata;
 
   Servers(Vertx vertx, Pool db, Flavors flavors, Keypairs keypairs, ComputeQuota quota, Scheduler scheduler,
           String publicUrl, int maxAttempts) {
@@ -66,6 +70,8 @@ final class Servers {
     this.images = ImageCatalog.createProxy(vertx);
     this.maxAttempts = maxAttempts;
     this.view = new ServerView(publicUrl);
+    this.operations = new ServerOperations(vertx, db, this, flavors, quota, scheduler, new ImageRecords(vertx, publicUrl));
+    this.metadata = new ServerMetadata(db, this);
   }
 
   static String time(OffsetDateTime t) {
@@ -80,7 +86,8 @@ final class Servers {
                          String description) {
   }
 
-  Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv) {
+  /** The token is the caller's: the agent fetches the image's bytes with it, as Nova does (a private image too). */
+  Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv, String token) {
     caller.requireProjectScope().requireMember();
     JsonObject s = Json.object(body, "server");
     Request req = parse(s, mv);
@@ -90,7 +97,7 @@ final class Servers {
       .compose(flavor -> resolveImage(caller, req.imageRef(), flavor).compose(image -> resolveKey(caller, req.keyName())
         .compose(key -> checkZone(req.zone()))
         .compose(zone -> reserveQuota(caller.projectId(), flavor, req.minCount(), req.maxCount())
-          .compose(count -> insert(caller, req, flavor, image, zone, count)))));
+          .compose(count -> insert(caller, req, flavor, image, zone, count, token)))));
   }
 
   private Request parse(JsonObject s, Microversion mv) {
@@ -228,7 +235,7 @@ final class Servers {
     return flavors.get(ref).recover(err -> Future.failedFuture(Errors.badRequest("Flavor " + ref + " could not be found.")));
   }
 
-  private Future<JsonObject> resolveImage(AuthContext caller, String ref, JsonObject flavor) {
+  Future<JsonObject> resolveImage(AuthContext caller, String ref, JsonObject flavor) {
     return images.getImage(caller, ref).recover(err -> {
       if (err instanceof ServiceException se && se.failureCode() == 404 || err instanceof ReplyException re && re.failureCode() == 404) {
         return Future.failedFuture(Errors.badRequest("Image " + ref + " could not be found."));
@@ -278,7 +285,7 @@ final class Servers {
     });
   }
 
-  private static Map<String, Long> amounts(JsonObject flavor, int count) {
+  static Map<String, Long> amounts(JsonObject flavor, int count) {
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("instances", (long) count);
     m.put("cores", (long) count * flavor.getInteger("vcpus"));
@@ -292,7 +299,8 @@ final class Servers {
       ? quota.reserve(project, amounts(flavor, min)).map(min) : Future.failedFuture(err));
   }
 
-  private Future<JsonObject> insert(AuthContext caller, Request req, JsonObject flavor, JsonObject image, String zone, int count) {
+  private Future<JsonObject> insert(AuthContext caller, Request req, JsonObject flavor, JsonObject image, String zone, int count,
+                                    String token) {
     String reservation = "r-" + UUID.randomUUID().toString().substring(0, 8);
     return resolveKeyData(caller, req.keyName()).compose(keyData -> {
       List<Tuple> rows = new ArrayList<>();
@@ -320,7 +328,7 @@ final class Servers {
         }
         for (JsonObject inst : created) {
           publish(inst, "created");
-          build(inst, image, new ArrayList<>());
+          build(inst, image, new ArrayList<>(), token);
         }
         if (req.returnReservation()) {
           return new JsonObject().put("reservation_id", reservation);
@@ -338,7 +346,7 @@ final class Servers {
 
   // ---- the build path ---------------------------------------------------------------------
 
-  private void build(JsonObject inst, JsonObject image, List<String> triedHosts) {
+  private void build(JsonObject inst, JsonObject image, List<String> triedHosts, String token) {
     String id = inst.getString("id");
     JsonObject flavor = inst.getJsonObject("flavor");
     scheduler.schedule(id, flavor, inst.getString("requested_az"), triedHosts).onComplete(claimed -> {
@@ -359,7 +367,7 @@ final class Servers {
       JsonObject request = new JsonObject().put("instance_id", id).put("name", inst.getString("name"))
         .put("vcpus", flavor.getInteger("vcpus")).put("memory_mb", (long) flavor.getInteger("ram"))
         .put("disk_gb", (long) flavor.getInteger("disk")).put("image_id", image.getString("id"))
-        .put("disk_format", image.getString("disk_format")).put("image_size", image.getLong("size"));
+        .put("disk_format", image.getString("disk_format")).put("image_size", image.getLong("size")).put("token", token);
       ComputeAgent.createProxy(vertx, claim.hostname()).build(request).onComplete(built -> {
         if (built.succeeded()) {
           // the instance and its create action finish in one statement (one round trip per boot saved)
@@ -388,7 +396,7 @@ final class Servers {
         String reason = built.cause().getMessage();
         LOG.warn("build of {} on {} failed: {}", id, claim.hostname(), reason);
         ComputeAgent.createProxy(vertx, claim.hostname()).destroy(id); // whatever was half made
-        retryElsewhere(id, claim.hostId(), image, triedHosts, reason);
+        retryElsewhere(id, claim.hostId(), image, triedHosts, reason, token);
       });
     });
   }
@@ -398,7 +406,8 @@ final class Servers {
    * again elsewhere, up to the attempt limit. Conditional on the instance still being built on
    * that host, so a late answer from the host and the watchdog cannot both retry it.
    */
-  private Future<Boolean> retryElsewhere(String id, String hostId, JsonObject image, List<String> triedHosts, String reason) {
+  private Future<Boolean> retryElsewhere(String id, String hostId, JsonObject image, List<String> triedHosts, String reason,
+      String token) {
     return db.withTransaction(tx -> tx.preparedQuery("UPDATE instances SET host_id = NULL, host = NULL, attempts = attempts + 1, "
           + "task_state = 'scheduling', updated_at = now() WHERE id = $1 AND NOT deleted AND vm_state = 'building' AND host_id = $2 "
           + "RETURNING *").execute(Tuple.of(id, hostId))
@@ -412,7 +421,7 @@ final class Servers {
           fail(id, "Build of instance " + id + " failed after " + maxAttempts + " attempts; last error: " + reason);
         } else {
           publishState(again);
-          build(again, image, triedHosts);
+          build(again, image, triedHosts, token);
         }
         return true;
       })
@@ -427,7 +436,7 @@ final class Servers {
       }
       JsonObject image = new JsonObject().put("id", inst.getString("image_ref")).put("disk_format", inst.getString("image_format"));
       List<String> tried = new ArrayList<>(List.of(hostId));
-      return retryElsewhere(id, hostId, image, tried, reason);
+      return retryElsewhere(id, hostId, image, tried, reason, null); // the image is fetched with the service's token
     }).onSuccess(taken -> {
       if (taken) {
         LOG.warn("build of {} taken back: {}", id, reason);
@@ -458,7 +467,7 @@ final class Servers {
     });
   }
 
-  private Future<JsonObject> reload(String id) {
+  Future<JsonObject> reload(String id) {
     return db.preparedQuery("SELECT * FROM instances WHERE id = $1").execute(Tuple.of(id))
       .map(rows -> rows.size() == 0 ? null : ServerView.row(rows.iterator().next()));
   }
@@ -531,6 +540,14 @@ final class Servers {
     if (q.get("host") != null && caller.isAdmin()) {
       args.add(q.get("host"));
       where.add("host = $" + args.size());
+    }
+    // tag filters (2.26): all of, any of, and their negations; comma-separated
+    for (String[] f : new String[][] {{"tags", "tags @> $"}, {"tags-any", "tags && $"}, {"not-tags", "NOT (tags @> $"},
+        {"not-tags-any", "NOT (tags && $"}}) {
+      if (q.get(f[0]) != null && mv.atLeast(2, 26)) {
+        args.add(q.get(f[0]).split(","));
+        where.add(f[1] + args.size() + (f[1].startsWith("NOT") ? ")" : ""));
+      }
     }
     if (q.get("reservation_id") != null) {
       args.add(q.get("reservation_id"));
@@ -622,13 +639,13 @@ final class Servers {
     });
   }
 
-  private static void requireWriter(AuthContext caller, JsonObject inst) {
+  static void requireWriter(AuthContext caller, JsonObject inst) {
     if (!caller.mayWrite(inst.getString("project_id"))) {
       throw Errors.forbidden("You are not authorized to change this server: a member role is required.");
     }
   }
 
-  private static void requireUnlocked(AuthContext caller, JsonObject inst) {
+  static void requireUnlocked(AuthContext caller, JsonObject inst) {
     if (inst.getBoolean("locked") && !caller.isAdmin()) {
       throw Errors.conflict("Instance " + inst.getString("id") + " is locked");
     }
@@ -662,7 +679,11 @@ final class Servers {
 
   private Future<Void> finishDelete(JsonObject inst) {
     String id = inst.getString("id");
-    return db.withTransaction(tx -> Scheduler.release(tx, id).compose(v -> tx.preparedQuery(
+    JsonObject[] resize = {null};
+    return db.withTransaction(tx -> ServerOperations.abandonResize(tx, id).compose(m -> {
+        resize[0] = m;
+        return Scheduler.release(tx, id);
+      }).compose(v -> tx.preparedQuery(
         "UPDATE instances SET deleted = true, vm_state = 'deleted', task_state = NULL, power_state = 0, terminated_at = now(), "
           + "updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *").execute(Tuple.of(id))))
       .compose(rows -> {
@@ -672,7 +693,12 @@ final class Servers {
         JsonObject gone = ServerView.row(rows.iterator().next());
         publish(gone, "deleted");
         finishAction(id, "delete", null);
-        return quota.release(gone.getString("project_id"), amounts(gone.getJsonObject("flavor"), 1));
+        Map<String, Long> held = amounts(gone.getJsonObject("flavor"), 1);
+        if (resize[0] != null) {
+          // a resize under way or unconfirmed holds the larger of both flavors' quota
+          ServerOperations.quotaHeldBeyond(gone.getJsonObject("flavor"), resize[0]).forEach((k, v) -> held.merge(k, v, Long::sum));
+        }
+        return quota.release(gone.getString("project_id"), held);
       });
   }
 
@@ -783,13 +809,13 @@ final class Servers {
 
   // ---- instance actions log ------------------------------------------------------------------
 
-  private void recordAction(JsonObject inst, String action, AuthContext caller) {
+  void recordAction(JsonObject inst, String action, AuthContext caller) {
     db.preparedQuery("INSERT INTO instance_actions (instance_id, action, request_id, user_id, project_id) VALUES ($1, $2, $3, $4, $5)")
       .execute(Tuple.of(inst.getString("id"), action, "req-" + UUID.randomUUID(), caller.userId(), inst.getString("project_id")))
       .onFailure(err -> LOG.warn("recording action {} of {}: {}", action, inst.getString("id"), err.getMessage()));
   }
 
-  private void finishAction(String id, String action, String error) {
+  void finishAction(String id, String action, String error) {
     db.preparedQuery("UPDATE instance_actions SET finish_time = now(), result = $3, message = $4 WHERE id = "
         + "(SELECT max(id) FROM instance_actions WHERE instance_id = $1 AND action = $2 AND finish_time IS NULL)")
       .execute(Tuple.of(id, action, error == null ? "Success" : "Error", error))
@@ -906,7 +932,7 @@ final class Servers {
     publish(inst, inst.getBoolean("deleted") ? "deleted" : InstanceStates.status(inst.getString("vm_state"), inst.getString("task_state")).toLowerCase());
   }
 
-  private void publish(JsonObject inst, String action) {
+  void publish(JsonObject inst, String action) {
     ResourceEvents.publish(vertx, inst.getString("project_id"), RESOURCE, inst.getString("id"), action, view.event(inst));
   }
 }

@@ -148,7 +148,8 @@ class ServerPolicyTest {
     JsonArray log = f.call(token, HttpMethod.GET, "/servers/" + id + "/os-instance-actions", null).bodyAsJsonObject().getJsonArray("instanceActions");
     assertThat(log.stream().map(o -> ((JsonObject) o).getString("action")))
       .contains("create", "stop", "start", "pause", "unpause", "suspend", "resume", "reboot", "lock", "unlock");
-    assertThat(f.call(token, HttpMethod.POST, path, new JsonObject().putNull("shelveOffload")).statusCode()).isEqualTo(400);
+    assertThat(f.call(token, HttpMethod.POST, path, new JsonObject().putNull("shelveOffload")).statusCode()).isEqualTo(409);
+    assertThat(f.call(token, HttpMethod.POST, path, new JsonObject().putNull("evacuate")).statusCode()).isEqualTo(400);
     assertThat(f.call(token, HttpMethod.DELETE, "/servers/" + id, null).statusCode()).isEqualTo(204);
     f.awaitGone(token, id);
   }

@@ -60,6 +60,25 @@ public interface Hypervisor extends AutoCloseable {
 
   void resume(String instanceId) throws Exception;
 
+  /**
+   * Copies the instance's root disk, with its backing chain folded in, to {@code target} in
+   * {@code format} (qcow2 or raw), consistently: a running guest is paused for the copy and
+   * resumed after. Only for drivers that {@link #needsImage() have disks}.
+   */
+  void captureRootDisk(String instanceId, Path target, String format) throws Exception;
+
+  /**
+   * Gives the instance the spec's vCPUs, RAM and (larger) root disk: the guest is powered off,
+   * its root disk kept aside for a revert, the domain redefined, and started again if it ran.
+   */
+  void resize(Spec spec) throws Exception;
+
+  /** Undoes {@link #resize}: the kept root disk comes back and the domain takes the spec again. */
+  void revertResize(Spec spec) throws Exception;
+
+  /** Drops the root disk kept by {@link #resize}. */
+  void confirmResize(String instanceId) throws Exception;
+
   /** The power state of every instance domain this hypervisor has, by instance id. */
   Map<String, Integer> powerStates() throws Exception;
 

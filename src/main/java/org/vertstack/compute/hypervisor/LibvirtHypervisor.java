@@ -330,6 +330,102 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   @Override
+  public void captureRootDisk(String instanceId, Path target, String format) throws Exception {
+    if (!real) {
+      throw new UnsupportedOperationException("The test driver has no disks to capture.");
+    }
+    Path disk = instancesDir.resolve(instanceId).resolve("disk");
+    Domain d = require(instanceId);
+    try {
+      // a running guest is paused so the copy is crash-consistent; a paused or stopped one stays as it is
+      boolean pausedHere = d.isActive() == 1 && d.getInfo().state != DomainInfo.DomainState.VIR_DOMAIN_PAUSED;
+      if (pausedHere) {
+        d.suspend();
+      }
+      try {
+        // -U: QEMU holds the image's write lock while the domain exists; reading it shared is safe while paused
+        run(List.of("qemu-img", "convert", "-U", "-O", format, disk.toString(), target.toString()));
+      } finally {
+        if (pausedHere) {
+          d.resume();
+        }
+      }
+    } finally {
+      d.free();
+    }
+  }
+
+  @Override
+  public void resize(Spec spec) throws Exception {
+    boolean wasRunning = stopForRedefinition(spec.instanceId());
+    if (real) {
+      Path disk = instancesDir.resolve(spec.instanceId()).resolve("disk");
+      Files.copy(disk, disk.resolveSibling("disk.pre-resize"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      long current = virtualSize(disk);
+      if (spec.diskGb() > 0 && (spec.diskGb() << 30) > current) {
+        run(List.of("qemu-img", "resize", "-q", disk.toString(), spec.diskGb() + "G"));
+      }
+    }
+    redefine(spec, wasRunning);
+  }
+
+  @Override
+  public void revertResize(Spec spec) throws Exception {
+    boolean wasRunning = stopForRedefinition(spec.instanceId());
+    if (real) {
+      Path disk = instancesDir.resolve(spec.instanceId()).resolve("disk");
+      Path kept = disk.resolveSibling("disk.pre-resize");
+      if (Files.exists(kept)) {
+        Files.move(kept, disk, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    redefine(spec, wasRunning);
+  }
+
+  @Override
+  public void confirmResize(String instanceId) throws Exception {
+    if (real) {
+      Files.deleteIfExists(instancesDir.resolve(instanceId).resolve("disk.pre-resize"));
+    }
+  }
+
+  /** Powers the domain off (cleanly first) for a redefinition; answers whether it ran. */
+  private boolean stopForRedefinition(String instanceId) throws Exception {
+    Domain d = require(instanceId);
+    boolean running;
+    try {
+      running = d.isActive() == 1;
+    } finally {
+      d.free();
+    }
+    if (running) {
+      powerOff(instanceId);
+    }
+    return running;
+  }
+
+  private void redefine(Spec spec, boolean start) throws Exception {
+    String xml = real
+      ? DomainXml.qemu(virtType, domainName(spec.instanceId()), spec, instancesDir.resolve(spec.instanceId()).resolve("disk"),
+          instancesDir.resolve(spec.instanceId()).resolve("console.log"))
+      : DomainXml.test(domainName(spec.instanceId()), spec);
+    Domain d = conn.domainDefineXML(xml); // same name and uuid: replaces the definition
+    try {
+      if (start) {
+        d.create();
+      }
+    } finally {
+      d.free();
+    }
+  }
+
+  private static long virtualSize(Path disk) throws IOException, InterruptedException {
+    String info = output(List.of("qemu-img", "info", "-U", "--output=json", disk.toString()));
+    var m = java.util.regex.Pattern.compile("\"virtual-size\":\\s*(\\d+)").matcher(info);
+    return m.find() ? Long.parseLong(m.group(1)) : 0L;
+  }
+
+  @Override
   public Map<String, Integer> powerStates() throws Exception {
     Map<String, Integer> out = new HashMap<>();
     for (int id : conn.listDomains()) {
@@ -455,11 +551,16 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   private static void run(List<String> cmd) throws IOException, InterruptedException {
+    output(cmd);
+  }
+
+  private static String output(List<String> cmd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+    if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException(cmd.get(0) + " failed: " + out.trim());
     }
+    return out;
   }
 
   private static void deleteTree(Path dir) throws IOException {
