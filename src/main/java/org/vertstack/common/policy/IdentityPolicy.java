@@ -27,9 +27,16 @@ public final class IdentityPolicy {
     + " and not target.system_grant)";
 
   public static final Policy RULES = Policy.of(
+    // without a token: the version documents, issuing a token, changing one's password (the old
+    // password is the credential)
+    "identity:get_versions", "anyone",
+    "identity:authenticate", "anyone",
+    "identity:change_password", "anyone",
     // tokens
     "identity:validate_token", "system_reader or owner",
     "identity:revoke_token", "system_admin or owner",
+    "identity:get_auth_scopes", "authenticated",
+    "identity:get_limit_model", "authenticated",
     // domains: the cloud operator's
     "identity:get_domain", "system_reader or token_domain",
     "identity:list_domains", SYSTEM_OR_DOMAIN_READER,
@@ -109,4 +116,51 @@ public final class IdentityPolicy {
     "identity:get_application_credential", "system_reader or owner",
     "identity:list_application_credentials", "system_reader or owner",
     "identity:delete_application_credential", "system_admin or owner");
+
+
+  private static final String V3 = "/identity/v3";
+
+  /** Every route of the identity API and the rule deciding it (the service checks it with the target it loads). */
+  public static final RouteRules ROUTES = RouteRules.of(RULES,
+    "GET /identity/", "identity:get_versions",
+    "GET " + V3, "identity:get_versions",
+    "GET " + V3 + "/", "identity:get_versions",
+    "POST " + V3 + "/auth/tokens", "identity:authenticate",
+    "POST " + V3 + "/users/:id/password", "identity:change_password",
+    "GET " + V3 + "/auth/tokens", "identity:validate_token",
+    "HEAD " + V3 + "/auth/tokens", "identity:validate_token",
+    "DELETE " + V3 + "/auth/tokens", "identity:revoke_token",
+    "GET " + V3 + "/auth/*", "identity:get_auth_scopes",
+    "GET " + V3 + "/limits/model", "identity:get_limit_model",
+    "GET " + V3 + "/role_assignments", "identity:list_role_assignments",
+    "GET " + V3 + "/role_inferences", "identity:list_role_inference_rules",
+    "GET " + V3 + "/roles/:prior/implies", "identity:list_role_inference_rules",
+    "PUT " + V3 + "/roles/:prior/implies/:implied", "identity:create_implied_role",
+    "GET " + V3 + "/roles/:prior/implies/:implied", "identity:check_implied_role",
+    "HEAD " + V3 + "/roles/:prior/implies/:implied", "identity:check_implied_role",
+    "DELETE " + V3 + "/roles/:prior/implies/:implied", "identity:delete_implied_role",
+    "GET " + V3 + "/groups/:group/users", "identity:list_users_in_group",
+    "GET " + V3 + "/users/:user/groups", "identity:list_groups_for_user",
+    "PUT " + V3 + "/groups/:group/users/:user", "identity:add_user_to_group",
+    "HEAD " + V3 + "/groups/:group/users/:user", "identity:check_user_in_group",
+    "DELETE " + V3 + "/groups/:group/users/:user", "identity:remove_user_from_group",
+    "GET " + V3 + "/users/:user/projects", "identity:list_user_projects",
+    "POST " + V3 + "/users/:user/application_credentials", "identity:create_application_credential",
+    "GET " + V3 + "/users/:user/application_credentials", "identity:list_application_credentials",
+    "GET " + V3 + "/users/:user/application_credentials/:id", "identity:get_application_credential",
+    "DELETE " + V3 + "/users/:user/application_credentials/:id", "identity:delete_application_credential",
+    // grants on projects, domains and the system, direct and inherited
+    "GET " + V3 + "/*/roles", "identity:list_grants",
+    "GET " + V3 + "/*/roles/inherited_to_projects", "identity:list_grants",
+    "PUT " + V3 + "/*/roles/:role*", "identity:create_grant",
+    "GET " + V3 + "/*/roles/:role*", "identity:check_grant",
+    "HEAD " + V3 + "/*/roles/:role*", "identity:check_grant",
+    "DELETE " + V3 + "/*/roles/:role*", "identity:revoke_grant",
+    // the collections: identity:list_projects, identity:get_user, ...
+    "GET " + V3 + "/:collection", "identity:list_*",
+    "POST " + V3 + "/:collection", "identity:create_*",
+    "GET " + V3 + "/:collection/:id", "identity:get_*",
+    "HEAD " + V3 + "/:collection/:id", "identity:get_*",
+    "PATCH " + V3 + "/:collection/:id", "identity:update_*",
+    "DELETE " + V3 + "/:collection/:id", "identity:delete_*");
 }

@@ -32,6 +32,9 @@ import java.util.function.BiPredicate;
  *       the token is scoped to;</li>
  *   <li>{@code system_scoped}: the token is system-scoped (not the admin project);</li>
  *   <li>{@code authenticated}: any valid token;</li>
+ *   <li>{@code anyone}: no token needed (version documents, Swift's /info);</li>
+ *   <li>{@code reader}, {@code member}: the role on whatever the token is scoped to (a listing
+ *       filtered by the service to what the caller may see);</li>
  *   <li>{@code target.NAME}: a fact the service set on the target ({@link Target#flag}).</li>
  * </ul>
  * Expressions are parsed when the table is built, so a typo fails at start-up, not at request
@@ -40,7 +43,10 @@ import java.util.function.BiPredicate;
 public final class Policy {
 
   private static final Map<String, BiPredicate<AuthContext, Target>> CHECKS = Map.ofEntries(
-    Map.entry("authenticated", (c, t) -> true),
+    Map.entry("anyone", (c, t) -> true),
+    Map.entry("authenticated", (c, t) -> c.userId() != null),
+    Map.entry("reader", (c, t) -> c.canRead()),
+    Map.entry("member", (c, t) -> c.canWrite()),
     Map.entry("system_admin", (c, t) -> c.isSystemAdmin()),
     Map.entry("system_member", (c, t) -> c.isSystemMember()),
     Map.entry("system_reader", (c, t) -> c.isSystemReader()),
@@ -57,6 +63,9 @@ public final class Policy {
       return d != null && (d.equals(c.domainId()) || d.equals(c.projectDomainId()) || d.equals(c.userDomainId()));
     }),
     Map.entry("actor_in_domain", (c, t) -> c.domainId() != null && c.domainId().equals(t.string("actor_domain_id"))));
+
+  /** A request without a token: no user, no roles, no scope. */
+  private static final AuthContext NOBODY = new AuthContext(new io.vertx.core.json.JsonObject());
 
   private interface Rule {
     boolean test(AuthContext caller, Target target);
@@ -95,12 +104,17 @@ public final class Policy {
     return expressions;
   }
 
+  /** Whether the caller (null: no token) may; an unknown rule is a programming error. */
   public boolean allowed(AuthContext caller, String rule, Target target) {
     Rule r = rules.get(rule);
     if (r == null) {
       throw new IllegalArgumentException("no policy rule " + rule);
     }
-    return caller != null && r.test(caller, target);
+    return r.test(caller == null ? NOBODY : caller, target);
+  }
+
+  public boolean has(String rule) {
+    return rules.containsKey(rule);
   }
 
   /** Throws Keystone's 403 unless allowed; for code that already runs inside a guarded block. */

@@ -19,6 +19,7 @@ import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.http.FailureHandler;
 import org.vertstack.common.http.RouteInventory;
+import org.vertstack.common.policy.Target;
 import org.vertstack.objectstore.ObjectStoreModule;
 import org.vertstack.objectstore.ObjectStoreRuntime;
 import org.vertstack.objectstore.ObjectStoreSettings;
@@ -202,7 +203,7 @@ public final class SwiftApi {
   // ---- accounts
 
   private Future<?> accountGet(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayRead(path.projectId())) {
+    if (!caller.may("object_store:read_account", path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     boolean head = "HEAD".equals(ctx.request().method().name());
@@ -216,7 +217,7 @@ public final class SwiftApi {
         .putHeader("X-Account-Storage-Policy-Policy-0-Object-Count", String.valueOf(acct.getLong("objects")))
         .putHeader("X-Account-Storage-Policy-Policy-0-Bytes-Used", String.valueOf(acct.getLong("bytes")));
       JsonObject meta = acct.getJsonObject("meta").copy();
-      if (!caller.mayWrite(path.projectId())) {
+      if (!caller.may("object_store:show_temp_url_keys", path.projectId())) {
         hideTempUrlKeys(meta, "x-account-meta-");
       }
       Metadata.toHeaders(meta, resp.headers());
@@ -233,7 +234,7 @@ public final class SwiftApi {
   }
 
   private Future<?> accountPost(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId())) {
+    if (!caller.may("object_store:write_account", path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     if (ctx.request().getParam("bulk-delete") != null) {
@@ -265,8 +266,8 @@ public final class SwiftApi {
   private Future<?> containerGet(RoutingContext ctx, SwiftPath path, Caller caller) {
     boolean head = "HEAD".equals(ctx.request().method().name());
     return db.container(path.account(), path.container()).compose(info -> {
-      boolean owner = caller.mayRead(path.projectId());
-      if (!owner && !(info != null && caller.allowedBy(info.getJsonObject("meta").getString("x-container-read"), true))) {
+      boolean readAcl = info != null && caller.allowedBy(info.getJsonObject("meta").getString("x-container-read"), true);
+      if (!caller.may("object_store:read_container", Target.project(path.projectId(), null).flag("read_acl", readAcl))) {
         return Future.failedFuture(caller.denied());
       }
       if (info == null) {
@@ -279,11 +280,11 @@ public final class SwiftApi {
         .putHeader("X-Storage-Policy", "Policy-0")
         .putHeader("Last-Modified", HTTP_DATE.format(Instant.ofEpochMilli(info.getLong("created"))));
       JsonObject meta = info.getJsonObject("meta").copy();
-      if (!owner) {
+      if (!caller.may("object_store:show_acls", path.projectId())) {
         meta.remove("x-container-read");
         meta.remove("x-container-write");
       }
-      if (!caller.mayWrite(path.projectId())) {
+      if (!caller.may("object_store:show_temp_url_keys", path.projectId())) {
         hideTempUrlKeys(meta, "x-container-meta-");
       }
       Metadata.toHeaders(meta, resp.headers());
@@ -299,7 +300,7 @@ public final class SwiftApi {
   }
 
   private Future<?> containerPut(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId())) {
+    if (!caller.may("object_store:write_container", path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     if (path.container().contains("/")) {
@@ -347,7 +348,7 @@ public final class SwiftApi {
   }
 
   private Future<?> containerPost(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId())) {
+    if (!caller.may("object_store:write_container", path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     JsonObject meta = Metadata.fromHeaders(ctx.request().headers(), "container");
@@ -369,7 +370,7 @@ public final class SwiftApi {
   }
 
   private Future<?> containerDelete(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId())) {
+    if (!caller.may("object_store:write_container", path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     return db.deleteContainer(path.account(), path.container()).compose(status -> {
