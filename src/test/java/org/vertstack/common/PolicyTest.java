@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.policy.ComputePolicy;
+import org.vertstack.common.policy.FrontDoorPolicy;
 import org.vertstack.common.policy.IdentityPolicy;
 import org.vertstack.common.policy.ImagePolicy;
 import org.vertstack.common.policy.ObjectStorePolicy;
@@ -81,7 +82,7 @@ class PolicyTest {
   }
 
   private static final List<RouteRules> TABLES = List.of(IdentityPolicy.ROUTES, ObjectStorePolicy.ROUTES, ImagePolicy.ROUTES,
-    ComputePolicy.ROUTES);
+    ComputePolicy.ROUTES, FrontDoorPolicy.ROUTES);
 
   @Test
   void theReadmeShowsEveryRuleAndEveryRouteAsWritten() throws Exception {
