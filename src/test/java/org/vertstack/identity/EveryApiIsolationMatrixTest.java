@@ -141,6 +141,22 @@ class EveryApiIsolationMatrixTest {
     a.put("image", image.bodyAsJsonObject().getString("id"));
     assertThat(cloud.http().putAbs(cloud.baseUrl() + "/image/v2/images/" + a.get("image") + "/file").putHeader("X-Auth-Token", t)
       .putHeader("Content-Type", "application/octet-stream").sendBuffer(Buffer.buffer(new byte[4096])).await().statusCode()).isEqualTo(204);
+    // shared with B: a container B may read by ACL, and an image B is a member of (no marker in them)
+    String shared = TestCloud.unique("sh");
+    a.put("sharedContainer", shared + "-c");
+    a.put("sharedObject", shared + "-o");
+    assertThat(cloud.http().putAbs(cloud.baseUrl() + account + "/" + a.get("sharedContainer")).putHeader("X-Auth-Token", t)
+      .putHeader("X-Container-Read", projectB).send().await().statusCode()).isIn(201, 202);
+    assertThat(cloud.http().putAbs(cloud.baseUrl() + account + "/" + a.get("sharedContainer") + "/" + a.get("sharedObject"))
+      .putHeader("X-Auth-Token", t).sendBuffer(Buffer.buffer("shared")).await().statusCode()).isEqualTo(201);
+    HttpResponse<Buffer> sharedImage = cloud.call(t, HttpMethod.POST, "/image/v2/images", new JsonObject().put("name", shared + "-img")
+      .put("disk_format", "raw").put("container_format", "bare").put("visibility", "shared")).await();
+    assertThat(sharedImage.statusCode()).as(sharedImage.bodyAsString()).isEqualTo(201);
+    a.put("sharedImage", sharedImage.bodyAsJsonObject().getString("id"));
+    assertThat(cloud.call(t, HttpMethod.POST, "/image/v2/images/" + a.get("sharedImage") + "/members",
+      new JsonObject().put("member", projectB)).await().statusCode()).isEqualTo(200);
+    assertThat(cloud.call(memberB.getString("token"), HttpMethod.PUT, "/image/v2/images/" + a.get("sharedImage") + "/members/" + projectB,
+      new JsonObject().put("status", "accepted")).await().statusCode()).isEqualTo(200);
     // compute: a key pair of A's member and a server booted from a public image
     assertThat(compute(t, HttpMethod.POST, "/os-keypairs", new JsonObject().put("keypair", new JsonObject().put("name", marker + "-kp")))
       .statusCode()).isIn(200, 201);
@@ -252,10 +268,16 @@ class EveryApiIsolationMatrixTest {
   }
 
   /** The path with project A's resources (or the cloud's, for flavors, hosts and services) in place of its parameters. */
-  private static String concrete(String template) {
+  /** The ways a route is made concrete: on A's private resources, and where B has a share (ACL, image member), on those. */
+  private static List<Boolean> variants(String template) {
+    return template.contains(":container") || template.contains("/images/:id") ? List.of(false, true) : List.of(false);
+  }
+
+  private static String concrete(String template, boolean shared) {
     String p = template;
-    p = p.replace(":account", "AUTH_" + a.get("project")).replace(":container", a.get("container")).replace(":object", a.get("object"));
-    p = p.replace("/images/:id", "/images/" + a.get("image")).replace(":tag", marker).replace(":member", a.get("projectB"));
+    p = p.replace(":account", "AUTH_" + a.get("project"))
+      .replace(":container", a.get(shared ? "sharedContainer" : "container")).replace(":object", a.get(shared ? "sharedObject" : "object"));
+    p = p.replace("/images/:id", "/images/" + a.get(shared ? "sharedImage" : "image")).replace(":tag", marker).replace(":member", a.get("projectB"));
     p = p.replace("/servers/:id", "/servers/" + a.get("server")).replace(":req", a.get("request"));
     p = p.replace("/flavors/:id", "/flavors/42").replace("/os-keypairs/:name", "/os-keypairs/" + a.get("keypair"));
     p = p.replace("/os-hypervisors/:id", "/os-hypervisors/" + a.get("hypervisor")).replace(":pattern", a.get("hypervisor_name"));
@@ -271,13 +293,16 @@ class EveryApiIsolationMatrixTest {
       || template.contains(":project");
   }
 
-  private static boolean allowed(Persona p, Endpoint e, String rule) {
+  private static boolean allowed(Persona p, Endpoint e, String rule, boolean shared) {
     String path = e.path();
     Target target;
+    boolean inB = a.get("projectB").equals(p.auth().projectId());
     if (path.contains("/os-keypairs")) {
       target = Target.user(p.auth().userId(), null); // key pairs are looked up among the caller's own
     } else if (namesA(path)) {
-      target = Target.project(a.get("project"), null);
+      // the facts the services set: B's read ACL on the shared container, B's membership of the shared image
+      target = Target.project(a.get("project"), null).flag("read_acl", shared && inB).flag("member", shared && inB)
+        .flag("invited", path.endsWith("/members/:member") && inB);
     } else {
       target = Target.project(p.auth().projectId(), p.auth().projectDomainId());
     }
@@ -379,41 +404,45 @@ class EveryApiIsolationMatrixTest {
         continue;
       }
       routes++;
-      String path = concrete(e.path());
-      boolean identity = table == IdentityPolicy.ROUTES;
-      boolean open = !rule.endsWith("*") && table.policy().allowed(null, rule, Target.none());
-      boolean read = READS.contains(e.method());
-      for (var invalid : invalidTokens.entrySet()) {
-        if (open) {
-          continue;
-        }
-        HttpResponse<Buffer> r = send(e.method(), path, invalid.getValue());
-        if (r.statusCode() != 401) {
-          failures.add(invalid.getKey() + ": " + e.method() + " " + path + " -> " + r.statusCode());
-        }
-        leaks(path, r).forEach(l -> failures.add(invalid.getKey() + ": " + e.method() + " " + path + " shows " + l));
-      }
-      for (Persona p : personas) {
-        boolean may = identity ? read : allowed(p, e, rule);
-        if (!read && (may || identity)) {
-          continue; // writes only by those refused: the seeded resources stay as they are
-        }
-        HttpResponse<Buffer> r = send(e.method(), path, p.token());
-        int s = r.statusCode();
-        if (!identity) {
-          boolean ok = may ? s != 401 && s != 403 && s < 500
-            : s == 403 || s == 404 || (s == 401 && p.auth().projectId() == null);
-          if (!ok) {
-            failures.add(p.name() + ": " + e.method() + " " + path + " -> " + s + " (" + (may ? "allowed" : "denied") + " by " + rule + ")");
+      for (boolean shared : variants(e.path())) {
+        String path = concrete(e.path(), shared);
+        boolean identity = table == IdentityPolicy.ROUTES;
+        boolean open = !rule.endsWith("*") && table.policy().allowed(null, rule, Target.none());
+        boolean read = READS.contains(e.method());
+        for (var invalid : invalidTokens.entrySet()) {
+          if (open) {
+            continue;
           }
-          if (may) {
-            allowed++;
-          } else {
-            denied++;
+          HttpResponse<Buffer> r = send(e.method(), path, invalid.getValue());
+          if (r.statusCode() != 401) {
+            failures.add(invalid.getKey() + ": " + e.method() + " " + path + " -> " + r.statusCode());
           }
+          leaks(path, r).forEach(l -> failures.add(invalid.getKey() + ": " + e.method() + " " + path + " shows " + l));
         }
-        if (!p.seesA()) {
-          leaks(path, r).forEach(l -> failures.add(p.name() + ": " + e.method() + " " + path + " shows " + l));
+        for (Persona p : personas) {
+          boolean may = identity ? read : allowed(p, e, rule, shared);
+          if (!read && (may || identity)) {
+            continue; // writes only by those refused: the seeded resources stay as they are
+          }
+          HttpResponse<Buffer> r = send(e.method(), path, p.token());
+          int s = r.statusCode();
+          if (!identity) {
+            // a read of one of A's resources that exist, allowed, must find it; elsewhere a 404 is a lookup miss
+            boolean mustFind = read && namesA(e.path()) && !e.path().contains(":member") && !e.path().contains(":tag");
+            boolean ok = may ? (mustFind ? s >= 200 && s < 300 : s != 401 && s != 403 && s < 500)
+              : s == 403 || s == 404 || (s == 401 && p.auth().projectId() == null);
+            if (!ok) {
+              failures.add(p.name() + ": " + e.method() + " " + path + " -> " + s + " (" + (may ? "allowed" : "denied") + " by " + rule + ")");
+            }
+            if (may) {
+              allowed++;
+            } else {
+              denied++;
+            }
+          }
+          if (!p.seesA()) {
+            leaks(path, r).forEach(l -> failures.add(p.name() + ": " + e.method() + " " + path + " shows " + l));
+          }
         }
       }
     }
