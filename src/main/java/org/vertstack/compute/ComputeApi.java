@@ -1,5 +1,6 @@
 package org.vertstack.compute;
 
+import org.vertstack.common.policy.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -19,6 +20,8 @@ import org.vertstack.common.policy.Target;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import static org.vertstack.compute.ComputeRules.check;
 
 /** Nova v2.1 over HTTP under /compute. Thin: parse, call the services, render. */
 final class ComputeApi {
@@ -154,7 +157,8 @@ final class ComputeApi {
       }).onFailure(ctx::fail));
     r.delete("/v2.1/servers/:id/tags/:tag").handler(ctx -> api.empty(ctx, 204,
       meta.deleteTag(auth(ctx), ctx.pathParam("id"), ctx.pathParam("tag"))));
-    r.get("/v2.1/servers/:id/os-security-groups").handler(ctx -> api.reply(ctx, 200, c.servers().load(auth(ctx), ctx.pathParam("id"))
+    r.get("/v2.1/servers/:id/os-security-groups").handler(ctx -> api.reply(ctx, 200, c.servers().load(auth(ctx), ctx.pathParam("id"),
+      "os-security-groups:list")
       .map(inst -> new JsonObject().put("security_groups", new JsonArray()))));
 
     r.get("/v2.1/limits").handler(api::limits);
@@ -187,12 +191,12 @@ final class ComputeApi {
     r.put("/v2.1/os-quota-sets/:project").handler(json).handler(api::updateQuotaSet);
     // host aggregates are not implemented: there are none
     r.get("/v2.1/os-aggregates").handler(ctx -> {
-      auth(ctx).requireAdmin();
+      check(auth(ctx), "os-aggregates:index", Target.none());
       ctx.json(new JsonObject().put("aggregates", new JsonArray()));
     });
     r.get("/v2.1/os-simple-tenant-usage").handler(ctx -> api.reply(ctx, 200, c.usage().all(auth(ctx), ctx.queryParams())));
     r.get("/v2.1/os-simple-tenant-usage/:project").handler(ctx -> api.reply(ctx, 200,
-      c.usage().one(auth(ctx), project(auth(ctx), ctx.pathParam("project")), ctx.queryParams())));
+      c.usage().one(auth(ctx), project(auth(ctx), ctx.pathParam("project"), "os-simple-tenant-usage:show"), ctx.queryParams())));
     // anything else under the API is Nova's 404, not the dashboard's page
     r.route("/v2.1/*").handler(ctx -> ctx.fail(Errors.notFound("The resource could not be found.")));
     return r;
@@ -277,19 +281,16 @@ final class ComputeApi {
     }));
   }
 
-  /** The project a quota or limits request is about: the caller's own, or any for an admin. */
-  private static String project(AuthContext caller, String requested) {
-    if (requested == null || requested.equals(caller.projectId())) {
-      caller.requireProjectScope().requireReader();
-      return caller.projectId();
-    }
-    caller.requireAdmin();
-    return requested;
+  /** The project a quota, limits or usage request is about (the caller's own by default), if {@code rule} allows. */
+  private static String project(AuthContext caller, String requested, String rule) {
+    String project = requested == null ? caller.requireProjectScope().projectId() : requested;
+    check(caller, rule, Target.project(project, null));
+    return project;
   }
 
   private void limits(RoutingContext ctx) {
     AuthContext caller = auth(ctx);
-    String project = project(caller, ctx.queryParams().get("tenant_id"));
+    String project = project(caller, ctx.queryParams().get("tenant_id"), "limits");
     reply(ctx, 200, c.quota().usage(project).map(u -> {
       JsonObject abs = new JsonObject()
         .put("maxTotalInstances", limit(u, "instances")).put("maxTotalCores", limit(u, "cores"))
@@ -319,7 +320,8 @@ final class ComputeApi {
 
   private void quotaSet(RoutingContext ctx, boolean detail, boolean defaults) {
     AuthContext caller = auth(ctx);
-    String project = project(caller, ctx.pathParam("project"));
+    String project = project(caller, ctx.pathParam("project"),
+      defaults ? "os-quota-sets:defaults" : detail ? "os-quota-sets:detail" : "os-quota-sets:show");
     Future<JsonObject> usage = defaults ? Future.succeededFuture(new JsonObject()) : c.quota().usage(project);
     reply(ctx, 200, usage.map(u -> {
       JsonObject set = new JsonObject().put("id", project);
@@ -343,8 +345,8 @@ final class ComputeApi {
 
   private void updateQuotaSet(RoutingContext ctx) {
     AuthContext caller = auth(ctx);
-    caller.requireAdmin();
     String project = ctx.pathParam("project");
+    check(caller, "os-quota-sets:update", Target.project(project, null));
     JsonObject set = Json.object(Json.body(ctx), "quota_set");
     Map<String, Long> limits = new LinkedHashMap<>();
     for (String key : set.fieldNames()) {

@@ -1,5 +1,6 @@
 package org.vertstack.compute;
 
+import org.vertstack.common.policy.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -17,6 +18,9 @@ import org.vertstack.identity.IdentityService;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import static org.vertstack.compute.ComputeRules.check;
+import static org.vertstack.compute.ComputeRules.may;
 
 /**
  * The compute service's use of the quota engine (unified limits of service type {@code compute}:
@@ -150,7 +154,7 @@ final class ComputeQuota {
 
   /** Sets project limits (admin): updates the project's unified limits through the identity service. */
   Future<Void> setLimits(AuthContext caller, String project, Map<String, Long> limits) {
-    caller.requireAdmin();
+    check(caller, "os-quota-sets:update", Target.project(project, null));
     return serviceId(caller).compose(serviceId -> identity.list(caller, "limits",
         new JsonObject().put("service_id", serviceId).put("project_id", project))
       .compose(existing -> {

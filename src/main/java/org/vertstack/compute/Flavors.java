@@ -1,5 +1,6 @@
 package org.vertstack.compute;
 
+import org.vertstack.common.policy.Target;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +13,9 @@ import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.Json;
 
 import java.util.UUID;
+
+import static org.vertstack.compute.ComputeRules.check;
+import static org.vertstack.compute.ComputeRules.may;
 
 /** Flavors: public to every project, created and deleted by admins; defaults seeded at first start. */
 final class Flavors {
@@ -44,12 +48,12 @@ final class Flavors {
   }
 
   Future<JsonArray> list(AuthContext caller, io.vertx.core.MultiMap query) {
-    caller.requireReader();
+    check(caller, "flavors:index", Target.none());
     long minRam = longParam(query, "minRam");
     long minDisk = longParam(query, "minDisk");
     int limit = (int) Math.min(longParam(query, "limit") > 0 ? longParam(query, "limit") : 1000, 1000);
     String marker = query.get("marker");
-    String publicFilter = caller.isAdmin() ? query.get("is_public") : "true";
+    String publicFilter = may(caller, "os-flavor-access:list_private", Target.none()) ? query.get("is_public") : "true";
     Boolean isPublic = publicFilter == null || "none".equalsIgnoreCase(publicFilter) ? null : Json.queryBoolean(publicFilter);
     Future<Object[]> after = marker == null ? Future.succeededFuture(null)
       : get(marker).recover(err -> Future.failedFuture(Errors.badRequest("marker [" + marker + "] not found")))
@@ -67,7 +71,7 @@ final class Flavors {
   }
 
   Future<JsonObject> create(AuthContext caller, JsonObject body) {
-    caller.requireAdmin();
+    check(caller, "os-flavor-manage:create", Target.none());
     JsonObject f = Json.object(body, "flavor");
     String name = Json.string(f, "name").trim();
     if (name.isEmpty()) {
@@ -101,7 +105,7 @@ final class Flavors {
   }
 
   Future<Void> delete(AuthContext caller, String id) {
-    caller.requireAdmin();
+    check(caller, "os-flavor-manage:delete", Target.none());
     // instances keep a copy of their flavor, so deleting one never breaks a server
     return db.preparedQuery("DELETE FROM flavors WHERE id = $1").execute(Tuple.of(id)).map(rows -> {
       if (rows.rowCount() == 0) {

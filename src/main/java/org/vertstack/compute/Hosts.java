@@ -1,5 +1,6 @@
 package org.vertstack.compute;
 
+import org.vertstack.common.policy.Target;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,9 @@ import io.vertx.sqlclient.Tuple;
 import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.Json;
+
+import static org.vertstack.compute.ComputeRules.check;
+import static org.vertstack.compute.ComputeRules.may;
 
 /** The admin views of compute nodes: os-hypervisors, os-services, os-availability-zone. */
 final class Hosts {
@@ -31,7 +35,8 @@ final class Hosts {
    * is {@code id}, or those whose host name contains {@code pattern}.
    */
   Future<JsonArray> hypervisors(AuthContext caller, Microversion mv, boolean detail, String id, String pattern) {
-    caller.requireAdmin();
+    check(caller, id != null ? "os-hypervisors:show" : pattern != null ? "os-hypervisors:search"
+      : detail ? "os-hypervisors:list-detail" : "os-hypervisors:list", Target.none());
     return db.preparedQuery(HOSTS + " ORDER BY hostname").execute(Tuple.of(downAfterSeconds)).map(rows -> {
         JsonArray out = new JsonArray();
         for (Row r : rows) {
@@ -76,7 +81,7 @@ final class Hosts {
 
   /** nova-compute per host, plus the controller's scheduler and conductor (this node). */
   Future<JsonArray> services(AuthContext caller, Microversion mv, String controllerHost) {
-    caller.requireAdmin();
+    check(caller, "os-services:list", Target.none());
     return db.preparedQuery(HOSTS + " ORDER BY hostname").execute(Tuple.of(downAfterSeconds)).map(rows -> {
       JsonArray out = new JsonArray();
       int n = 1;
@@ -105,7 +110,7 @@ final class Hosts {
 
   /** PUT os-services/{id} (2.53+): {"status": "enabled"|"disabled", "disabled_reason", "forced_down"}. */
   Future<JsonObject> updateService(AuthContext caller, Microversion mv, String id, JsonObject body) {
-    caller.requireAdmin();
+    check(caller, "os-services:update", Target.none());
     String status = Json.optString(body, "status");
     if (status != null && !status.equals("enabled") && !status.equals("disabled")) {
       throw Errors.badRequest("'status' must be enabled or disabled.");
@@ -125,13 +130,13 @@ final class Hosts {
   }
 
   Future<JsonArray> zones(AuthContext caller, boolean detail) {
-    caller.requireReader();
+    check(caller, detail ? "os-availability-zone:detail" : "os-availability-zone:list", Target.none());
     return db.preparedQuery("SELECT availability_zone, bool_or(enabled AND last_heartbeat > now() - make_interval(secs => $1)) AS up "
         + "FROM hosts GROUP BY availability_zone ORDER BY 1").execute(Tuple.of(downAfterSeconds)).map(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(r -> out.add(new JsonObject().put("zoneName", r.getString("availability_zone"))
             .put("zoneState", new JsonObject().put("available", r.getBoolean("up"))).put("hosts", (Object) null)));
-          if (detail && caller.isAdmin()) {
+          if (detail && may(caller, "os-availability-zone:show_internal", Target.none())) {
             out.add(new JsonObject().put("zoneName", "internal").put("zoneState", new JsonObject().put("available", true))
               .put("hosts", (Object) null));
           }

@@ -1,5 +1,6 @@
 package org.vertstack.compute;
 
+import org.vertstack.common.policy.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -25,6 +26,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Set;
 
+import static org.vertstack.compute.ComputeRules.check;
+import static org.vertstack.compute.ComputeRules.may;
+
 /** SSH key pairs, owned by a user: imported, or generated here (RSA 2048, OpenSSH public key). */
 final class Keypairs {
 
@@ -44,14 +48,14 @@ final class Keypairs {
     if (requested == null || requested.equals(caller.userId())) {
       return caller.userId();
     }
-    if (!mv.atLeast(2, 10) || !caller.isAdmin()) {
+    if (!mv.atLeast(2, 10) || !may(caller, "os-keypairs:other_user", Target.user(requested, null))) {
       throw Errors.forbidden("Policy doesn't allow os_compute_api:os-keypairs for another user to be performed.");
     }
     return requested;
   }
 
   Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv) {
-    caller.requireMember();
+    check(caller, "os-keypairs:create", Target.user(caller.userId(), null));
     JsonObject k = Json.object(body, "keypair");
     String name = Json.string(k, "name");
     if (!name.matches("[A-Za-z0-9 _.@-]{1,255}") || name.isBlank()) {
@@ -88,7 +92,7 @@ final class Keypairs {
   }
 
   Future<JsonObject> get(AuthContext caller, String userId, String name, Microversion mv) {
-    caller.requireReader();
+    check(caller, "os-keypairs:show", Target.user(userId, null));
     return find(userId, name).map(r -> render(r, mv, true));
   }
 
@@ -104,7 +108,7 @@ final class Keypairs {
   }
 
   Future<JsonArray> list(AuthContext caller, String userId, Microversion mv) {
-    caller.requireReader();
+    check(caller, "os-keypairs:index", Target.user(userId, null));
     return db.preparedQuery("SELECT * FROM keypairs WHERE user_id = $1 ORDER BY name").execute(Tuple.of(userId)).map(rows -> {
       JsonArray out = new JsonArray();
       rows.forEach(r -> out.add(new JsonObject().put("keypair", render(r, mv, false))));
@@ -113,7 +117,7 @@ final class Keypairs {
   }
 
   Future<Void> delete(AuthContext caller, String userId, String name) {
-    caller.requireMember();
+    check(caller, "os-keypairs:delete", Target.user(userId, null));
     return db.preparedQuery("DELETE FROM keypairs WHERE user_id = $1 AND name = $2").execute(Tuple.of(userId, name)).map(rows -> {
       if (rows.rowCount() == 0) {
         throw Errors.notFound("Keypair " + name + " not found for user " + userId + ".");

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.vertstack.common.auth.AuthContext;
+import org.vertstack.common.policy.Target;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.Json;
 
@@ -42,12 +43,14 @@ final class ServerMetadata {
     this.servers = servers;
   }
 
-  /** Loads the server; a change needs a member of its project or an admin (Nova's default for these rules). */
+  /** Loads the server as {@code rule} (of the compute policy table) lets the caller see or change it. */
   private Future<JsonObject> authorize(AuthContext caller, String id, String rule, boolean write) {
+    String name = rule.substring("os_compute_api:".length());
+    if (!write) {
+      return servers.load(caller, id, name); // a server the rule does not let the caller read is not found
+    }
     return servers.load(caller, id).map(inst -> {
-      if (write && !caller.mayWrite(inst.getString("project_id"))) {
-        throw Errors.forbidden("Policy doesn't allow " + rule + " to be performed.");
-      }
+      ComputeRules.check(caller, name, Target.project(inst.getString("project_id"), null));
       return inst;
     });
   }

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vertstack.common.auth.AuthContext;
+import org.vertstack.common.policy.Target;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.Json;
 import org.vertstack.image.ImageCatalog;
@@ -98,9 +99,7 @@ final class ServerOperations {
    */
   private Future<JsonObject> authorize(AuthContext caller, String id, String rule, boolean lockMatters) {
     return servers.load(caller, id).map(inst -> {
-      if (!caller.mayWrite(inst.getString("project_id"))) {
-        throw Errors.forbidden("Policy doesn't allow " + rule + " to be performed.");
-      }
+      ComputeRules.check(caller, rule.substring("os_compute_api:".length()), Target.project(inst.getString("project_id"), null));
       if (lockMatters) {
         Servers.requireUnlocked(caller, inst);
       }
@@ -613,9 +612,7 @@ final class ServerOperations {
     if (!Set.of("error", "active").contains(state)) {
       throw Errors.badRequest("Invalid input for field/attribute state: it must be 'active' or 'error'.");
     }
-    if (!caller.isAdmin()) {
-      throw Errors.forbidden("Policy doesn't allow os_compute_api:os-admin-actions:reset_state to be performed.");
-    }
+    ComputeRules.check(caller, "os-admin-actions:reset_state", Target.none());
     return servers.load(caller, id).compose(inst -> db.preparedQuery("UPDATE instances SET vm_state = $2, task_state = NULL, "
         + "updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *").execute(Tuple.of(id, state)))
       .map(rows -> {

@@ -1,5 +1,6 @@
 package org.vertstack.compute;
 
+import org.vertstack.common.policy.Target;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -8,6 +9,9 @@ import org.vertstack.common.auth.AuthContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+
+import static org.vertstack.compute.ComputeRules.check;
+import static org.vertstack.compute.ComputeRules.may;
 
 /** How a server looks in the API, by microversion, and in resource events. */
 final class ServerView {
@@ -112,7 +116,7 @@ final class ServerView {
     if (mv.atLeast(2, 63)) {
       out.put("trusted_image_certificates", (Object) null);
     }
-    if (caller.isAdmin()) {
+    if (may(caller, "os-extended-server-attributes", Target.project(inst.getString("project_id"), null))) {
       out.put("OS-EXT-SRV-ATTR:host", inst.getString("host"))
         .put("OS-EXT-SRV-ATTR:hypervisor_hostname", inst.getString("host"))
         .put("OS-EXT-SRV-ATTR:instance_name", "vs-" + id);

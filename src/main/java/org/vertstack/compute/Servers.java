@@ -1,5 +1,6 @@
 package org.vertstack.compute;
 
+import org.vertstack.common.policy.Target;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -32,6 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+
+import static org.vertstack.compute.ComputeRules.check;
+import static org.vertstack.compute.ComputeRules.may;
 
 /**
  * Servers: the API's requests become rows and state transitions here; the build path
@@ -88,7 +92,7 @@ final class Servers {
 
   /** The token is the caller's: the agent fetches the image's bytes with it, as Nova does (a private image too). */
   Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv, String token) {
-    caller.requireProjectScope().requireMember();
+    check(caller.requireProjectScope(), "servers:create", Target.project(caller.projectId(), null));
     JsonObject s = Json.object(body, "server");
     Request req = parse(s, mv);
     return validateNetworks(caller, s.getValue("networks"), mv)
@@ -458,9 +462,13 @@ final class Servers {
   // ---- read -----------------------------------------------------------------------------
 
   Future<JsonObject> load(AuthContext caller, String id) {
-    caller.requireReader();
+    return load(caller, id, "servers:show");
+  }
+
+  /** The server if {@code rule} (a read rule of the compute table) allows the caller; 404 otherwise, as in Nova. */
+  Future<JsonObject> load(AuthContext caller, String id, String rule) {
     return reload(id).map(inst -> {
-      if (inst == null || inst.getBoolean("deleted") || !caller.mayRead(inst.getString("project_id"))) {
+      if (inst == null || inst.getBoolean("deleted") || !may(caller, rule, Target.project(inst.getString("project_id"), null))) {
         throw Errors.notFound("Instance " + id + " could not be found.");
       }
       return inst;
@@ -492,27 +500,29 @@ final class Servers {
   }
 
   Future<JsonObject> list(AuthContext caller, MultiMap q, Microversion mv, boolean detail) {
-    caller.requireReader();
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>();
+    String rule = detail ? "servers:detail" : "servers:index";
     boolean allTenants = q.contains("all_tenants") && !"0".equals(q.get("all_tenants")) && !"false".equalsIgnoreCase(q.get("all_tenants"));
-    if (allTenants && !caller.isAdmin()) {
-      throw Errors.forbidden("Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.");
+    if (allTenants) {
+      check(caller, "servers:index:get_all_tenants", Target.none());
     }
     String project = q.get("project_id") != null ? q.get("project_id") : q.get("tenant_id");
     if (!allTenants || project != null) {
-      if (project != null && !project.equals(caller.projectId()) && !caller.isAdmin()) {
-        throw Errors.forbidden("Policy doesn't allow listing another project's servers.");
-      }
-      caller.requireProjectScope();
-      args.add(project != null && allTenants ? project : (project != null && caller.isAdmin() ? project : caller.projectId()));
+      // the project listed: the caller's own, or another one the table lets it list (an admin)
+      String listed = project != null ? project : caller.requireProjectScope().projectId();
+      check(caller, rule, Target.project(listed, null));
+      args.add(listed);
       where.add("project_id = $" + args.size());
+    } else {
+      check(caller, rule, Target.none());
     }
+    boolean allFilters = may(caller, "servers:allow_all_filters", Target.none());
     String changesSince = q.get("changes-since");
     if (changesSince != null) {
       args.add(parseTime(changesSince, "changes-since"));
       where.add("updated_at >= $" + args.size());
-    } else if (!(caller.isAdmin() && "true".equalsIgnoreCase(q.get("deleted")))) {
+    } else if (!(allFilters && "true".equalsIgnoreCase(q.get("deleted")))) {
       where.add("NOT deleted");
     }
     if (q.get("name") != null) {
@@ -537,7 +547,7 @@ final class Servers {
       args.add(flavor.substring(flavor.lastIndexOf('/') + 1));
       where.add("flavor->>'id' = $" + args.size());
     }
-    if (q.get("host") != null && caller.isAdmin()) {
+    if (q.get("host") != null && allFilters) {
       args.add(q.get("host"));
       where.add("host = $" + args.size());
     }
@@ -628,7 +638,7 @@ final class Servers {
     String description = mv.atLeast(2, 19) ? Json.optString(s, "description", 255) : null;
     boolean setDescription = mv.atLeast(2, 19) && s.containsKey("description");
     return load(caller, id).compose(inst -> {
-      requireWriter(caller, inst);
+      requireWriter(caller, inst, "servers:update");
       return db.preparedQuery("UPDATE instances SET name = coalesce($2, name), description = CASE WHEN $3 THEN $4 ELSE description END, "
           + "updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *")
         .execute(Tuple.of(id, name == null ? null : name.trim(), setDescription, description));
@@ -639,23 +649,23 @@ final class Servers {
     });
   }
 
-  static void requireWriter(AuthContext caller, JsonObject inst) {
-    if (!caller.mayWrite(inst.getString("project_id"))) {
+  static void requireWriter(AuthContext caller, JsonObject inst, String rule) {
+    if (!may(caller, rule, Target.project(inst.getString("project_id"), null))) {
       throw Errors.forbidden("You are not authorized to change this server: a member role is required.");
     }
   }
 
   static void requireUnlocked(AuthContext caller, JsonObject inst) {
-    if (inst.getBoolean("locked") && !caller.isAdmin()) {
+    if (inst.getBoolean("locked") && !may(caller, "os-lock-server:unlock:unlock_override", Target.project(inst.getString("project_id"), null))) {
       throw Errors.conflict("Instance " + inst.getString("id") + " is locked");
     }
   }
 
   Future<Void> delete(AuthContext caller, String id, boolean force) {
     return load(caller, id).compose(inst -> {
-      requireWriter(caller, inst);
+      requireWriter(caller, inst, "servers:delete");
       requireUnlocked(caller, inst);
-      if (force && !caller.isAdmin()) {
+      if (force && !may(caller, "os-deferred-delete:force", Target.project(inst.getString("project_id"), null))) {
         throw Errors.forbidden("Policy doesn't allow os_compute_api:os-deferred-delete:force to be performed.");
       }
       return db.preparedQuery("UPDATE instances SET task_state = 'deleting', updated_at = now() "
@@ -731,7 +741,7 @@ final class Servers {
   private Future<Void> transition(AuthContext caller, String id, String key) {
     InstanceStates.Action a = InstanceStates.ACTIONS.get(key);
     return load(caller, id).compose(inst -> {
-      requireWriter(caller, inst);
+      requireWriter(caller, inst, "servers:action");
       requireUnlocked(caller, inst);
       // a hard reboot may interrupt a soft one, as in Nova
       String taskClause = "reboot-hard".equals(key) ? "coalesce(task_state, 'rebooting') = 'rebooting'" : "task_state IS NULL";
@@ -765,11 +775,12 @@ final class Servers {
   private Future<Void> lock(AuthContext caller, String id, Object arg, boolean lock, Microversion mv) {
     String reason = lock && mv.atLeast(2, 73) && arg instanceof JsonObject o ? Json.optString(o, "locked_reason") : null;
     return load(caller, id).compose(inst -> {
-      requireWriter(caller, inst);
-      if (!lock && inst.getBoolean("locked") && "admin".equals(inst.getString("locked_by")) && !caller.isAdmin()) {
+      requireWriter(caller, inst, "servers:action");
+      boolean override = may(caller, "os-lock-server:unlock:unlock_override", Target.project(inst.getString("project_id"), null));
+      if (!lock && inst.getBoolean("locked") && "admin".equals(inst.getString("locked_by")) && !override) {
         throw Errors.forbidden("The server was locked by an administrator and only an administrator can unlock it.");
       }
-      String by = caller.isAdmin() && !inst.getString("project_id").equals(caller.projectId()) ? "admin" : "owner";
+      String by = override && !inst.getString("project_id").equals(caller.projectId()) ? "admin" : "owner";
       return db.preparedQuery("UPDATE instances SET locked = $2, locked_by = $3, locked_reason = $4, updated_at = now() "
           + "WHERE id = $1 AND NOT deleted RETURNING *")
         .execute(Tuple.of(id, lock, lock ? by : null, lock ? reason : null));
@@ -799,7 +810,7 @@ final class Servers {
     }
     int n = lines;
     return load(caller, id).compose(inst -> {
-      requireWriter(caller, inst);
+      requireWriter(caller, inst, "servers:action");
       if (inst.getString("host") == null) {
         throw Errors.conflict("Instance " + id + " is not ready (it has no host yet).");
       }
@@ -823,7 +834,7 @@ final class Servers {
   }
 
   Future<JsonObject> actions(AuthContext caller, String id) {
-    return loadEvenDeleted(caller, id).compose(inst -> db.preparedQuery(
+    return loadEvenDeleted(caller, id, "os-instance-actions:list").compose(inst -> db.preparedQuery(
         "SELECT * FROM instance_actions WHERE instance_id = $1 ORDER BY start_time DESC, id DESC").execute(Tuple.of(id)))
       .map(rows -> {
         JsonArray out = new JsonArray();
@@ -833,7 +844,7 @@ final class Servers {
   }
 
   Future<JsonObject> action(AuthContext caller, String id, String requestId) {
-    return loadEvenDeleted(caller, id).compose(inst -> db.preparedQuery(
+    return loadEvenDeleted(caller, id, "os-instance-actions:show").compose(inst -> db.preparedQuery(
         "SELECT * FROM instance_actions WHERE instance_id = $1 AND request_id = $2").execute(Tuple.of(id, requestId)))
       .map(rows -> {
         if (rows.size() == 0) {
@@ -845,16 +856,15 @@ final class Servers {
         if (r.getOffsetDateTime("finish_time") != null) {
           events.add(new JsonObject().put("event", "compute_" + r.getString("action")).put("start_time", a.getString("start_time"))
             .put("finish_time", time(r.getOffsetDateTime("finish_time"))).put("result", r.getString("result"))
-            .put("traceback", caller.isAdmin() ? r.getString("message") : null));
+            .put("traceback", may(caller, "os-instance-actions:events:details", Target.none()) ? r.getString("message") : null));
         }
         return new JsonObject().put("instanceAction", a.put("events", events));
       });
   }
 
-  private Future<JsonObject> loadEvenDeleted(AuthContext caller, String id) {
-    caller.requireReader();
+  private Future<JsonObject> loadEvenDeleted(AuthContext caller, String id, String rule) {
     return reload(id).map(inst -> {
-      if (inst == null || !caller.mayRead(inst.getString("project_id"))) {
+      if (inst == null || !may(caller, rule, Target.project(inst.getString("project_id"), null))) {
         throw Errors.notFound("Instance " + id + " could not be found.");
       }
       return inst;

@@ -1,5 +1,6 @@
 package org.vertstack.compute;
 
+import org.vertstack.common.policy.Target;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
@@ -16,6 +17,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import static org.vertstack.compute.ComputeRules.check;
+import static org.vertstack.compute.ComputeRules.may;
 
 /**
  * os-simple-tenant-usage: per project, the hours each instance existed within [start, end) and
@@ -38,7 +42,7 @@ final class Usage {
   }
 
   Future<JsonObject> all(AuthContext caller, MultiMap q) {
-    caller.requireAdmin();
+    check(caller, "os-simple-tenant-usage:list", Target.none());
     OffsetDateTime[] range = range(q);
     boolean detailed = "1".equals(q.get("detailed"));
     return rows(null, range).map(rows -> {

@@ -13,6 +13,8 @@ import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.auth.TokenAuthority;
 import org.vertstack.common.auth.TokenVerifier;
 import org.vertstack.common.events.EventLogVerticle;
+import org.vertstack.common.policy.FrontDoorPolicy;
+import org.vertstack.common.policy.Target;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -103,11 +105,11 @@ final class EventFeedSession {
     if (state == State.CLOSED) {
       return;
     }
-    if (allProjects && !auth.isAdmin()) {
+    if (allProjects && !FrontDoorPolicy.RULES.allowed(auth, "dashboard:event_feed_all_projects", Target.none())) {
       close(FeedCloseCodes.FORBIDDEN, "all_projects requires the admin role");
       return;
     }
-    if (!allProjects && auth.projectId() == null) {
+    if (!allProjects && !FrontDoorPolicy.RULES.allowed(auth, "dashboard:event_feed", Target.project(auth.projectId(), null))) {
       close(FeedCloseCodes.FORBIDDEN, "a project-scoped token is required");
       return;
     }

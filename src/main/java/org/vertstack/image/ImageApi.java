@@ -11,6 +11,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.auth.AuthHandler;
 import org.vertstack.common.auth.TokenVerifier;
+import org.vertstack.common.policy.Target;
 import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.http.StandardHeaders;
 import org.vertstack.common.http.Errors;
@@ -141,7 +142,7 @@ final class ImageApi {
   }
 
   private void importInfo(RoutingContext ctx) {
-    auth(ctx).requireReader();
+    ImageService.POLICY.check(auth(ctx), "get_import_info", Target.none());
     ctx.json(new JsonObject().put("import-methods", new JsonObject()
       .put("description", "Import methods available.")
       .put("type", "array")
@@ -149,7 +150,7 @@ final class ImageApi {
   }
 
   private void stores(RoutingContext ctx) {
-    auth(ctx).requireReader();
+    ImageService.POLICY.check(auth(ctx), "get_stores_info", Target.none());
     ctx.json(new JsonObject().put("stores", new JsonArray().add(new JsonObject()
       .put("id", storeId)
       .put("description", "swift".equals(storeId) ? "VertStack object store (service account)" : "Local files")

@@ -64,7 +64,7 @@ public final class ImageData {
         + maxImageBytes + "."));
     }
     String uploadId = nodeId + "/" + UUID.randomUUID();
-    return images.writableRow(auth, id).compose(r -> {
+    return images.writableRow(auth, id, "upload_image").compose(r -> {
       String status = r.getString("status");
       if (!"queued".equals(status)) {
         return Future.failedFuture(Errors.conflict("Image status transition from " + status + " to " + during + " is not allowed"));
@@ -151,7 +151,7 @@ public final class ImageData {
     if (!"glance-direct".equals(name)) {
       return Future.failedFuture(Errors.badRequest("Import method " + name + " is not supported; available: glance-direct."));
     }
-    return images.writableRow(auth, id).compose(r -> {
+    return images.writableRow(auth, id, "import_image").compose(r -> {
       if (!"uploading".equals(r.getString("status")) || !r.getBoolean("staged")) {
         return Future.failedFuture(Errors.conflict("Image " + id + " has no staged data to import (status "
           + r.getString("status") + ")."));
@@ -170,9 +170,9 @@ public final class ImageData {
   // ------------------------------------------------------------------ download
 
   public Future<Void> download(AuthContext auth, String id, HttpServerRequest req, HttpServerResponse resp) {
-    return images.row(auth, id).compose(r -> {
+    return images.row(auth, id, "download_image").compose(r -> {
       String status = r.getString("status");
-      if ("deactivated".equals(status) && !auth.isAdmin()) {
+      if ("deactivated".equals(status) && !ImageService.POLICY.allowed(auth, "download_deactivated_image", ImageService.target(auth, r))) {
         return Future.failedFuture(Errors.forbidden("The requested image has been deactivated. Image data download is forbidden."));
       }
       if (!"active".equals(status) && !"deactivated".equals(status) || r.getLong("size") == null) {

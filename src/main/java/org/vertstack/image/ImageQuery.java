@@ -152,7 +152,7 @@ final class ImageQuery {
     Tuple args = Tuple.tuple();
     List<String> where = new ArrayList<>();
     String project = auth.projectId();
-    boolean admin = auth.isAdmin();
+    boolean admin = ImageService.POLICY.allowed(auth, "get_images_all_projects", org.vertstack.common.policy.Target.none());
     String memberStatus = memberStatus();
     // clauses are built only where used: every placeholder must appear in the SQL
     java.util.function.Supplier<String> member = () -> memberStatus.equals("all")

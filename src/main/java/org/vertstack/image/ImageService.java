@@ -9,6 +9,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.vertstack.common.auth.AuthContext;
+import org.vertstack.common.policy.ImagePolicy;
+import org.vertstack.common.policy.Policy;
+import org.vertstack.common.policy.Target;
 import org.vertstack.common.events.ResourceEvents;
 import org.vertstack.common.http.Errors;
 
@@ -61,7 +64,7 @@ public final class ImageService {
   // ---------------------------------------------------------------- create
 
   public Future<JsonObject> create(AuthContext auth, JsonObject body) {
-    auth.requireProjectScope().requireMember();
+    POLICY.check(auth.requireProjectScope(), "add_image", Target.project(auth.projectId(), null));
     for (String key : body.fieldNames()) {
       if (!key.equals("id")) {
         checkWritable(key);
@@ -71,7 +74,7 @@ public final class ImageService {
     String owner = auth.projectId();
     if (body.getValue("owner") != null) {
       String wanted = string(body, "owner");
-      if (!wanted.equals(owner) && !auth.isAdmin()) {
+      if (!wanted.equals(owner) && !POLICY.allowed(auth, "set_image_owner", Target.none())) {
         throw Errors.forbidden("You are not permitted to create images owned by '" + wanted + "'.");
       }
       owner = wanted;
@@ -118,9 +121,13 @@ public final class ImageService {
 
   // ---------------------------------------------------------------- read
 
-  /** The image's row if the caller may see it; 404 otherwise (never reveals it exists). */
+  /** The image's row if the caller may see it (get_image); 404 otherwise (never reveals it exists). */
   Future<Row> row(AuthContext auth, String id) {
-    auth.requireReader();
+    return row(auth, id, "get_image");
+  }
+
+  /** The image's row if {@code rule} (one of the table's "may see" rules) allows; 404 otherwise. */
+  Future<Row> row(AuthContext auth, String id, String rule) {
     if (!isUuid(id)) {
       return Future.failedFuture(notFound(id));
     }
@@ -132,24 +139,31 @@ public final class ImageService {
           return Future.failedFuture(notFound(id));
         }
         Row r = rows.iterator().next();
-        if (!visible(auth, r)) {
+        if (!POLICY.allowed(auth, rule, target(auth, r))) {
           return Future.failedFuture(notFound(id));
         }
         return Future.succeededFuture(r);
       });
   }
 
-  static boolean visible(AuthContext auth, Row r) {
+  static final Policy POLICY = ImagePolicy.RULES;
+
+  /** What the image policy decides on: the owner project and the facts of its visibility. */
+  static Target target(AuthContext auth, Row r) {
     String v = r.getString("visibility");
-    return auth.isAdmin() || "public".equals(v) || "community".equals(v)
-      || (auth.projectId() != null && auth.projectId().equals(r.getString("owner")))
-      || ("shared".equals(v) && Boolean.TRUE.equals(r.getBoolean("is_member")));
+    return Target.project(r.getString("owner"), null).flag("public", "public".equals(v)).flag("community", "community".equals(v))
+      .flag("member", "shared".equals(v) && Boolean.TRUE.equals(r.getBoolean("is_member")));
   }
 
-  /** The row if the caller may change the image: 404 if invisible, 403 if only visible. */
+  /** The row if the caller may change the image (modify_image): 404 if invisible, 403 if only visible. */
   Future<Row> writableRow(AuthContext auth, String id) {
-    auth.requireProjectScope().requireMember();
-    return row(auth, id).compose(r -> auth.mayWrite(r.getString("owner"))
+    return writableRow(auth, id, "modify_image");
+  }
+
+  /** The row if {@code rule} lets the caller change the image: 404 if invisible, 403 if only visible. */
+  Future<Row> writableRow(AuthContext auth, String id, String rule) {
+    auth.requireProjectScope();
+    return row(auth, id).compose(r -> POLICY.allowed(auth, rule, target(auth, r))
       ? Future.succeededFuture(r)
       : Future.failedFuture(Errors.forbidden("You are not authorized to modify image " + id + ".")));
   }
@@ -159,7 +173,7 @@ public final class ImageService {
   }
 
   public Future<JsonObject> list(AuthContext auth, MultiMap params) {
-    auth.requireReader();
+    POLICY.check(auth, "get_images", Target.none());
     ImageQuery q = ImageQuery.parse(auth, params);
     Future<Row> marker = q.marker == null ? Future.succeededFuture(null)
       : pool.preparedQuery("SELECT " + q.sortColumns() + " FROM images WHERE id = $1").execute(Tuple.of(q.marker))
@@ -221,7 +235,7 @@ public final class ImageService {
     }
     String owner = before.getString("owner");
     if (!java.util.Objects.equals(doc.getValue("owner"), owner)) {
-      if (!auth.isAdmin()) {
+      if (!POLICY.allowed(auth, "set_image_owner", Target.none())) {
         throw Errors.forbidden("Attribute 'owner' can only be changed by an admin.");
       }
       owner = string(doc, "owner");
@@ -296,7 +310,7 @@ public final class ImageService {
   // ---------------------------------------------------------------- delete
 
   public Future<Void> delete(AuthContext auth, String id) {
-    return writableRow(auth, id).compose(r -> {
+    return writableRow(auth, id, "delete_image").compose(r -> {
       if (r.getBoolean("protected")) {
         return Future.failedFuture(Errors.forbidden("Image " + id + " is protected and cannot be deleted."));
       }
@@ -322,16 +336,16 @@ public final class ImageService {
   // ---------------------------------------------------------------- actions
 
   public Future<Void> deactivate(AuthContext auth, String id) {
-    return statusAction(auth, id, "deactivated", "active");
+    return statusAction(auth, id, "deactivated", "active", "deactivate");
   }
 
   public Future<Void> reactivate(AuthContext auth, String id) {
-    return statusAction(auth, id, "active", "deactivated");
+    return statusAction(auth, id, "active", "deactivated", "reactivate");
   }
 
   /** Glance's default policy: the image's own project members (and admins) may (de)activate it. */
-  private Future<Void> statusAction(AuthContext auth, String id, String to, String from) {
-    return writableRow(auth, id).compose(r -> {
+  private Future<Void> statusAction(AuthContext auth, String id, String to, String from, String rule) {
+    return writableRow(auth, id, rule).compose(r -> {
       String status = r.getString("status");
       if (status.equals(to)) {
         return Future.succeededFuture();
@@ -351,8 +365,8 @@ public final class ImageService {
   // ---------------------------------------------------------------- members
 
   public Future<JsonObject> listMembers(AuthContext auth, String id) {
-    return sharedRow(auth, id).compose(r -> {
-      boolean owner = auth.mayRead(r.getString("owner"));
+    return sharedRow(auth, id, "get_members").compose(r -> {
+      boolean owner = POLICY.allowed(auth, "get_all_members", target(auth, r));
       String sql = "SELECT * FROM members WHERE image_id = $1" + (owner ? "" : " AND member = $2") + " ORDER BY created_at, member";
       Tuple t = owner ? Tuple.of(id) : Tuple.of(id, auth.projectId());
       return pool.preparedQuery(sql).execute(t);
@@ -364,8 +378,8 @@ public final class ImageService {
   }
 
   public Future<JsonObject> getMember(AuthContext auth, String id, String member) {
-    return sharedRow(auth, id).compose(r -> {
-      if (!auth.mayRead(r.getString("owner")) && !member.equals(auth.projectId())) {
+    return sharedRow(auth, id, "get_member").compose(r -> {
+      if (!POLICY.allowed(auth, "get_all_members", target(auth, r)) && !member.equals(auth.projectId())) {
         return Future.failedFuture(Errors.notFound("Member " + member + " not found for image " + id + "."));
       }
       return memberRow(id, member);
@@ -377,7 +391,7 @@ public final class ImageService {
     if (member == null) {
       return Future.failedFuture(Errors.badRequest("Member to be added not specified"));
     }
-    return writableRow(auth, id).compose(r -> {
+    return writableRow(auth, id, "add_member").compose(r -> {
       if (!"shared".equals(r.getString("visibility"))) {
         return Future.failedFuture(Errors.forbidden("Only shared images have members."));
       }
@@ -395,10 +409,10 @@ public final class ImageService {
       return Future.failedFuture(Errors.badRequest("Status must be one of pending, accepted, rejected."));
     }
     auth.requireProjectScope();
-    return sharedRow(auth, id).compose(r -> {
-      if (!member.equals(auth.projectId())) {
+    return sharedRow(auth, id, "get_member").compose(r -> {
+      if (!POLICY.allowed(auth, "modify_member", target(auth, r).flag("invited", member.equals(auth.projectId())))) {
         // only the invited project decides; the owner sees 403 as in Glance
-        return Future.failedFuture(auth.mayRead(r.getString("owner"))
+        return Future.failedFuture(POLICY.allowed(auth, "get_all_members", target(auth, r))
           ? Errors.forbidden("You are not permitted to modify 'status' on this image member.")
           : Errors.notFound("Member " + member + " not found for image " + id + "."));
       }
@@ -412,7 +426,7 @@ public final class ImageService {
   }
 
   public Future<Void> removeMember(AuthContext auth, String id, String member) {
-    return writableRow(auth, id).compose(r -> pool.preparedQuery("DELETE FROM members WHERE image_id = $1 AND member = $2")
+    return writableRow(auth, id, "delete_member").compose(r -> pool.preparedQuery("DELETE FROM members WHERE image_id = $1 AND member = $2")
       .execute(Tuple.of(id, member))
       .compose(rows -> rows.rowCount() == 0
         ? Future.failedFuture(Errors.notFound("Member " + member + " not found for image " + id + "."))
@@ -420,8 +434,8 @@ public final class ImageService {
       .onSuccess(v -> ResourceEvents.publish(vertx, auth.projectId(), "image.member", id + ":" + member, "deleted", new JsonObject()));
   }
 
-  private Future<Row> sharedRow(AuthContext auth, String id) {
-    return row(auth, id).compose(r -> "shared".equals(r.getString("visibility"))
+  private Future<Row> sharedRow(AuthContext auth, String id, String rule) {
+    return row(auth, id, rule).compose(r -> "shared".equals(r.getString("visibility"))
       ? Future.succeededFuture(r)
       : Future.failedFuture(Errors.forbidden("Only shared images have members.")));
   }
@@ -436,7 +450,7 @@ public final class ImageService {
   // ---------------------------------------------------------------- usage
 
   public Future<JsonObject> usage(AuthContext auth) {
-    auth.requireProjectScope().requireReader();
+    POLICY.check(auth.requireProjectScope(), "get_usage", Target.project(auth.projectId(), null));
     String project = auth.projectId();
     Future<Row> used = pool.preparedQuery("SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes, "
         + "count(*) FILTER (WHERE status IN ('saving', 'uploading', 'importing')) AS uploading, "
@@ -470,7 +484,7 @@ public final class ImageService {
     if (!(raw instanceof String v) || !ImageJson.VISIBILITIES.contains(v)) {
       throw Errors.badRequest("Invalid visibility value: " + raw);
     }
-    if ("public".equals(v) && !auth.isAdmin()) {
+    if ("public".equals(v) && !POLICY.allowed(auth, "publicize_image", Target.none())) {
       throw Errors.forbidden("You are not authorized to complete publicize_image action.");
     }
     return v;

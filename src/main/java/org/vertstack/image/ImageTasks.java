@@ -41,7 +41,7 @@ final class ImageTasks {
 
   /** GET /v2/images/{id}/tasks: for whoever may see the image. */
   Future<JsonObject> list(AuthContext auth, String imageId) {
-    return images.row(auth, imageId)
+    return images.row(auth, imageId, "get_image_tasks")
       .compose(r -> images.pool().preparedQuery("SELECT * FROM image_tasks WHERE image_id = $1 ORDER BY created_at, id")
         .execute(Tuple.of(imageId)))
       .map(rows -> {

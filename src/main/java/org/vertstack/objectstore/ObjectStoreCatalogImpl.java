@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.http.Errors;
+import org.vertstack.common.policy.ObjectStorePolicy;
+import org.vertstack.common.policy.Target;
 import org.vertstack.objectstore.db.ContainerDb;
 import org.vertstack.objectstore.db.ListQuery;
 
@@ -17,9 +19,9 @@ final class ObjectStoreCatalogImpl implements ObjectStoreCatalog {
     this.db = db;
   }
 
-  /** Its own project's token with any role, or a system reader (AuthContext.mayRead). */
+  /** As a GET of the account: object_store:read_account. */
   private static Future<String> account(AuthContext caller, String projectId) {
-    if (caller == null || projectId == null || !caller.mayRead(projectId)) {
+    if (projectId == null || !ObjectStorePolicy.RULES.allowed(caller, "object_store:read_account", Target.project(projectId, null))) {
       return Future.failedFuture(Errors.forbidden("Forbidden"));
     }
     return Future.succeededFuture("AUTH_" + projectId);

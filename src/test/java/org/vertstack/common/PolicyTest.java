@@ -4,10 +4,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 import org.vertstack.common.auth.AuthContext;
+import org.vertstack.common.policy.ComputePolicy;
+import org.vertstack.common.policy.FrontDoorPolicy;
 import org.vertstack.common.policy.IdentityPolicy;
+import org.vertstack.common.policy.ImagePolicy;
 import org.vertstack.common.policy.ObjectStorePolicy;
 import org.vertstack.common.policy.Policy;
+import org.vertstack.common.policy.RouteRules;
 import org.vertstack.common.policy.Target;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,26 +81,87 @@ class PolicyTest {
     assertThat(IdentityPolicy.RULES.allowed(domainAdmin, "identity:create_grant", Target.none().flag("system_grant", true))).isFalse();
   }
 
+  private static final List<RouteRules> TABLES = List.of(IdentityPolicy.ROUTES, ObjectStorePolicy.ROUTES, ImagePolicy.ROUTES,
+    ComputePolicy.ROUTES, FrontDoorPolicy.ROUTES);
+
   @Test
-  void theReadmeShowsEveryRuleAsWritten() throws Exception {
+  void theReadmeShowsEveryRuleAndEveryRouteAsWritten() throws Exception {
     String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
-    IdentityPolicy.RULES.expressions().forEach((name, expression) ->
-      assertThat(readme).as(name).contains("| `" + name + "` | `" + expression + "` |"));
+    for (RouteRules table : TABLES) {
+      table.policy().expressions().forEach((name, expression) ->
+        assertThat(readme).as(name).contains("| `" + name + "` | `" + expression + "` |"));
+      table.entries().forEach((route, rule) -> assertThat(readme).as(route).contains("| `" + route + "` | `" + rule + "` |"));
+    }
   }
 
   @Test
-  void onlyTheSystemChangesTheObjectRingAndTheReadmeShowsItsRules() throws Exception {
+  void aRouteTableNamingNoRuleOfItsPolicyFailsWhenBuilt() {
+    assertThatThrownBy(() -> RouteRules.of(ComputePolicy.RULES, "GET /compute/v2.1/servers", "os_compute_api:servers:indx"))
+      .hasMessageContaining("servers:indx");
+    assertThat(ComputePolicy.ROUTES.ruleOf("GET", "/compute/v2.1/servers/:id")).isEqualTo("os_compute_api:servers:show");
+    assertThat(ComputePolicy.ROUTES.ruleOf("GET", "/compute/v2.1/os-new-thing")).isNull();
+    assertThat(IdentityPolicy.ROUTES.ruleOf("PUT", "/identity/v3/OS-INHERIT/projects/:target/users/:actor/roles/:role/inherited_to_projects"))
+      .isEqualTo("identity:create_grant");
+  }
+
+  @Test
+  void nobodyMatchesOnlyAnyone() {
+    Policy p = Policy.of("open", "anyone", "token", "authenticated", "read", "reader");
+    assertThat(p.allowed(null, "open", Target.none())).isTrue();
+    assertThat(p.allowed(null, "token", Target.none())).isFalse();
+    assertThat(p.allowed(null, "read", Target.none())).isFalse();
+    assertThat(p.allowed(token("project", "p1", "reader"), "token", Target.none())).isTrue();
+  }
+
+  @Test
+  void objectStoreOwnersAclsAndTempUrls() {
+    Policy p = ObjectStorePolicy.RULES;
+    AuthContext readerP1 = token("project", "p1", "reader");
+    AuthContext memberP2 = token("project", "p2", "member", "reader");
+    assertThat(p.allowed(readerP1, "object_store:read_object", Target.project("p1", null))).isTrue();
+    assertThat(p.allowed(readerP1, "object_store:write_object", Target.project("p1", null))).isFalse();
+    assertThat(p.allowed(memberP2, "object_store:read_object", Target.project("p1", null))).isFalse();
+    assertThat(p.allowed(memberP2, "object_store:read_object", Target.project("p1", null).flag("read_acl", true))).isTrue();
+    assertThat(p.allowed(null, "object_store:write_object", Target.project("p1", null).flag("temp_url", true))).isTrue();
+    assertThat(p.allowed(null, "object_store:write_container", Target.project("p1", null).flag("temp_url", true))).isFalse();
+    assertThat(p.allowed(memberP2, "object_store:show_temp_url_keys", Target.project("p1", null).flag("read_acl", true))).isFalse();
+    assertThat(p.allowed(token("project", "p1", "admin"), "object_store:read_account", Target.project("p2", null))).isFalse();
+  }
+
+  @Test
+  void imagesAreSeenByOwnersMembersAndEveryoneWhenPublic() {
+    Policy p = ImagePolicy.RULES;
+    AuthContext memberP2 = token("project", "p2", "member", "reader");
+    assertThat(p.allowed(memberP2, "get_image", Target.project("p1", null))).isFalse();
+    assertThat(p.allowed(memberP2, "get_image", Target.project("p1", null).flag("public", true))).isTrue();
+    assertThat(p.allowed(memberP2, "get_image", Target.project("p1", null).flag("member", true))).isTrue();
+    assertThat(p.allowed(memberP2, "modify_image", Target.project("p1", null).flag("public", true))).isFalse();
+    assertThat(p.allowed(token("project", "p1", "admin", "member", "reader"), "publicize_image", Target.none())).isFalse();
+  }
+
+  @Test
+  void computeReadersReadMembersActAdminsSeeAllTenants() {
+    Policy p = ComputePolicy.RULES;
+    AuthContext readerP1 = token("project", "p1", "reader");
+    AuthContext projectAdminP1 = token("project", "p1", "admin", "member", "reader");
+    assertThat(p.allowed(readerP1, "os_compute_api:servers:show", Target.project("p1", null))).isTrue();
+    assertThat(p.allowed(readerP1, "os_compute_api:servers:action", Target.project("p1", null))).isFalse();
+    assertThat(p.allowed(projectAdminP1, "os_compute_api:servers:action", Target.project("p1", null))).isTrue();
+    assertThat(p.allowed(projectAdminP1, "os_compute_api:servers:index:get_all_tenants", Target.none())).isFalse();
+    assertThat(p.allowed(token("system", null, "admin"), "os_compute_api:servers:index:get_all_tenants", Target.none())).isTrue();
+    assertThat(p.allowed(token("domain", "d1", "admin"), "os_compute_api:servers:show", Target.project("p1", "d1"))).isFalse();
+  }
+
+  @Test
+  void onlyTheSystemChangesTheObjectRing() {
     AuthContext systemAdmin = token("system", null, "admin", "member", "reader");
     AuthContext systemReader = token("system", null, "reader");
     AuthContext projectAdmin = token("project", "p1", "admin", "member", "reader");
-    assertThat(ObjectStorePolicy.RULES.allowed(systemAdmin, "objectstore:update_ring", Target.none())).isTrue();
-    assertThat(ObjectStorePolicy.RULES.allowed(systemReader, "objectstore:update_ring", Target.none())).isFalse();
-    assertThat(ObjectStorePolicy.RULES.allowed(systemReader, "objectstore:get_ring", Target.none())).isTrue();
-    assertThat(ObjectStorePolicy.RULES.allowed(projectAdmin, "objectstore:get_ring", Target.none())).isFalse();
-    assertThat(ObjectStorePolicy.RULES.allowed(projectAdmin, "objectstore:update_ring", Target.none())).isFalse();
-    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
-    ObjectStorePolicy.RULES.expressions().forEach((name, expression) ->
-      assertThat(readme).as(name).contains("| `" + name + "` | `" + expression + "` |"));
+    assertThat(ObjectStorePolicy.RULES.allowed(systemAdmin, "object_store:update_ring", Target.none())).isTrue();
+    assertThat(ObjectStorePolicy.RULES.allowed(systemReader, "object_store:update_ring", Target.none())).isFalse();
+    assertThat(ObjectStorePolicy.RULES.allowed(systemReader, "object_store:get_ring", Target.none())).isTrue();
+    assertThat(ObjectStorePolicy.RULES.allowed(projectAdmin, "object_store:get_ring", Target.none())).isFalse();
+    assertThat(ObjectStorePolicy.RULES.allowed(projectAdmin, "object_store:update_ring", Target.none())).isFalse();
   }
 
   @Test

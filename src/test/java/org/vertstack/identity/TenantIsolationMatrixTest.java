@@ -195,7 +195,7 @@ class TenantIsolationMatrixTest {
   }
 
   /** The same claims, signed with the cloud's key, expired a minute ago. */
-  private static String expired(String privatePem, String token) {
+  static String expired(String privatePem, String token) {
     JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
     Instant past = Instant.now().minusSeconds(60);
     claims.put("exp", past.getEpochSecond());

@@ -26,12 +26,17 @@ import java.util.function.BiPredicate;
  *   <li>{@code project_admin}, {@code project_member}, {@code project_reader}: the role, on a
  *       token scoped to the target's project;</li>
  *   <li>{@code owner}: the caller is the target's user;</li>
+ *   <li>{@code reseller_admin}: the caller has Swift's {@code ResellerAdmin} role on its token's
+ *       scope (Swift's keystoneauth: it acts on every account and alone sets account quotas);</li>
  *   <li>{@code token_domain}: the target's domain is the token's domain, its project's domain or
  *       its user's domain;</li>
  *   <li>{@code actor_in_domain}: the user or group being granted or added belongs to the domain
  *       the token is scoped to;</li>
  *   <li>{@code system_scoped}: the token is system-scoped (not the admin project);</li>
  *   <li>{@code authenticated}: any valid token;</li>
+ *   <li>{@code anyone}: no token needed (version documents, Swift's /info);</li>
+ *   <li>{@code reader}, {@code member}: the role on whatever the token is scoped to (a listing
+ *       filtered by the service to what the caller may see);</li>
  *   <li>{@code target.NAME}: a fact the service set on the target ({@link Target#flag}).</li>
  * </ul>
  * Expressions are parsed when the table is built, so a typo fails at start-up, not at request
@@ -40,7 +45,10 @@ import java.util.function.BiPredicate;
 public final class Policy {
 
   private static final Map<String, BiPredicate<AuthContext, Target>> CHECKS = Map.ofEntries(
-    Map.entry("authenticated", (c, t) -> true),
+    Map.entry("anyone", (c, t) -> true),
+    Map.entry("authenticated", (c, t) -> c.userId() != null),
+    Map.entry("reader", (c, t) -> c.canRead()),
+    Map.entry("member", (c, t) -> c.canWrite()),
     Map.entry("system_admin", (c, t) -> c.isSystemAdmin()),
     Map.entry("system_member", (c, t) -> c.isSystemMember()),
     Map.entry("system_reader", (c, t) -> c.isSystemReader()),
@@ -51,12 +59,17 @@ public final class Policy {
     Map.entry("project_admin", (c, t) -> c.isProjectAdmin(t.string("project_id"))),
     Map.entry("project_member", (c, t) -> c.isProjectMember(t.string("project_id"))),
     Map.entry("project_reader", (c, t) -> c.isProjectReader(t.string("project_id"))),
+    // Swift's reseller admin (keystoneauth's reseller_admin_role): acts on every account
+    Map.entry("reseller_admin", (c, t) -> c.roleNames().stream().anyMatch("ResellerAdmin"::equalsIgnoreCase)),
     Map.entry("owner", (c, t) -> t.string("user_id") != null && t.string("user_id").equals(c.userId())),
     Map.entry("token_domain", (c, t) -> {
       String d = t.string("domain_id");
       return d != null && (d.equals(c.domainId()) || d.equals(c.projectDomainId()) || d.equals(c.userDomainId()));
     }),
     Map.entry("actor_in_domain", (c, t) -> c.domainId() != null && c.domainId().equals(t.string("actor_domain_id"))));
+
+  /** A request without a token: no user, no roles, no scope. */
+  private static final AuthContext NOBODY = new AuthContext(new io.vertx.core.json.JsonObject());
 
   private interface Rule {
     boolean test(AuthContext caller, Target target);
@@ -95,12 +108,17 @@ public final class Policy {
     return expressions;
   }
 
+  /** Whether the caller (null: no token) may; an unknown rule is a programming error. */
   public boolean allowed(AuthContext caller, String rule, Target target) {
     Rule r = rules.get(rule);
     if (r == null) {
       throw new IllegalArgumentException("no policy rule " + rule);
     }
-    return caller != null && r.test(caller, target);
+    return r.test(caller == null ? NOBODY : caller, target);
+  }
+
+  public boolean has(String rule) {
+    return rules.containsKey(rule);
   }
 
   /** Throws Keystone's 403 unless allowed; for code that already runs inside a guarded block. */

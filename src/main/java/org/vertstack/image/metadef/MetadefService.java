@@ -12,6 +12,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import org.vertstack.common.auth.AuthContext;
+import org.vertstack.common.policy.ImagePolicy;
+import org.vertstack.common.policy.Policy;
+import org.vertstack.common.policy.Target;
 import org.vertstack.common.events.ResourceEvents;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.Json;
@@ -27,6 +30,8 @@ import java.util.Set;
  * policy has it. A namespace that is invisible to the caller is a 404, never a 403.
  */
 public final class MetadefService {
+
+  private static final Policy POLICY = ImagePolicy.RULES;
 
   static final String EVENT_TYPE = "image.metadef_namespace";
   private static final int DEFAULT_LIMIT = 25;
@@ -44,7 +49,7 @@ public final class MetadefService {
   // ---------------------------------------------------------------- namespaces
 
   public Future<JsonObject> listNamespaces(AuthContext auth, MultiMap params) {
-    auth.requireReader();
+    POLICY.check(auth, "get_metadef", Target.none());
     int limit = limit(params.get("limit"));
     String sortKey = params.get("sort_key") == null ? "created_at" : params.get("sort_key");
     if (!SORT_KEYS.contains(sortKey)) {
@@ -98,7 +103,7 @@ public final class MetadefService {
   }
 
   public Future<JsonObject> createNamespace(AuthContext auth, JsonObject body) {
-    auth.requireProjectScope().requireAdmin();
+    POLICY.check(auth.requireProjectScope(), "manage_metadef", Target.none());
     MetadefJson.NamespaceFields f = MetadefJson.namespaceFields(body, auth.projectId());
     List<JsonObject> associations = MetadefJson.list(body, "resource_type_associations");
     List<JsonObject> objects = MetadefJson.list(body, "objects");
@@ -136,12 +141,12 @@ public final class MetadefService {
   }
 
   public Future<JsonObject> getNamespace(AuthContext auth, String namespace) {
-    auth.requireReader();
+    POLICY.check(auth, "get_metadef", Target.none());
     return namespaceDocument(auth, namespace);
   }
 
   public Future<JsonObject> updateNamespace(AuthContext auth, String namespace, JsonObject body) {
-    auth.requireAdmin();
+    POLICY.check(auth, "manage_metadef", Target.none());
     return visibleNamespace(auth, namespace).compose(current -> {
       MetadefJson.NamespaceFields f = MetadefJson.namespaceFields(body, current.getString("owner"));
       return pool.preparedQuery("UPDATE metadef_namespaces SET namespace = $2, display_name = $3, description = $4, visibility = $5, "
@@ -154,7 +159,7 @@ public final class MetadefService {
   }
 
   public Future<Void> deleteNamespace(AuthContext auth, String namespace) {
-    auth.requireAdmin();
+    POLICY.check(auth, "manage_metadef", Target.none());
     return visibleNamespace(auth, namespace).compose(current -> {
       if (current.getBoolean("protected")) {
         return Future.failedFuture(Errors.forbidden("Namespace " + namespace + " is protected and cannot be deleted."));
@@ -178,7 +183,7 @@ public final class MetadefService {
 
   /** For changes inside a namespace: admins only, and the namespace must be visible. */
   private Future<Row> writableNamespace(AuthContext auth, String namespace) {
-    auth.requireAdmin();
+    POLICY.check(auth, "manage_metadef", Target.none());
     return visibleNamespace(auth, namespace);
   }
 
@@ -248,7 +253,7 @@ public final class MetadefService {
 
   /** SQL that is true for the namespaces (alias n) the caller may see; may add an argument. */
   private static String visibleClause(AuthContext auth, List<Object> args) {
-    if (auth.isAdmin()) {
+    if (POLICY.allowed(auth, "get_private_metadef_namespaces", Target.none())) {
       return "true";
     }
     args.add(auth.projectId() == null ? "" : auth.projectId());
@@ -258,7 +263,7 @@ public final class MetadefService {
   // ---------------------------------------------------------------- resource types
 
   public Future<JsonObject> listResourceTypes(AuthContext auth) {
-    auth.requireReader();
+    POLICY.check(auth, "get_metadef", Target.none());
     return pool.query("SELECT * FROM metadef_resource_types ORDER BY name").execute().map(rows -> {
       JsonArray types = new JsonArray();
       rows.forEach(r -> types.add(new JsonObject().put("name", r.getString("name"))
@@ -268,7 +273,7 @@ public final class MetadefService {
   }
 
   public Future<JsonObject> listAssociations(AuthContext auth, String namespace) {
-    auth.requireReader();
+    POLICY.check(auth, "get_metadef", Target.none());
     return visibleNamespace(auth, namespace)
       .compose(ns -> pool.preparedQuery("SELECT * FROM metadef_associations WHERE namespace = $1 ORDER BY created_at, resource_type")
         .execute(Tuple.of(namespace)))
@@ -312,7 +317,7 @@ public final class MetadefService {
   // ---------------------------------------------------------------- objects, properties, tags
 
   public Future<JsonObject> listItems(AuthContext auth, String namespace, MetadefJson.Kind kind) {
-    auth.requireReader();
+    POLICY.check(auth, "get_metadef", Target.none());
     return visibleNamespace(auth, namespace)
       .compose(ns -> pool.preparedQuery("SELECT * FROM metadef_items WHERE namespace = $1 AND kind = $2 ORDER BY created_at, name")
         .execute(Tuple.of(namespace, kind.column)))
@@ -320,7 +325,7 @@ public final class MetadefService {
   }
 
   public Future<JsonObject> getItem(AuthContext auth, String namespace, MetadefJson.Kind kind, String name) {
-    auth.requireReader();
+    POLICY.check(auth, "get_metadef", Target.none());
     return visibleNamespace(auth, namespace).compose(ns -> item(namespace, kind, name))
       .map(r -> MetadefJson.render(kind, namespace, r));
   }

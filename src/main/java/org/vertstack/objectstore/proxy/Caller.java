@@ -2,6 +2,8 @@ package org.vertstack.objectstore.proxy;
 
 import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.http.Errors;
+import org.vertstack.common.policy.ObjectStorePolicy;
+import org.vertstack.common.policy.Target;
 
 /**
  * Who is making a Swift request: a token holder, a valid TempURL, or nobody. Decides access to
@@ -21,14 +23,24 @@ public record Caller(AuthContext auth, TempUrl.Grant tempUrl) {
     return auth != null && (auth.isAdmin() || projectId.equals(auth.projectId()));
   }
 
-  /** A token holder of the account's project with a read role, or a system reader (AuthContext's rule), or a reseller admin. */
-  public boolean mayRead(String projectId) {
-    return auth != null && (auth.mayRead(projectId) || isResellerAdmin());
+  /** Whether the object store's policy table lets this caller do {@code rule} on the target. */
+  public boolean may(String rule, Target target) {
+    return ObjectStorePolicy.RULES.allowed(auth, rule, target);
   }
 
-  /** A token holder of the account's project with a write role, or a system admin (AuthContext's rule), or a reseller admin. */
+  /** Whether the rule allows this caller on the account's project as its owner (no ACL, no TempURL). */
+  public boolean may(String rule, String projectId) {
+    return may(rule, Target.project(projectId, null));
+  }
+
+  /** Reading the account's objects as an owner: {@code object_store:read_object} without ACL or TempURL. */
+  public boolean mayRead(String projectId) {
+    return may("object_store:read_object", projectId);
+  }
+
+  /** Writing the account's objects as an owner: {@code object_store:write_object} without ACL or TempURL. */
   public boolean mayWrite(String projectId) {
-    return auth != null && (auth.mayWrite(projectId) || isResellerAdmin());
+    return may("object_store:write_object", projectId);
   }
 
   /**

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.vertstack.common.events.ResourceEvents;
 import org.vertstack.common.http.ByteRanges;
 import org.vertstack.common.http.Errors;
+import org.vertstack.common.policy.Target;
 import org.vertstack.objectstore.db.ListQuery;
 import org.vertstack.objectstore.ring.Ring;
 import org.vertstack.objectstore.storage.ObjectClient;
@@ -72,15 +73,18 @@ final class ObjectHandler {
    * Returns the container info (null only when the owner asks about a missing one).
    */
   Future<JsonObject> authorize(SwiftPath path, Caller caller, boolean write, boolean needContainer) {
-    boolean owner = write ? caller.mayWrite(path.projectId()) : caller.mayRead(path.projectId());
+    String rule = write ? "object_store:write_object" : "object_store:read_object";
     boolean signed = caller.isTempUrl() && caller.tempUrl().reaches(path);
-    if ((owner || signed) && !needContainer) {
+    // the owners and a TempURL need no container lookup; an ACL does
+    boolean direct = caller.may(rule, Target.project(path.projectId(), null).flag("temp_url", signed));
+    if (direct && !needContainer) {
       return Future.succeededFuture(null);
     }
     return api.containerInfo(path.account(), path.container()).compose(info -> {
-      if (!owner && !signed) {
+      if (!direct) {
         String acl = info == null ? null : info.getJsonObject("meta").getString(write ? "x-container-write" : "x-container-read");
-        if (!(write ? caller.allowedToWrite(acl) : caller.allowedBy(acl, false))) {
+        boolean granted = write ? caller.allowedToWrite(acl) : caller.allowedBy(acl, false);
+        if (!caller.may(rule, Target.project(path.projectId(), null).flag(write ? "write_acl" : "read_acl", granted))) {
           return Future.failedFuture(caller.denied());
         }
       }

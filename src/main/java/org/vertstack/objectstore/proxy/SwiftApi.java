@@ -19,6 +19,7 @@ import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.http.FailureHandler;
 import org.vertstack.common.http.RouteInventory;
+import org.vertstack.common.policy.Target;
 import org.vertstack.objectstore.ObjectStoreModule;
 import org.vertstack.objectstore.ObjectStoreRuntime;
 import org.vertstack.objectstore.ObjectStoreSettings;
@@ -130,9 +131,12 @@ public final class SwiftApi {
       return switch (method) {
         case "GET", "HEAD" -> accountGet(ctx, path, caller);
         case "POST" -> accountPost(ctx, path, caller);
-        case "PUT" -> ctx.request().params().contains("extract-archive") ? BulkExtract.run(this, ctx, path, caller)
+        // an account is made and removed with its project: only its bulk operations are writes here
+        case "PUT" -> !caller.mayWrite(path.projectId()) ? Future.failedFuture(caller.denied())
+          : ctx.request().params().contains("extract-archive") ? BulkExtract.run(this, ctx, path, caller)
           : Future.failedFuture(Errors.of(405, "Method Not Allowed"));
-        case "DELETE" -> ctx.request().params().contains("bulk-delete") ? bulkDelete(ctx, path, caller)
+        case "DELETE" -> !caller.mayWrite(path.projectId()) ? Future.failedFuture(caller.denied())
+          : ctx.request().params().contains("bulk-delete") ? bulkDelete(ctx, path, caller)
           : Future.failedFuture(Errors.of(405, "Method Not Allowed"));
         case "OPTIONS" -> options(ctx);
         default -> Future.failedFuture(Errors.of(405, "Method Not Allowed"));
@@ -262,7 +266,7 @@ public final class SwiftApi {
   // ---- accounts
 
   private Future<?> accountGet(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayRead(path.projectId())) {
+    if (!caller.may("object_store:read_account", path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     boolean head = "HEAD".equals(ctx.request().method().name());
@@ -276,7 +280,7 @@ public final class SwiftApi {
         .putHeader("X-Account-Storage-Policy-Policy-0-Object-Count", String.valueOf(acct.getLong("objects")))
         .putHeader("X-Account-Storage-Policy-Policy-0-Bytes-Used", String.valueOf(acct.getLong("bytes")));
       JsonObject meta = acct.getJsonObject("meta").copy();
-      if (!caller.mayWrite(path.projectId())) {
+      if (!caller.may("object_store:show_temp_url_keys", path.projectId())) {
         hideTempUrlKeys(meta, "x-account-meta-");
       }
       Metadata.toHeaders(meta, resp.headers());
@@ -293,7 +297,7 @@ public final class SwiftApi {
   }
 
   private Future<?> accountPost(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId())) {
+    if (!caller.may("object_store:write_account", path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     if (ctx.request().params().contains("bulk-delete")) {
@@ -355,14 +359,17 @@ public final class SwiftApi {
   private Future<?> containerGet(RoutingContext ctx, SwiftPath path, Caller caller) {
     boolean head = "HEAD".equals(ctx.request().method().name());
     return db.container(path.account(), path.container()).compose(info -> {
-      boolean owner = caller.mayRead(path.projectId());
+      String readGrant = info == null ? null : info.getJsonObject("meta").getString("x-container-read");
       if (StaticWeb.webMode(ctx, caller) && StaticWeb.enabled(info)) {
-        if (!owner && !caller.allowedBy(info.getJsonObject("meta").getString("x-container-read"), false)) {
+        // a web listing is read as the container's objects are: the read ACL need not allow listings
+        boolean objectAcl = caller.allowedBy(readGrant, false);
+        if (!caller.may("object_store:read_container", Target.project(path.projectId(), null).flag("read_acl", objectAcl))) {
           return Future.failedFuture(caller.denied());
         }
         return StaticWeb.serve(this, ctx, path, info, caller, "");
       }
-      if (!owner && !(info != null && caller.allowedBy(info.getJsonObject("meta").getString("x-container-read"), true))) {
+      boolean readAcl = info != null && caller.allowedBy(readGrant, true);
+      if (!caller.may("object_store:read_container", Target.project(path.projectId(), null).flag("read_acl", readAcl))) {
         return Future.failedFuture(caller.denied());
       }
       if (info == null) {
@@ -375,11 +382,11 @@ public final class SwiftApi {
         .putHeader("X-Storage-Policy", "Policy-0")
         .putHeader("Last-Modified", HTTP_DATE.format(Instant.ofEpochMilli(info.getLong("created"))));
       JsonObject meta = info.getJsonObject("meta").copy();
-      if (!owner) {
+      if (!caller.may("object_store:show_acls", path.projectId())) {
         meta.remove("x-container-read");
         meta.remove("x-container-write");
       }
-      if (!caller.mayWrite(path.projectId())) {
+      if (!caller.may("object_store:show_temp_url_keys", path.projectId())) {
         hideTempUrlKeys(meta, "x-container-meta-");
         meta.remove(ContainerSync.SYNC_KEY);
       }
@@ -396,7 +403,7 @@ public final class SwiftApi {
   }
 
   private Future<?> containerPut(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId())) {
+    if (!caller.may("object_store:write_container", path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     if (path.container().contains("/")) {
@@ -446,7 +453,7 @@ public final class SwiftApi {
   }
 
   private Future<?> containerPost(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId())) {
+    if (!caller.may("object_store:write_container", path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     JsonObject meta = Metadata.fromHeaders(ctx.request().headers(), "container");
@@ -470,7 +477,7 @@ public final class SwiftApi {
   }
 
   private Future<?> containerDelete(RoutingContext ctx, SwiftPath path, Caller caller) {
-    if (!caller.mayWrite(path.projectId())) {
+    if (!caller.may("object_store:write_container", path.projectId())) {
       return Future.failedFuture(caller.denied());
     }
     return db.deleteContainer(path.account(), path.container()).compose(status -> {

@@ -45,6 +45,10 @@ public final class RingApi {
     Router r = Router.router(vertx);
     r.route().handler(new AuthHandler(verifier));
     r.get("/").handler(ctx -> api.show(ctx));
+    // who may change the ring is decided before the request's body is read: a refusal says nothing of it
+    r.post("/*").handler(api::mayChange);
+    r.patch("/*").handler(api::mayChange);
+    r.delete("/*").handler(api::mayChange);
     r.post("/devices").handler(json).handler(ctx -> api.change(ctx, 201, new JsonObject().put("action", "add")
       .put("device", Json.object(Json.body(ctx), "device"))));
     r.patch("/devices/:id").handler(json).handler(ctx -> api.change(ctx, 200, new JsonObject().put("action", "set_weight")
@@ -63,7 +67,7 @@ public final class RingApi {
   }
 
   private void show(RoutingContext ctx) {
-    ObjectStorePolicy.RULES.authorize(AuthHandler.of(ctx), "objectstore:get_ring", Target.none())
+    ObjectStorePolicy.RULES.authorize(AuthHandler.of(ctx), "object_store:get_ring", Target.none())
       .compose(v -> rings.current())
       .onSuccess(json -> {
         if (json.isEmpty()) {
@@ -75,10 +79,13 @@ public final class RingApi {
       .onFailure(ctx::fail);
   }
 
+  private void mayChange(RoutingContext ctx) {
+    ObjectStorePolicy.RULES.authorize(AuthHandler.of(ctx), "object_store:update_ring", Target.none())
+      .onSuccess(v -> ctx.next()).onFailure(ctx::fail);
+  }
+
   private void change(RoutingContext ctx, int status, JsonObject request) {
-    Future<JsonObject> done = ObjectStorePolicy.RULES.authorize(AuthHandler.of(ctx), "objectstore:update_ring", Target.none())
-      .compose(v -> rings.change(request));
-    done.onSuccess(answer -> {
+    rings.change(request).onSuccess(answer -> {
       Ring ring = Ring.fromJson(answer.getJsonObject("ring"));
       JsonObject summary = summary(ring);
       ResourceEvents.publish(vertx, null, "object-store.ring", "ring", "updated",
