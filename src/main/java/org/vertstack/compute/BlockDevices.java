@@ -32,6 +32,6 @@ public interface BlockDevices {
   Future<JsonObject> attachments(String instanceId);
 
   static BlockDevices createProxy(Vertx vertx) {
-    return new BlockDevicesVertxEBProxy(vertx, ADDRESS);
+    return org.vertstack.common.module.Services.proxy(vertx, BlockDevices.class, ADDRESS, options -> new BlockDevicesVertxEBProxy(vertx, ADDRESS, options));
   }
 }

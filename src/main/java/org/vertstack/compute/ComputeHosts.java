@@ -34,6 +34,6 @@ public interface ComputeHosts {
   Future<Void> syncPowerStates(String hostId, JsonObject report);
 
   static ComputeHosts createProxy(Vertx vertx) {
-    return new ComputeHostsVertxEBProxy(vertx, ADDRESS);
+    return org.vertstack.common.module.Services.proxy(vertx, ComputeHosts.class, ADDRESS, options -> new ComputeHostsVertxEBProxy(vertx, ADDRESS, options));
   }
 }

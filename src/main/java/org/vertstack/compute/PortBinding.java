@@ -32,6 +32,6 @@ public interface PortBinding {
   Future<JsonObject> addresses(String instanceId);
 
   static PortBinding createProxy(Vertx vertx) {
-    return new PortBindingVertxEBProxy(vertx, ADDRESS);
+    return org.vertstack.common.module.Services.proxy(vertx, PortBinding.class, ADDRESS, options -> new PortBindingVertxEBProxy(vertx, ADDRESS, options));
   }
 }

@@ -22,6 +22,6 @@ public interface IdentityExtensions {
   Future<JsonObject> call(AuthContext caller, JsonObject request);
 
   static IdentityExtensions createProxy(Vertx vertx) {
-    return new IdentityExtensionsVertxEBProxy(vertx, ADDRESS);
+    return org.vertstack.common.module.Services.proxy(vertx, IdentityExtensions.class, ADDRESS, options -> new IdentityExtensionsVertxEBProxy(vertx, ADDRESS, options));
   }
 }

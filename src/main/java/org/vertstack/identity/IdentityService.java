@@ -89,6 +89,6 @@ public interface IdentityService {
   Future<JsonObject> serviceToken(String serviceName);
 
   static IdentityService createProxy(Vertx vertx) {
-    return new IdentityServiceVertxEBProxy(vertx, ADDRESS);
+    return org.vertstack.common.module.Services.proxy(vertx, IdentityService.class, ADDRESS, options -> new IdentityServiceVertxEBProxy(vertx, ADDRESS, options));
   }
 }

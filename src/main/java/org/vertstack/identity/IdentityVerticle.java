@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceBinder;
+import org.vertstack.common.module.Services;
 import io.vertx.sqlclient.Pool;
 import org.vertstack.common.auth.TokenAuthority;
 import org.vertstack.common.auth.TokenVerifier;
@@ -52,6 +53,8 @@ public class IdentityVerticle extends VerticleBase {
         ServiceBinder binder = new ServiceBinder(vertx);
         binder.setAddress(TokenAuthority.ADDRESS).register(TokenAuthority.class, new TokenAuthorityImpl(keys, revoker));
         binder.setAddress(QuotaService.ADDRESS).register(QuotaService.class, new QuotaServiceImpl(db));
+        Services.servedHere(vertx, TokenAuthority.ADDRESS);
+        Services.servedHere(vertx, QuotaService.ADDRESS);
         return new Bootstrap(vertx, db, passwords).run(identity.getString("admin-password"), region, stateDir, publicUrl)
           .compose(v -> catalog.sync(running, publicUrl, region))
           .compose(v -> TokenVerifier.get(vertx))
@@ -63,6 +66,7 @@ public class IdentityVerticle extends VerticleBase {
             IdentityService service = new IdentityServiceImpl(vertx, db, publicUrl + "/identity", passwords, authenticator,
               assignments, catalog, revoker, issuer);
             binder.setAddress(IdentityService.ADDRESS).register(IdentityService.class, service);
+            Services.servedHere(vertx, IdentityService.ADDRESS);
             String identityUrl = publicUrl + "/identity";
             Credentials credentials = new Credentials(db, encryption, assignments, identityUrl);
             binder.setAddress(IdentityExtensions.ADDRESS).register(IdentityExtensions.class, new IdentityExtensionsImpl(Map.of(
@@ -75,6 +79,7 @@ public class IdentityVerticle extends VerticleBase {
               "domain_config", new DomainConfigs(db),
               "access_rules", new AccessRules(db, identityUrl),
               "project_tags", new ProjectTags(db))));
+            Services.servedHere(vertx, IdentityExtensions.ADDRESS);
             return null;
           });
       });

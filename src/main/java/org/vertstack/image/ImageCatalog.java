@@ -28,6 +28,6 @@ public interface ImageCatalog {
   Future<JsonObject> usage(AuthContext caller);
 
   static ImageCatalog createProxy(Vertx vertx) {
-    return new ImageCatalogVertxEBProxy(vertx, ADDRESS);
+    return org.vertstack.common.module.Services.proxy(vertx, ImageCatalog.class, ADDRESS, options -> new ImageCatalogVertxEBProxy(vertx, ADDRESS, options));
   }
 }

@@ -29,6 +29,6 @@ public interface ObjectStoreCatalog {
   Future<JsonArray> listContainers(AuthContext caller, String projectId, String marker, int limit);
 
   static ObjectStoreCatalog createProxy(Vertx vertx) {
-    return new ObjectStoreCatalogVertxEBProxy(vertx, ADDRESS);
+    return org.vertstack.common.module.Services.proxy(vertx, ObjectStoreCatalog.class, ADDRESS, options -> new ObjectStoreCatalogVertxEBProxy(vertx, ADDRESS, options));
   }
 }

@@ -132,8 +132,10 @@ public record ObjectStoreSettings(Path root, JsonObject section) {
    */
   public Future<Void> serveRing(Vertx vertx, Pool db) {
     RingStore store = new RingStore(vertx, db, partPower(), replicas());
-    return store.importLegacyFile(root.resolve("ring.json")).onSuccess(v ->
-      new ServiceBinder(vertx).setAddress(RingService.ADDRESS).register(RingService.class, store));
+    return store.importLegacyFile(root.resolve("ring.json")).onSuccess(v -> {
+      new ServiceBinder(vertx).setAddress(RingService.ADDRESS).register(RingService.class, store);
+      org.vertstack.common.module.Services.servedHere(vertx, RingService.ADDRESS);
+    });
   }
 
   /** This node's devices with the object server's actual endpoint, as they register into the ring. */

@@ -31,6 +31,6 @@ public interface TokenAuthority {
   Future<JsonArray> revocations();
 
   static TokenAuthority createProxy(Vertx vertx) {
-    return new TokenAuthorityVertxEBProxy(vertx, ADDRESS);
+    return org.vertstack.common.module.Services.proxy(vertx, TokenAuthority.class, ADDRESS, options -> new TokenAuthorityVertxEBProxy(vertx, ADDRESS, options));
   }
 }

@@ -33,6 +33,6 @@ public interface QuotaService {
   Future<JsonArray> usage(String projectId);
 
   static QuotaService createProxy(Vertx vertx) {
-    return new QuotaServiceVertxEBProxy(vertx, ADDRESS);
+    return org.vertstack.common.module.Services.proxy(vertx, QuotaService.class, ADDRESS, options -> new QuotaServiceVertxEBProxy(vertx, ADDRESS, options));
   }
 }

@@ -41,6 +41,6 @@ public interface RingService {
   Future<JsonObject> change(JsonObject request);
 
   static RingService createProxy(Vertx vertx) {
-    return new RingServiceVertxEBProxy(vertx, ADDRESS);
+    return org.vertstack.common.module.Services.proxy(vertx, RingService.class, ADDRESS, options -> new RingServiceVertxEBProxy(vertx, ADDRESS, options));
   }
 }
