@@ -2,6 +2,7 @@ package org.vertstack.objectstore.proxy;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -34,6 +35,9 @@ import java.util.concurrent.ExecutionException;
  */
 final class BulkExtract {
 
+  private static final String DECODERS = "vertstack-bulk-extract";
+  private static final int DECODER_THREADS = 4;
+
   static final int MAX_CONTAINERS = 10_000;
   static final int MAX_FAILED = 1_000;
   private static final int CHUNK = 64 * 1024;
@@ -57,10 +61,13 @@ final class BulkExtract {
     Context context = api.vertx.getOrCreateContext();
     BlockingBody body = new BlockingBody(req, context);
     Summary summary = new Summary();
-    return api.vertx.executeBlocking(() -> {
+    // archives are decoded on a small pool of their own: a few slow uploads must not hold the
+    // workers that every other disk read and write of this node waits for
+    WorkerExecutor decoders = api.vertx.createSharedWorkerExecutor(DECODERS, DECODER_THREADS);
+    return decoders.executeBlocking(() -> {
       extract(api, context, path, body, format, summary);
       return summary;
-    }, false).map(s -> {
+    }, false).onComplete(done -> decoders.close()).map(s -> {
       String accept = req.getHeader("Accept");
       JsonObject result = new JsonObject().put("Number Files Created", s.created)
         .put("Response Body", s.fatal == null ? "" : s.fatal)
