@@ -10,7 +10,8 @@ import { Dialog, Spinner, ErrorNote } from './ui.js';
  */
 export function DetailsDialog({ what, id, load, feed = [], title, onClose, children, wide = true }) {
   const item = useLiveData(load, [id], feed);
-  const missing = item.error && item.error.status === 404;
+  // a malformed ID (400 from some services) names nothing either
+  const missing = item.error && (item.error.status === 404 || item.error.status === 400);
   return html`<${Dialog} title=${item.data && title ? title(item.data) : `${what.charAt(0).toUpperCase()}${what.slice(1)} ${id}`}
       onClose=${onClose} wide=${wide}>
     <div class="details" data-id=${id}>

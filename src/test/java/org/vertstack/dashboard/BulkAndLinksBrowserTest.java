@@ -317,6 +317,8 @@ class BulkAndLinksBrowserTest {
     // an ID that names nothing says so
     open("#images/" + UUID.randomUUID());
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".dialog .not-found"), "No image with the ID"));
+    open("#images/not-an-id");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".dialog .not-found"), "“not-an-id” was found"));
 
     // an object, in its folder
     open("#object-store/" + box + "/docs%2F");
