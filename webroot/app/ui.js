@@ -49,57 +49,6 @@ export function Notice({ children }) {
   return html`<div class="notice" role="status">${children}</div>`;
 }
 
-/**
- * columns: [{title, render(row), sort?(row) => value}]; rows get a data-name attribute for tests
- * and styling. Long lists get tools: search (the `search` prop: a placeholder; rows match on
- * `searchText(row)`, by default their name), sorting by a column with `sort` (click its header;
- * again to reverse), and pages of `pageSize` rows.
- */
-export function DataTable({ columns, rows, empty = 'Nothing here yet.', rowKey = (r) => r.id, search, searchText = (r) => r.name || '',
-  pageSize = 50 }) {
-  const [needle, setNeedle] = useState('');
-  const [order, setOrder] = useState(null); // {index, dir: 1 | -1}
-  const [page, setPage] = useState(0);
-  if (!rows) return null;
-  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  const q = needle.trim().toLowerCase();
-  let shown = q ? rows.filter((r) => String(searchText(r)).toLowerCase().includes(q)) : rows;
-  if (order) {
-    const key = columns[order.index].sort;
-    shown = [...shown].sort((a, b) => {
-      const x = key(a);
-      const y = key(b);
-      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x ?? '').localeCompare(String(y ?? ''), undefined, { numeric: true });
-      return c * order.dir;
-    });
-  }
-  const pages = Math.max(1, Math.ceil(shown.length / pageSize));
-  const at = Math.min(page, pages - 1);
-  const slice = shown.slice(at * pageSize, (at + 1) * pageSize);
-  const sortBy = (i) => {
-    setOrder(order && order.index === i ? { index: i, dir: -order.dir } : { index: i, dir: 1 });
-    setPage(0);
-  };
-  const ariaSort = (i) => (order && order.index === i ? (order.dir === 1 ? 'ascending' : 'descending') : undefined);
-  // a narrow screen scrolls the table, not the page
-  return html`
-    ${search && html`<div class="table-tools"><input type="search" class="table-search" placeholder=${search} aria-label=${search}
-      value=${needle} onInput=${(e) => { setNeedle(e.target.value); setPage(0); }} /></div>`}
-    ${shown.length === 0 ? html`<p class="empty">Nothing matches “${needle.trim()}”.</p>` : html`<div class="table-wrap"><table class="table">
-    <thead><tr>${columns.map((c, i) => html`<th class=${c.className || ''} aria-sort=${ariaSort(i)}>${c.sort
-      ? html`<button class="sort" data-sort=${c.title} onClick=${() => sortBy(i)}>${c.title}${order && order.index === i ? (order.dir === 1 ? ' ▲' : ' ▼') : ''}</button>`
-      : c.title}</th>`)}</tr></thead>
-    <tbody>${slice.map((row) => html`<tr key=${rowKey(row)} data-name=${row.name || ''}>
-      ${columns.map((c) => html`<td class=${c.className || ''}>${c.render(row)}</td>`)}
-    </tr>`)}</tbody>
-  </table></div>`}
-    ${pages > 1 && html`<nav class="pager" aria-label="Pages">
-      <button class="secondary small" disabled=${at === 0} onClick=${() => setPage(at - 1)}>Previous</button>
-      <span class="muted">${at * pageSize + 1}–${Math.min(shown.length, (at + 1) * pageSize)} of ${shown.length}</span>
-      <button class="secondary small" disabled=${at >= pages - 1} onClick=${() => setPage(at + 1)}>Next</button>
-    </nav>`}`;
-}
-
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
@@ -144,15 +93,20 @@ export function Dialog({ title, onClose, children, wide = false }) {
 /**
  * A form that runs an async submit, shows a spinner while it runs and the API's message if it
  * fails. fields: [{name, label, type?, required?, options?: [{value, label}], value?}].
+ * confirm(values) (optional): a question to answer first (e.g. before making something public),
+ * or null; the submit button then says "Yes, …" until a field changes.
  */
-export function Form({ fields, submitLabel, onSubmit, onCancel }) {
+export function Form({ fields, submitLabel, onSubmit, onCancel, confirm }) {
   const initial = Object.fromEntries(fields.map((f) => [f.name, f.value ?? (f.type === 'checkbox' ? false : '')]));
   const [values, setValues] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
-  const set = (name, value) => setValues((v) => ({ ...v, [name]: value }));
+  const [asking, setAsking] = useState(null);
+  const set = (name, value) => { setAsking(null); setValues((v) => ({ ...v, [name]: value })); };
   const submit = async (e) => {
     e.preventDefault();
+    const question = !asking && confirm && confirm(values);
+    if (question) return setAsking(question);
     setBusy(true);
     setError(null);
     try {
@@ -176,9 +130,10 @@ export function Form({ fields, submitLabel, onSubmit, onCancel }) {
             autocomplete=${f.autocomplete || 'off'} onInput=${(e) => set(f.name, e.target.value)} />`}
     </label>`)}
     <${ErrorNote} error=${error} />
+    ${asking && html`<div class="notice confirm-question" role="alert">${asking.question}</div>`}
     <div class="actions">
       ${onCancel && html`<button type="button" class="secondary" onClick=${onCancel}>Cancel</button>`}
-      <button type="submit" disabled=${busy}>${busy ? 'Working…' : submitLabel}</button>
+      <button type="submit" disabled=${busy}>${busy ? 'Working…' : asking ? asking.label : submitLabel}</button>
     </div>
   </form>`;
 }

@@ -3,11 +3,13 @@
 // snapshot (createImage), delete, the console log and the interactive serial console; flavors
 // and key pairs. Readers see everything and change nothing.
 import { html, useState } from '../lib.js';
+import { DataTable } from '../table.js';
 import { useLiveData } from '../hooks.js';
-import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, Notice, shortId, announce } from '../ui.js';
+import { Spinner, ErrorNote, Dialog, Form, ConfirmButton, Toolbar, Notice, shortId, announce } from '../ui.js';
 import { servicePath, formatDate } from '../transfer.js';
 import { SerialConsole } from '../console.js';
 import { useRoute } from '../route.js';
+import { DetailsDialog, Facts } from '../details.js';
 
 const FEED = ['compute.'];
 /** The microversion the panel speaks: 2.37+ for networks "none", 2.47+ for the flavor inside a server. */
@@ -132,7 +134,21 @@ function SnapshotDialog({ api, base, server, onClose }) {
 
 // ---- instances ----------------------------------------------------------------------------
 
-function Instances({ api, base, session, access }) {
+function ServerDetails({ api, base, id, onClose }) {
+  return html`<${DetailsDialog} what="server" id=${id} feed=${FEED} onClose=${onClose} title=${(s) => s.name}
+      load=${async () => (await nova(api, 'GET', `${base}/servers/${encodeURIComponent(id)}`)).server}>
+    ${(s) => html`<${Facts} rows=${[
+      ['ID', html`<code>${s.id}</code>`], ['Status', html`<${StatusTag} server=${s} />`],
+      ['Power', STATUS_WORDS[s.status]], ['Flavor', s.flavor && `${s.flavor.original_name} (${s.flavor.vcpus} vCPU, ${s.flavor.ram} MiB RAM, ${s.flavor.disk} GiB disk)`],
+      ['Image', s.image && s.image.id && html`<a href=${`#images/${encodeURIComponent(s.image.id)}`}>${s.image.id}</a>`],
+      ['Key pair', s.key_name], ['Host', s['OS-EXT-SRV-ATTR:host']], ['Created', formatDate(s.created)], ['Updated', formatDate(s.updated)],
+      ['Fault', s.fault && s.fault.message],
+      ...Object.entries(s.metadata || {}).map(([k, v]) => [`Metadata ${k}`, v]),
+    ]} />`}
+  <//>`;
+}
+
+function Instances({ api, base, session, access, selected, onSelect }) {
   const { write } = access;
   const list = useLiveData(async () => (await nova(api, 'GET', `${base}/servers/detail?limit=1000`)).servers, [base], FEED,
     { project: access.project.id });
@@ -148,8 +164,19 @@ function Instances({ api, base, session, access }) {
     }
   };
   const may = (s, what) => write && (ACTIONS[s.status] || []).includes(what) && !s['OS-EXT-STS:task_state'];
+  const action = (s, body) => nova(api, 'POST', `${base}/servers/${s.id}/action`, body);
+  const removeOne = (s) => nova(api, 'DELETE', `${base}/servers/${s.id}`);
+  // the same checks as the row's buttons: writers; stop and start where the status allows them
+  const bulk = write && {
+    noun: { one: 'server', many: 'servers' }, name: (s) => s.name, onDone: list.reload,
+    actions: [
+      { label: 'Stop', done: 'asked to stop', applies: (s) => may(s, 'stop'), run: (s) => action(s, { 'os-stop': null }) },
+      { label: 'Start', done: 'asked to start', applies: (s) => may(s, 'start'), run: (s) => action(s, { 'os-start': null }) },
+      { label: 'Delete', done: 'deleted', danger: true, applies: () => true, run: removeOne },
+    ],
+  };
   const columns = [
-    { title: 'Name', sort: (s) => s.name, render: (s) => html`<strong>${s.name}</strong> ${shortId(s.id)}` },
+    { title: 'Name', sort: (s) => s.name, render: (s) => html`<button class="link details-link" data-id=${s.id} onClick=${() => onSelect(s.id)}><strong>${s.name}</strong></button> ${shortId(s.id)}` },
     { title: 'Status', className: 'nowrap', sort: (s) => s.status, render: (s) => html`<${StatusTag} server=${s} />` },
     { title: 'Flavor', className: 'nowrap', sort: (s) => (s.flavor && s.flavor.original_name) || '', render: (s) => (s.flavor && s.flavor.original_name) || '' },
     { title: 'Key pair', className: 'nowrap', render: (s) => s.key_name || html`<span class="muted">none</span>` },
@@ -163,7 +190,7 @@ function Instances({ api, base, session, access }) {
         ${may(s, 'log') && html`<button class="link" onClick=${() => setDialog({ log: s })}>Log</button>`}
         ${may(s, 'console') && html`<button class="link" onClick=${() => setDialog({ console: s })}>Console</button>`}
         ${write && html`<${ConfirmButton} label="Delete" question=${`Delete ${s.name}?`} onError=${setActionError}
-          onConfirm=${async () => { await nova(api, 'DELETE', `${base}/servers/${s.id}`); announce(`Server ${s.name} is being deleted.`); }} />`}`,
+          onConfirm=${async () => { await removeOne(s); announce(`Server ${s.name} is being deleted.`); }} />`}`,
     },
   ];
   const rows = list.data && [...list.data].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
@@ -174,8 +201,9 @@ function Instances({ api, base, session, access }) {
       ${list.loading && html`<${Spinner} label="Refreshing…" />`}
     <//>
     <${ErrorNote} error=${list.error || actionError} onDismiss=${actionError ? () => setActionError(null) : null} />
-    ${!rows && list.loading ? html`<${Spinner} />` : html`<${DataTable} columns=${columns} rows=${rows} search="Search servers"
+    ${!rows && list.loading ? html`<${Spinner} />` : html`<${DataTable} columns=${columns} rows=${rows} bulk=${bulk} search="Search servers"
       empty=${write ? 'No servers yet: launch one.' : 'No servers in this project.'} />`}
+    ${selected && !dialog && html`<${ServerDetails} key=${selected} api=${api} base=${base} id=${selected} onClose=${() => onSelect(null)} />`}
     ${dialog && dialog.launch && html`<${LaunchDialog} api=${api} base=${base} session=${session} onClose=${close} />`}
     ${dialog && dialog.log && html`<${ConsoleLog} api=${api} base=${base} server=${dialog.log} onClose=${close} />`}
     ${dialog && dialog.snapshot && html`<${SnapshotDialog} api=${api} base=${base} server=${dialog.snapshot} onClose=${close} />`}
@@ -301,7 +329,8 @@ function Compute({ session, api, access }) {
       ${TABS.map((t) => html`<button role="tab" data-tab=${t.id} aria-selected=${t.id === tab}
         class=${t.id === tab ? 'active' : ''} onClick=${() => setTab(t.id)}>${t.title}</button>`)}
     </nav>
-    <${Current} key=${tab} api=${api} base=${base} session=${session} access=${access} />
+    <${Current} key=${tab} api=${api} base=${base} session=${session} access=${access}
+      selected=${route[1] || null} onSelect=${(id) => go([tab, id])} />
   </section>`;
 }
 

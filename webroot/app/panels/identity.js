@@ -1,9 +1,11 @@
 // Identity (admin): projects, users, roles and role assignments, through Keystone's v3 API.
 // Lists reload when the live feed reports an identity change, whoever made it.
 import { html, useState } from '../lib.js';
+import { DataTable } from '../table.js';
 import { useLiveData } from '../hooks.js';
 import { useRoute } from '../route.js';
-import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, shortId, announce } from '../ui.js';
+import { DetailsDialog, Facts } from '../details.js';
+import { Spinner, ErrorNote, Dialog, Form, ConfirmButton, Toolbar, shortId, announce } from '../ui.js';
 
 const V3 = '/identity/v3';
 const FEED = ['identity.'];
@@ -15,7 +17,7 @@ const yesNo = (b) => (b === false ? html`<span class="tag off">disabled</span>` 
  * A list of one Keystone collection with create, edit and delete.
  * kind: {collection, member, title, columns, createFields(lookups), create(values), editFields(row, lookups), update(values)}
  */
-function Collection({ api, kind, lookups, me }) {
+function Collection({ api, kind, lookups, me, selected, onSelect }) {
   const list = useLiveData(async () => (await api.get(`${V3}/${kind.collection}`))[kind.collection],
     [kind.collection], FEED);
   const [dialog, setDialog] = useState(null);
@@ -29,9 +31,15 @@ function Collection({ api, kind, lookups, me }) {
         ${kind.editFields && html`<button class="link" onClick=${() => setDialog({ edit: row })}>Edit</button>`}
         ${kind.protects && kind.protects(row, me) ? html`<span class="muted why" title=${kind.protects(row, me)}>${kind.protects(row, me)}</span>`
           : html`<${ConfirmButton} label="Delete" question=${`Delete ${row.name}?`} onError=${setActionError}
-          onConfirm=${async () => { await api.del(`${V3}/${kind.collection}/${row.id}`); announce(`${cap(kind.member)} ${row.name} deleted.`); list.reload(); }} />`}`,
+          onConfirm=${async () => { await removeOne(row); announce(`${cap(kind.member)} ${row.name} deleted.`); list.reload(); }} />`}`,
     },
   ];
+  const removeOne = (row) => api.del(`${V3}/${kind.collection}/${row.id}`);
+  // the same check as the row's Delete: not what the kind protects (one's own user)
+  const bulk = kind.bulk && {
+    noun: { one: kind.member, many: kind.collection }, name: (row) => row.name, onDone: list.reload,
+    actions: [{ label: 'Delete', done: 'deleted', danger: true, applies: (row) => !(kind.protects && kind.protects(row, me)), run: removeOne }],
+  };
   const submit = (fn, done) => async (values) => {
     if (values.name !== undefined && !String(values.name).trim()) throw new Error('The name cannot be blank.');
     await fn(values);
@@ -39,13 +47,22 @@ function Collection({ api, kind, lookups, me }) {
     close();
     list.reload();
   };
+  // a kind with details opens them from its name, and the URL names the open one
+  const shown = kind.details ? columns.map((c, i) => (i === 0 ? { ...c, render: (row) => html`<button class="link details-link"
+    data-id=${row.id} onClick=${() => onSelect(row.id)}>${c.render(row)}</button>` } : c)) : columns;
   return html`<div class=${`collection ${kind.collection}`}>
     <${Toolbar}>
       <button onClick=${() => setDialog({ create: true })}>Create ${kind.member}</button>
       ${list.loading && html`<${Spinner} label="Refreshing…" />`}
     <//>
     <${ErrorNote} error=${list.error || actionError} onDismiss=${actionError ? () => setActionError(null) : null} />
-    ${!rows && list.loading ? html`<${Spinner} />` : html`<${DataTable} columns=${columns} rows=${rows} search=${`Search ${kind.collection}`} />`}
+    ${!rows && list.loading ? html`<${Spinner} />` : html`<${DataTable} columns=${shown} rows=${rows} bulk=${bulk} search=${`Search ${kind.collection}`} />`}
+    ${kind.details && selected && !dialog && html`<${DetailsDialog} key=${selected} what=${kind.member} id=${selected} feed=${FEED}
+        title=${(row) => row.name} onClose=${() => onSelect(null)}
+        load=${async () => (await api.get(`${V3}/${kind.collection}/${encodeURIComponent(selected)}`))[kind.member]}>
+      ${(row) => html`<${Facts} rows=${kind.details(row, lookups)} />
+        ${kind.editFields && html`<div class="actions"><button type="button" onClick=${() => { onSelect(null); setDialog({ edit: row }); }}>Edit</button></div>`}`}
+    <//>`}
     ${dialog && dialog.create && html`<${Dialog} title=${`Create ${kind.member}`} onClose=${close}>
       <${Form} fields=${kind.createFields(lookups)} submitLabel="Create" onCancel=${close}
         onSubmit=${submit(async (v) => {
@@ -111,6 +128,12 @@ const users = {
   },
   // the API refuses these too; the page does not offer them
   protects: (u, me) => (u.id === me.userId ? 'your user' : null),
+  bulk: true,
+  details: (u, lookups) => [
+    ['Name', u.name], ['ID', html`<code>${u.id}</code>`], ['Email', u.email], ['Domain', u.domain_id],
+    ['Default project', lookups.projectName(u.default_project_id)], ['Status', u.enabled === false ? 'disabled' : 'enabled'],
+    ['Password expires', u.password_expires_at],
+  ],
   toBody: (v) => {
     const body = { name: v.name, password: v.password, enabled: v.enabled };
     if (v.email) body.email = v.email;
@@ -209,7 +232,7 @@ function Identity({ api, session }) {
       ${TABS.map((t) => html`<button role="tab" data-tab=${t.id} aria-selected=${t.id === tab}
         class=${t.id === tab ? 'active' : ''} onClick=${() => setTab(t.id)}>${t.title}</button>`)}
     </nav>
-    ${current.render({ api, lookups: all, me })}
+    ${current.render({ api, lookups: all, me, selected: route[1] || null, onSelect: (id) => go([tab, id]) })}
   </section>`;
 }
 

@@ -2,8 +2,11 @@
 // (the disk format read from its first bytes) with progress and cancel, properties edited with
 // JSON Patch, visibility, members (sharing between projects) and delete. Follows the live feed.
 import { html, useState } from '../lib.js';
+import { DataTable } from '../table.js';
 import { useLiveData } from '../hooks.js';
-import { Spinner, ErrorNote, DataTable, Dialog, ConfirmButton, Toolbar, Notice, UploadList, KeyValueEditor, shortId, announce } from '../ui.js';
+import { useRoute } from '../route.js';
+import { DetailsDialog, Facts } from '../details.js';
+import { Spinner, ErrorNote, Dialog, ConfirmButton, Toolbar, Notice, UploadList, KeyValueEditor, shortId, announce } from '../ui.js';
 import { servicePath, formatBytes, formatDate, sendWithProgress, startUpload, useUploads } from '../transfer.js';
 
 const FEED = ['image.'];
@@ -59,7 +62,10 @@ function UploadDialog({ api, base, admin, onClose }) {
   const [file, setFile] = useState(null);
   const [v, setV] = useState({ name: '', disk_format: '', visibility: 'private', min_disk: '', min_ram: '', protected: false });
   const [error, setError] = useState(null);
-  const set = (k) => (e) => setV({ ...v, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
+  // an image every project sees or may use is asked once more
+  const [asked, setAsked] = useState(false);
+  const widening = ['public', 'community'].includes(v.visibility);
+  const set = (k) => (e) => { setAsked(false); setV({ ...v, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value }); };
   const pick = async (e) => {
     const f = e.target.files[0] || null;
     setFile(f);
@@ -70,11 +76,13 @@ function UploadDialog({ api, base, admin, onClose }) {
   const submit = (e) => {
     e.preventDefault();
     if (!file) return setError('Choose a file.');
-    const fields = { name: v.name, disk_format: v.disk_format || 'raw', container_format: 'bare', visibility: v.visibility };
+    if (!v.name.trim()) return setError('The name cannot be blank.');
+    if (widening && !asked) return setAsked(true);
+    const fields = { name: v.name.trim(), disk_format: v.disk_format || 'raw', container_format: 'bare', visibility: v.visibility };
     if (v.protected) fields.protected = true;
     if (v.min_disk !== '') fields.min_disk = Number(v.min_disk);
     if (v.min_ram !== '') fields.min_ram = Number(v.min_ram);
-    startUpload('image', v.name, null, file.size, (task) => uploadImage(api, base, fields, file, task)
+    startUpload('image', v.name.trim(), null, file.size, (task) => uploadImage(api, base, fields, file, task)
       .catch((err) => { throw api.explain(err, 'upload an image'); }));
     onClose();
   };
@@ -97,9 +105,11 @@ function UploadDialog({ api, base, admin, onClose }) {
       <label><span>Minimum RAM (MiB)</span><input name="min_ram" type="number" min="0" value=${v.min_ram} onInput=${set('min_ram')} /></label>
       <label class="check"><span>Protected (cannot be deleted)</span><input type="checkbox" name="protected" checked=${v.protected} onChange=${set('protected')} /></label>
       <${ErrorNote} error=${error} />
+      ${asked && html`<div class="notice confirm-question" role="alert">${v.visibility === 'public'
+        ? 'Every project of the cloud will see this image in its list.' : 'Every project of the cloud will be able to use this image.'} Upload anyway?</div>`}
       <div class="actions">
         <button type="button" class="secondary" onClick=${onClose}>Cancel</button>
-        <button type="submit" disabled=${!file || !v.disk_format}>Upload</button>
+        <button type="submit" disabled=${!file || !v.disk_format}>${asked ? `Yes, make it ${v.visibility}` : 'Upload'}</button>
       </div>
     </form>
   <//>`;
@@ -238,6 +248,25 @@ function MembersDialog({ api, base, image, onClose }) {
   <//>`;
 }
 
+// ---- details (#images/<id>) ----------------------------------------------------------------
+
+function ImageDetails({ api, base, id, project, mayEdit, onEdit, onClose }) {
+  return html`<${DetailsDialog} what="image" id=${id} feed=${FEED} onClose=${onClose} title=${(i) => i.name || i.id}
+      load=${() => api.get(`${base}/v2/images/${encodeURIComponent(id)}`)}>
+    ${(i) => html`<${Facts} rows=${[
+      ['ID', html`<code>${i.id}</code>`], ['Status', i.status], ['Visibility', i.visibility],
+      ['Protected', i.protected ? 'yes' : 'no'], ['Disk format', i.disk_format], ['Container format', i.container_format],
+      ['Size', i.size == null ? '' : `${formatBytes(i.size)} (${i.size} bytes)`], ['Minimum disk', `${i.min_disk || 0} GiB`],
+      ['Minimum RAM', `${i.min_ram || 0} MiB`], ['Owner', i.owner === project ? 'this project' : i.owner],
+      ['Checksum', i.os_hash_value && html`<code>${i.os_hash_algo}: ${i.os_hash_value}</code>`],
+      ['Created', formatDate(i.created_at)], ['Updated', formatDate(i.updated_at)],
+      ...Object.entries(i).filter(([k]) => !CORE.has(k) && !k.startsWith('os_glance'))
+        .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    ]} />
+    ${mayEdit(i) && html`<div class="actions"><button type="button" onClick=${() => onEdit(i)}>Edit</button></div>`}`}
+  <//>`;
+}
+
 // ---- the list -----------------------------------------------------------------------------
 
 function Images({ session, api, access }) {
@@ -247,6 +276,8 @@ function Images({ session, api, access }) {
   const [filters, setFilters] = useState({ name: '', status: '', visibility: '' });
   const [dialog, setDialog] = useState(null);
   const [actionError, setActionError] = useState(null);
+  // the image whose details are open is in the URL: #images/<id>
+  const [route, go] = useRoute('images');
   const uploads = useUploads('image');
   const query = () => {
     const q = new URLSearchParams({ limit: '1000', sort: 'name:asc' });
@@ -269,8 +300,15 @@ function Images({ session, api, access }) {
     await api.put(`${base}/v2/images/${i.id}/members/${project}`, { status });
     list.reload();
   };
+  const removeOne = (i) => api.del(`${base}/v2/images/${i.id}`);
+  // the same checks as the row's Delete: the caller's images, and not protected ones
+  const bulk = write && {
+    noun: { one: 'image', many: 'images' }, name: (i) => i.name || i.id, onDone: list.reload,
+    actions: [{ label: 'Delete', done: 'deleted', danger: true, applies: (i) => mine(i) && !i.protected, run: removeOne }],
+  };
   const columns = [
-    { title: 'Name', sort: (i) => i.name, render: (i) => html`<strong>${i.name || html`<span class="muted">(no name)</span>`}</strong> ${shortId(i.id)}
+    { title: 'Name', sort: (i) => i.name, render: (i) => html`<button class="link details-link" data-id=${i.id} onClick=${() => go([i.id])}><strong>${i.name
+      || html`<span class="muted">(no name)</span>`}</strong></button> ${shortId(i.id)}
       ${i.protected && html` <span class="tag protected" title="Protected: cannot be deleted">protected</span>`}` },
     { title: 'Status', className: 'nowrap', sort: (i) => i.status, render: (i) => html`<span class=${`tag status status-${i.status}`}>${i.status}</span>` },
     { title: 'Visibility', className: 'nowrap', render: (i) => html`<span class=${`tag visibility ${i.visibility === 'public' ? 'public' : ''}`}>${i.visibility}</span>` },
@@ -289,7 +327,7 @@ function Images({ session, api, access }) {
           ? html`<button class="link danger" title="Protected images cannot be deleted"
               onClick=${() => setActionError(`${i.name || i.id} is protected and cannot be deleted: turn protection off in Edit first.`)}>Delete</button>`
           : html`<${ConfirmButton} label="Delete" question=${`Delete ${i.name || i.id}?`} onError=${setActionError}
-              onConfirm=${async () => { await api.del(`${base}/v2/images/${i.id}`); announce(`Image ${i.name || i.id} deleted.`); list.reload(); }} />`)}`,
+              onConfirm=${async () => { await removeOne(i); announce(`Image ${i.name || i.id} deleted.`); list.reload(); }} />`)}`,
     },
   ];
   return html`<section>
@@ -312,9 +350,11 @@ function Images({ session, api, access }) {
     <${UploadList} uploads=${uploads} format=${formatBytes} />
     <${ErrorNote} error=${list.error || actionError} onDismiss=${actionError ? () => setActionError(null) : null} />
     ${!list.data && list.loading ? html`<${Spinner} />` : html`<div class="collection images">
-      <${DataTable} columns=${columns} rows=${rows} empty="No images match." />
+      <${DataTable} columns=${columns} rows=${rows} bulk=${bulk} empty="No images match." />
     </div>`}
     ${list.data && list.data.next && html`<${Notice}>The first 1000 images are shown: narrow the filters to see others.<//>`}
+    ${route[0] && !dialog && html`<${ImageDetails} key=${route[0]} api=${api} base=${base} id=${route[0]} project=${project}
+      mayEdit=${mine} onEdit=${(i) => { go([]); setDialog({ edit: i }); }} onClose=${() => go([])} />`}
     ${dialog && dialog.upload && html`<${UploadDialog} api=${api} base=${base} admin=${admin} onClose=${() => setDialog(null)} />`}
     ${dialog && dialog.edit && html`<${EditDialog} api=${api} base=${base} image=${dialog.edit} admin=${admin}
       onClose=${() => { setDialog(null); list.reload(); }} />`}

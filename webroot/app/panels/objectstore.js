@@ -3,8 +3,9 @@
 // cancelled; large files go up in segments as a static large object. Lists follow the live feed.
 import { html, useState, useEffect } from '../lib.js';
 import { useRoute } from '../route.js';
+import { DataTable } from '../table.js';
 import { useLiveData } from '../hooks.js';
-import { Spinner, ErrorNote, DataTable, Dialog, Form, ConfirmButton, Toolbar, UploadList, KeyValueEditor, announce } from '../ui.js';
+import { Spinner, ErrorNote, Dialog, Form, ConfirmButton, Toolbar, UploadList, KeyValueEditor, announce } from '../ui.js';
 import {
   servicePath, encodePath, formatBytes, formatDate, sendWithProgress, downloadWithToken, startUpload, useUploads,
 } from '../transfer.js';
@@ -140,7 +141,8 @@ const META = 'x-object-meta-';
 const HEADER_NAME = /^[A-Za-z0-9_-]+$/;
 const LATIN1 = /^[\x20-\x7e\xa0-\xff]*$/;
 
-function MetadataDialog({ api, url, name, onClose }) {
+/** An object's details (#object-store/<container>/<folder/>/<object>): its facts and metadata, which writers edit. */
+function MetadataDialog({ api, url, name, container, readOnly, onClose }) {
   const head = useLiveData(async () => {
     const r = await api.request('HEAD', url);
     const meta = [];
@@ -158,7 +160,11 @@ function MetadataDialog({ api, url, name, onClose }) {
   const [busy, setBusy] = useState(false);
   if (!head.data) {
     return html`<${Dialog} title=${name} onClose=${onClose} wide=${true}>
-      <${ErrorNote} error=${head.error} />${!head.error && html`<${Spinner} />`}<//>`;
+      ${head.error && head.error.status === 404
+        ? html`<p class="not-found" role="alert">No object named “${name}” was found in container ${container}: it may have been
+            deleted, or the link is wrong.</p>
+          <div class="actions"><button type="button" class="secondary" onClick=${onClose}>Close</button></div>`
+        : html`<${ErrorNote} error=${head.error} />`}${!head.error && html`<${Spinner} />`}<//>`;
   }
   const f = head.data.facts;
   const current = rows || head.data.meta;
@@ -189,7 +195,10 @@ function MetadataDialog({ api, url, name, onClose }) {
       <dt>ETag</dt><dd><code>${(f.etag || '').replace(/"/g, '')}</code></dd>
       ${f['x-static-large-object'] && html`<dt>Large object</dt><dd>static, in segments</dd>`}
     </dl>
-    <form class="form metadata" onSubmit=${save}>
+    ${readOnly ? html`<h3>Metadata</h3>${current.length === 0 ? html`<p class="muted">None.</p>`
+      : html`<dl class="facts metadata">${current.map((r) => html`<dt>${r.key}</dt><dd>${r.value}</dd>`)}</dl>`}
+      <div class="actions"><button type="button" class="secondary" onClick=${onClose}>Close</button></div>`
+    : html`<form class="form metadata" onSubmit=${save}>
       <label><span>Content type</span><input name="content-type" value=${contentType} onInput=${(e) => setType(e.target.value)} /></label>
       <${KeyValueEditor} rows=${current} onChange=${setRows} name="meta" keyLabel="Metadata name" addLabel="Add metadata" />
       <${ErrorNote} error=${error} />
@@ -197,7 +206,7 @@ function MetadataDialog({ api, url, name, onClose }) {
         <button type="button" class="secondary" onClick=${onClose}>Cancel</button>
         <button type="submit" disabled=${busy}>${busy ? 'Saving…' : 'Save'}</button>
       </div>
-    </form>
+    </form>`}
   <//>`;
 }
 
@@ -214,7 +223,7 @@ function Breadcrumb({ container, prefix, onRoot, onPrefix }) {
   </nav>`;
 }
 
-function ContainerView({ api, access, base, container, prefix, onPrefix: setPrefix, onRoot }) {
+function ContainerView({ api, access, base, container, prefix, onPrefix: setPrefix, onRoot, object, onObject }) {
   const [dialog, setDialog] = useState(null);
   const [actionError, setActionError] = useState(null);
   const uploads = useUploads('object').filter((u) => u.target === container);
@@ -225,28 +234,36 @@ function ContainerView({ api, access, base, container, prefix, onPrefix: setPref
   const rows = (list.data || []).filter((o) => (o.subdir || o.name) !== prefix).map((o) => (o.subdir
     ? { id: o.subdir, folder: o.subdir, name: o.subdir.slice(prefix.length) }
     : { ...o, id: o.name, full: o.name, name: o.name.slice(prefix.length) }));
-  const remove = async (o) => {
+  const removeOne = async (o) => {
     const url = objectUrl(base, container, o.full);
     // a static large object is deleted with its segments
     const head = await api.request('HEAD', url);
     const slo = (head.headers.get('X-Static-Large-Object') || '').toLowerCase() === 'true';
     await api.request('DELETE', slo ? `${url}?multipart-manifest=delete` : url);
+  };
+  const remove = async (o) => {
+    await removeOne(o);
     announce(`${o.name} deleted.`);
     list.reload();
+  };
+  // the same check as the row's Delete: writers, objects (a folder is not one)
+  const bulk = access.write && {
+    noun: { one: 'object', many: 'objects' }, name: (o) => o.name, onDone: list.reload,
+    actions: [{ label: 'Delete', done: 'deleted', danger: true, applies: (o) => !o.folder, run: removeOne }],
   };
   const download = (o) => downloadWithToken(objectUrl(base, container, o.full), api.token, o.name.split('/').pop())
     .catch((e) => (e.status === 401 && api.onUnauthorized ? api.onUnauthorized(e) : setActionError(e)));
   const columns = [
     { title: 'Name', sort: (o) => o.name, render: (o) => (o.folder
       ? html`<button class="link folder" data-folder=${o.name} onClick=${() => setPrefix(o.folder)}>${o.name}</button>`
-      : html`<span class="object-name">${o.name}</span>`) },
+      : html`<button class="link object-name details-link" onClick=${() => onObject(o.full)}>${o.name}</button>`) },
     { title: 'Size', className: 'nowrap', sort: (o) => o.bytes || 0, render: (o) => (o.folder ? '' : html`<span class="size" title=${`${o.bytes} bytes`}>${formatBytes(o.bytes)}</span>`) },
     { title: 'Type', render: (o) => (o.folder ? html`<span class="muted">folder</span>` : o.content_type) },
     { title: 'Last modified', className: 'nowrap', render: (o) => (o.folder ? '' : formatDate(o.last_modified)) },
     {
       title: '', className: 'row-actions', render: (o) => (o.folder ? '' : html`
         <button class="link" onClick=${() => download(o)}>Download</button>
-        ${access.write && html`<button class="link" onClick=${() => setDialog({ meta: o })}>Metadata</button>
+        ${access.write && html`<button class="link" onClick=${() => onObject(o.full)}>Metadata</button>
         <${ConfirmButton} label="Delete" question=${`Delete ${o.name}?`} onError=${setActionError} onConfirm=${() => remove(o)} />`}`),
     },
   ];
@@ -269,7 +286,7 @@ function ContainerView({ api, access, base, container, prefix, onPrefix: setPref
     <${UploadList} uploads=${uploads} format=${formatBytes} />
     <${ErrorNote} error=${list.error || actionError} onDismiss=${actionError ? () => setActionError(null) : null} />
     ${!list.data && list.loading ? html`<${Spinner} />`
-      : html`<${DataTable} columns=${columns} rows=${rows} search="Search this folder" empty="No objects here yet. Upload files or make a folder." />`}
+      : html`<${DataTable} columns=${columns} rows=${rows} bulk=${bulk} search="Search this folder" empty="No objects here yet. Upload files or make a folder." />`}
     ${list.data && list.data.length >= LISTING_LIMIT && html`<p class="hint">The first ${LISTING_LIMIT} entries are shown.</p>`}
     ${dialog && dialog.upload && html`<${UploadDialog} where=${`${container}/${prefix}`} onClose=${() => setDialog(null)}
       onUpload=${(files) => uploadFiles(api, base, container, prefix, files)} />`}
@@ -277,8 +294,8 @@ function ContainerView({ api, access, base, container, prefix, onPrefix: setPref
       <${Form} submitLabel="Create" onCancel=${() => setDialog(null)} onSubmit=${newFolder}
         fields=${[{ name: 'name', label: `Folder name (in ${container}/${prefix})`, required: true }]} />
     <//>`}
-    ${dialog && dialog.meta && html`<${MetadataDialog} api=${api} name=${dialog.meta.full}
-      url=${objectUrl(base, container, dialog.meta.full)} onClose=${() => { setDialog(null); list.reload(); }} />`}
+    ${object && html`<${MetadataDialog} key=${object} api=${api} name=${object} container=${container} readOnly=${!access.write}
+      url=${objectUrl(base, container, object)} onClose=${() => { onObject(null); list.reload(); }} />`}
   </div>`;
 }
 
@@ -346,7 +363,9 @@ function ContainerList({ api, access, base, onOpen }) {
     ${!list.data && list.loading ? html`<${Spinner} />`
       : html`<${DataTable} columns=${columns} rows=${list.data} search="Search containers" empty="No containers yet." />`}
     ${creating && html`<${Dialog} title="Create container" onClose=${() => setCreating(false)}>
-      <${Form} submitLabel="Create" onCancel=${() => setCreating(false)} onSubmit=${create} fields=${[
+      <${Form} submitLabel="Create" onCancel=${() => setCreating(false)} onSubmit=${create}
+        confirm=${(v) => v.public && v.name.trim() && { question: `Anyone, without signing in, could read and list ${v.name.trim()}. Make it public?`,
+          label: 'Yes, create it public' }} fields=${[
         { name: 'name', label: 'Name', required: true },
         { name: 'public', label: 'Public: anyone can read and list it without signing in', type: 'checkbox' },
       ]} />
@@ -370,7 +389,8 @@ function ObjectStore({ session, api, access }) {
     ${container === null
       ? html`<${ContainerList} api=${api} access=${access} base=${base} onOpen=${setContainer} />`
       : html`<${ContainerView} key=${container} api=${api} access=${access} base=${base} container=${container}
-          prefix=${prefix} onPrefix=${(p) => go([container, p])} onRoot=${() => setContainer(null)} />`}
+          prefix=${prefix} onPrefix=${(p) => go([container, p])} onRoot=${() => setContainer(null)}
+          object=${route[2] || null} onObject=${(o) => go([container, prefix, o])} />`}
     ${container === null && html`<p class="hint">Public containers can be read by anyone, without signing in, at${' '}
       <code>${`${location.origin}${base}/<container>/<object>`}</code>.</p>`}
   </section>`;

@@ -140,11 +140,38 @@ class AccessibilityBrowserTest {
     browser.findElement(By.cssSelector("tr[data-name='" + CONTAINER + "'] button.open")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".collection.objects")));
     check("object store objects");
+    // bulk select, its confirmation, and an object's details (issue 13)
+    browser.findElement(By.cssSelector("button.folder[data-folder='docs/']")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-name='read-me.txt'] input.select"))).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".bulk-bar")));
+    check("object store bulk selection");
+    browser.findElement(By.cssSelector(".bulk-bar button[data-bulk=Delete]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("bulk-confirm")));
+    check("bulk confirmation");
+    browser.findElement(By.xpath("//div[contains(@class,'bulk-dialog')]//button[normalize-space()='Cancel']")).click();
+    browser.findElement(By.cssSelector("tr[data-name='read-me.txt'] button.object-name")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".dialog .facts")));
+    check("object details");
+    browser.navigate().back();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".dialog")));
+    panel("images", "Images");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".collection.images button.details-link"))).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".dialog .details .facts")));
+    check("image details");
+    browser.navigate().back();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".dialog")));
     panel("identity", "Identity");
     for (String t : new String[] {"projects", "users", "roles", "assignments"}) {
       tab(t);
       check("identity " + t);
     }
+    tab("users");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".collection.users input.table-search"))).sendKeys("admin");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-name=admin] button.details-link"))).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".dialog .details .facts")));
+    check("user details");
+    browser.navigate().back();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".dialog")));
 
     browser.manage().window().setSize(new Dimension(400, 800));
     everyPanel("phone");
