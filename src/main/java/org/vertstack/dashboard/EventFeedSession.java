@@ -26,7 +26,10 @@ import java.util.ArrayDeque;
  *       {"type": "reset"} if the log no longer holds them (the client reloads its lists)</li>
  *   <li>server: {"type": "live", "cursor": id}, then every new event: {"type": "event", "id", ...}</li>
  * </ol>
- * Live events that arrive while the replay runs are held (bounded) and deduplicated by id.
+ * Live events that arrive while the replay runs are held (bounded) and deduplicated by id. A
+ * live event whose node log restarted after this subscriber's position (the node missed events
+ * on the event bus, so they never came live) sends the session back to the log for the hole,
+ * which then ends in those events or a reset, never in a silent gap.
  * Writes go to a bounded queue while the socket is not writable; when it overflows the client
  * is too slow and is closed with {@link FeedCloseCodes#TOO_SLOW}. The token is re-checked at its
  * expiry, on each revocation event and periodically; a failed check closes the socket.
@@ -49,6 +52,7 @@ final class EventFeedSession {
   private long scannedTo;                 // the log position this subscriber has caught up to
   private boolean pageWanted;             // a replay page waits for the socket to drain
   private boolean liveOverflow;
+  private boolean announcedLive;          // "live" is sent once, even after a later catch-up
   private final ArrayDeque<Message<String>> heldLive = new ArrayDeque<>();
   private final ArrayDeque<String> outbox = new ArrayDeque<>();
   private MessageConsumer<String> feed;
@@ -187,8 +191,11 @@ final class EventFeedSession {
       return;
     }
     state = State.LIVE;
-    send(new JsonObject().put("type", "live").put("cursor", scannedTo));
-    while (!heldLive.isEmpty()) {
+    if (!announcedLive) {
+      announcedLive = true;
+      send(new JsonObject().put("type", "live").put("cursor", scannedTo));
+    }
+    while (state == State.LIVE && !heldLive.isEmpty()) {
       deliver(heldLive.poll());
     }
   }
@@ -207,10 +214,19 @@ final class EventFeedSession {
 
   private void deliver(Message<String> e) {
     long id = Long.parseLong(e.headers().get(EventLogVerticle.ID_HEADER));
-    if (id > scannedTo) {
-      scannedTo = id;
-      sendText(e.body());
+    if (id <= scannedTo) {
+      return;
     }
+    if (scannedTo < Long.parseLong(e.headers().get(EventLogVerticle.RESTART_HEADER)) - 1) {
+      // this node's log skipped ids after our position: read them from the log (the shared
+      // table), holding this event and those that follow until the replay reaches them
+      heldLive.addFirst(e);
+      state = State.REPLAY;
+      requestPage(scannedTo);
+      return;
+    }
+    scannedTo = id;
+    sendText(e.body());
   }
 
   private void send(JsonObject message) {
