@@ -49,7 +49,11 @@ class EventFeedMissedEventTest {
   }
 
   private static JsonObject event(long id, String name) {
-    return ResourceEvents.event("proj-a", "test.thing", name, "created", new JsonObject().put("name", name)).put("id", id);
+    return event(id, "proj-a", name);
+  }
+
+  private static JsonObject event(long id, String project, String name) {
+    return ResourceEvents.event(project, "test.thing", name, "created", new JsonObject().put("name", name)).put("id", id);
   }
 
   /** The sequencer's batch write of one event. */
@@ -81,5 +85,17 @@ class EventFeedMissedEventTest {
       seen.add(m.getString("type") + ":" + m.getString("resource_id"));
     } while (!"after".equals(m.getString("resource_id")));
     assertThat(seen).containsExactly("event:missed", "event:after");
+  }
+
+  @Test
+  void aQuietSubscriberGetsTheMissedEventWithoutWaitingForItsProjectsNextOne() throws Exception {
+    FeedClient a = cloud.subscribe(cloud.token("proj-a", "member", 600), null, false);
+    long cursor = EventFeedTest.readyAndLive(a);
+    // the node misses proj-a's event; the next one it gets is another project's, and proj-a is quiet
+    vertx.eventBus().publish(EventLogVerticle.NUMBERED, event(cursor + 2, "proj-b", "other"));
+    Thread.sleep(300);
+    written(event(cursor + 1, "missed"));
+    JsonObject m = a.next();
+    assertThat(m.getString("type") + ":" + m.getString("resource_id")).as(m.encode()).isEqualTo("event:missed");
   }
 }

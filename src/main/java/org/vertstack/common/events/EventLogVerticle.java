@@ -38,6 +38,11 @@ public class EventLogVerticle extends VerticleBase {
    * between (this node missed them on the event bus) and must read them from the log first.
    */
   public static final String RESTART_HEADER = "restart";
+  /**
+   * This node's log restarted (body: the id it restarted at, a Long): published on this node only,
+   * so that every subscriber behind it catches up at once, not at its project's next event.
+   */
+  public static final String RESTARTED = "vertstack.events.feed.restarted";
   private static final String FEED_PROJECT = "vertstack.events.feed.project.";
   private static final String SEQUENCER_LOCK = "vertstack.events.sequencer";
   private static final int MAX_PAGE = 1000;
@@ -128,6 +133,7 @@ public class EventLogVerticle extends VerticleBase {
 
   /** Appends a numbered event to this controller's memory and hands it to the local feeds. */
   private void deliver(JsonObject event) {
+    long lastSeen = log.lastId();
     if (!log.accept(event)) {
       return;
     }
@@ -139,6 +145,11 @@ public class EventLogVerticle extends VerticleBase {
     String project = event.getString("project_id");
     if (project != null) {
       vertx.eventBus().publish(feedOf(project), text, options);
+    }
+    if (log.restartedAt() > lastSeen + 1) {
+      LOG.info("event log: ids {} to {} did not reach this controller; its feeds read them from the table",
+        lastSeen + 1, log.restartedAt() - 1);
+      vertx.eventBus().publish(RESTARTED, log.restartedAt(), LOCAL);
     }
   }
 
