@@ -294,8 +294,8 @@ class MultiJvmClusterTest {
   void aFeedClientMovedFromAToBResumesFromItsCursor() throws Exception {
     // An observer on A, so that feed-3 is written once feed-2 was numbered. Events are numbered
     // in the order the sequencer (A) receives them, and an event published on B may reach it after
-    // B answered and after the next write through A (3 of 100 back-to-back pairs were numbered the
-    // other way round when measured): without the wait, feed-3 could rightly come first.
+    // B answered and after the next write through A (4 of 300 back-to-back pairs were numbered the
+    // other way round, two runs): without the wait, feed-3 could rightly come first.
     LinkedBlockingQueue<JsonObject> observer = feed(portA, null);
     next(observer, "live");
     LinkedBlockingQueue<JsonObject> onA = feed(portA, null);
