@@ -28,7 +28,11 @@ import java.util.ArrayDeque;
  *       {"type": "reset"} if the log no longer holds them (the client reloads its lists)</li>
  *   <li>server: {"type": "live", "cursor": id}, then every new event: {"type": "event", "id", ...}</li>
  * </ol>
- * Live events that arrive while the replay runs are held (bounded) and deduplicated by id.
+ * Live events that arrive while the replay runs are held (bounded) and deduplicated by id. When
+ * this node's log restarts after the subscriber's position (the node missed events on the event
+ * bus, so they never came live: told by a notice and by each event's header), the session goes
+ * back to the log (the shared table) for the hole: those events in order, or a reset, never a
+ * silent gap.
  * Writes go to a bounded queue while the socket is not writable; when it overflows the client
  * is too slow and is closed with {@link FeedCloseCodes#TOO_SLOW}. The token is re-checked at its
  * expiry, on each revocation event and periodically; a failed check closes the socket.
@@ -51,10 +55,13 @@ final class EventFeedSession {
   private long scannedTo;                 // the log position this subscriber has caught up to
   private boolean pageWanted;             // a replay page waits for the socket to drain
   private boolean liveOverflow;
+  private boolean announcedLive;          // "live" is sent once, even after a later catch-up
+  private long logRestartedAt;            // the newest restart of this node's log seen
   private final ArrayDeque<Message<String>> heldLive = new ArrayDeque<>();
   private final ArrayDeque<String> outbox = new ArrayDeque<>();
   private MessageConsumer<String> feed;
   private MessageConsumer<JsonObject> revocations;
+  private MessageConsumer<Long> restarts;
   private long authTimer = -1;
   private long expiryTimer = -1;
   private long recheckTimer = -1;
@@ -117,6 +124,7 @@ final class EventFeedSession {
     state = State.REPLAY;
     String address = allProjects ? EventLogVerticle.FEED_ALL : EventLogVerticle.feedOf(projectFilter);
     feed = vertx.eventBus().localConsumer(address, this::onLive);
+    restarts = vertx.eventBus().localConsumer(EventLogVerticle.RESTARTED, msg -> onLogRestart(msg.body()));
     // local: the node's TokenVerifier already receives revocations from the cluster
     revocations = vertx.eventBus().localConsumer(TokenAuthority.REVOCATIONS, msg -> {
       recheck();
@@ -188,9 +196,16 @@ final class EventFeedSession {
       requestPage(scannedTo);
       return;
     }
+    if (behindLogRestart()) {
+      requestPage(scannedTo); // the log restarted while this replay ran: read on through the hole
+      return;
+    }
     state = State.LIVE;
-    send(new JsonObject().put("type", "live").put("cursor", scannedTo));
-    while (!heldLive.isEmpty()) {
+    if (!announcedLive) {
+      announcedLive = true;
+      send(new JsonObject().put("type", "live").put("cursor", scannedTo));
+    }
+    while (state == State.LIVE && !heldLive.isEmpty()) {
       deliver(heldLive.poll());
     }
   }
@@ -209,10 +224,36 @@ final class EventFeedSession {
 
   private void deliver(Message<String> e) {
     long id = Long.parseLong(e.headers().get(EventLogVerticle.ID_HEADER));
-    if (id > scannedTo) {
-      scannedTo = id;
-      sendText(e.body());
+    logRestartedAt = Math.max(logRestartedAt, Long.parseLong(e.headers().get(EventLogVerticle.RESTART_HEADER)));
+    if (id <= scannedTo) {
+      return;
     }
+    if (behindLogRestart()) {
+      // hold this event (and those that follow) until the replay of the hole reaches it
+      heldLive.addFirst(e);
+      catchUp();
+      return;
+    }
+    scannedTo = id;
+    sendText(e.body());
+  }
+
+  private void onLogRestart(long restartedAt) {
+    logRestartedAt = Math.max(logRestartedAt, restartedAt);
+    if (state == State.LIVE && behindLogRestart()) {
+      catchUp();
+    }
+  }
+
+  /** Ids after this subscriber's position never came live: this node's log skipped them. */
+  private boolean behindLogRestart() {
+    return scannedTo < logRestartedAt - 1;
+  }
+
+  /** Back to the log (the shared table) for the ids this node missed; live events are held meanwhile. */
+  private void catchUp() {
+    state = State.REPLAY;
+    requestPage(scannedTo);
   }
 
   private void send(JsonObject message) {
@@ -270,6 +311,9 @@ final class EventFeedSession {
     }
     if (revocations != null) {
       revocations.unregister();
+    }
+    if (restarts != null) {
+      restarts.unregister();
     }
     outbox.clear();
     heldLive.clear();

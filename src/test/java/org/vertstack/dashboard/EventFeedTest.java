@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vertstack.common.auth.TokenAuthority;
 import org.vertstack.common.auth.TokenVerifier;
+import org.vertstack.common.events.EventLogVerticle;
 import org.vertstack.common.events.ResourceEvents;
 
 import java.time.Instant;
@@ -164,6 +165,27 @@ class EventFeedTest {
     }
     publish("proj-a", "after");
     assertThat(again.eventsUntil("after")).containsExactly("after");
+  }
+
+  /** An event numbered by the sequencer (on another controller, say) as it reaches this node. */
+  private void numbered(long id, String project, String name) {
+    vertx.eventBus().publish(EventLogVerticle.NUMBERED,
+      ResourceEvents.event(project, "test.thing", name, "created", new JsonObject().put("name", name)).put("id", id));
+  }
+
+  @Test
+  void aLiveSubscriberWhoseNodeMissedAnEventGetsAResetNotASilentGap() throws Exception {
+    FeedClient a = cloud.subscribe(cloud.token("proj-a", "member", 600), null, false);
+    long cursor = readyAndLive(a);
+    numbered(cursor + 1, "proj-a", "a1");
+    assertThat(a.eventsUntil("a1")).containsExactly("a1");
+    // cursor + 2 never reaches this node (lost between controllers), and without a shared table
+    // nothing holds it: the subscriber must hear so before anything newer
+    numbered(cursor + 3, "proj-a", "a3");
+    JsonObject next = a.next();
+    assertThat(next.getString("type")).as(next.encode()).isEqualTo("reset");
+    numbered(cursor + 4, "proj-a", "a4");
+    assertThat(a.eventsUntil("a4")).containsExactly("a4");
   }
 
   @Test

@@ -27,6 +27,7 @@ public final class EventLog {
   private int head;        // index of the oldest event
   private int size;
   private long nextId;
+  private long restartedAt;
 
   public EventLog(int capacity, long firstId) {
     if (capacity < 1) {
@@ -34,6 +35,7 @@ public final class EventLog {
     }
     this.ring = new JsonObject[capacity];
     this.nextId = firstId;
+    this.restartedAt = firstId;
   }
 
   /** Stores a copy of the event with the next id and returns that copy. */
@@ -64,9 +66,18 @@ public final class EventLog {
       head = 0;
       size = 0;
       nextId = id;
+      restartedAt = id;
     }
     append(numbered);
     return true;
+  }
+
+  /**
+   * The id this log last restarted at (its first id, or the id after events it never saw): every
+   * event from there on passed through {@link #accept}, so its live subscribers were handed it.
+   */
+  public long restartedAt() {
+    return restartedAt;
   }
 
   /** The id of the newest event; {@code firstId - 1} while the log is empty. */

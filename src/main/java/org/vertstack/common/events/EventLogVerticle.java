@@ -32,9 +32,23 @@ public class EventLogVerticle extends VerticleBase {
   public static final String NUMBERED = "vertstack.events.numbered";
   /** Header of a feed message: the event's id. */
   public static final String ID_HEADER = "id";
+  /**
+   * Header of a feed message: the id this node's log last restarted at ({@link EventLog#restartedAt}).
+   * A subscriber whose position is older than the id before it was never handed the events in
+   * between (this node missed them on the event bus) and must read them from the log first.
+   */
+  public static final String RESTART_HEADER = "restart";
+  /**
+   * This node's log restarted (body: the id it restarted at, a Long): published on this node only,
+   * so that every subscriber behind it catches up at once, not at its project's next event.
+   */
+  public static final String RESTARTED = "vertstack.events.feed.restarted";
   private static final String FEED_PROJECT = "vertstack.events.feed.project.";
   private static final String SEQUENCER_LOCK = "vertstack.events.sequencer";
   private static final int MAX_PAGE = 1000;
+  private static final long FLUSH_MS = 200;
+  /** How often a replay waits for the table to hold the ids it is missing, a flush apart. */
+  private static final int TABLE_WAITS = 10;
 
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final Logger LOG = LoggerFactory.getLogger(EventLogVerticle.class);
@@ -63,7 +77,7 @@ public class EventLogVerticle extends VerticleBase {
     if (platform != null && platform.getJsonObject("database-connect") != null) {
       table = new EventLogTable(Databases.pool(vertx, platform, EventLogTable.SCHEMA), capacity);
       first = Databases.migrate(vertx, platform, EventLogTable.SCHEMA).compose(v -> table.maxId()).map(max -> max + 1);
-      vertx.setPeriodic(200, id -> table.flush().onFailure(err -> LOG.warn("event log: {}", err.getMessage())));
+      vertx.setPeriodic(FLUSH_MS, id -> table.flush().onFailure(err -> LOG.warn("event log: {}", err.getMessage())));
       vertx.setPeriodic(10_000, id -> table.prune().onFailure(err -> LOG.warn("event log: {}", err.getMessage())));
     } else {
       // Microseconds since the epoch: ids stay increasing across restarts of the node.
@@ -88,7 +102,7 @@ public class EventLogVerticle extends VerticleBase {
         if (table == null || after >= log.oldestId() - 1) {
           msg.reply(log.since(after, q.getString("project_id"), max).toJson());
         } else {
-          table.since(after, log.oldestId(), q.getString("project_id"), max, log.lastId())
+          fromTable(after, q.getString("project_id"), max, TABLE_WAITS)
             .onSuccess(page -> msg.reply(page.toJson()))
             .onFailure(err -> msg.fail(500, err.getMessage()));
         }
@@ -97,18 +111,45 @@ public class EventLogVerticle extends VerticleBase {
     }).compose(v -> lead());
   }
 
+  /**
+   * A replay page of events older than this controller's memory. The table may not hold them all
+   * yet (this controller saw them live before the sequencer's next batch write): then the page
+   * waits for the write, a flush apart; ids still missing after that were never written, and the
+   * page is a gap, so the subscriber gets a reset instead of a silent hole.
+   */
+  private Future<EventLog.Page> fromTable(long after, String projectId, int max, int waits) {
+    return table.since(after, log.oldestId(), projectId, max, log.lastId()).compose(read -> {
+      if (read.complete() || read.page().gap()) {
+        return Future.succeededFuture(read.page());
+      }
+      if (waits > 0) {
+        return vertx.timer(FLUSH_MS).compose(t -> fromTable(after, projectId, max, waits - 1));
+      }
+      LOG.warn("event log: ids after {} are missing from the table; the replay is answered with a reset", after);
+      EventLog.Page page = read.page();
+      return Future.succeededFuture(new EventLog.Page(true, page.events(), page.more(), page.scannedTo(), page.lastId()));
+    });
+  }
+
   /** Appends a numbered event to this controller's memory and hands it to the local feeds. */
   private void deliver(JsonObject event) {
+    long lastSeen = log.lastId();
     if (!log.accept(event)) {
       return;
     }
     // Encoded once for every subscriber: a String crosses the local event bus without a copy.
-    DeliveryOptions options = new DeliveryOptions(LOCAL).addHeader(ID_HEADER, String.valueOf(event.getLong("id")));
+    DeliveryOptions options = new DeliveryOptions(LOCAL).addHeader(ID_HEADER, String.valueOf(event.getLong("id")))
+      .addHeader(RESTART_HEADER, String.valueOf(log.restartedAt()));
     String text = feedMessage(event);
     vertx.eventBus().publish(FEED_ALL, text, options);
     String project = event.getString("project_id");
     if (project != null) {
       vertx.eventBus().publish(feedOf(project), text, options);
+    }
+    if (log.restartedAt() > lastSeen + 1) {
+      LOG.info("event log: ids {} to {} did not reach this controller; its feeds read them from the table",
+        lastSeen + 1, log.restartedAt() - 1);
+      vertx.eventBus().publish(RESTARTED, log.restartedAt(), LOCAL);
     }
   }
 
@@ -140,7 +181,8 @@ public class EventLogVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
-    Future<Void> flushed = table == null ? Future.succeededFuture() : table.flush();
+    // twice: the first may only be the write already under way
+    Future<Void> flushed = table == null ? Future.succeededFuture() : table.flush().transform(x -> table.flush());
     return flushed.andThen(x -> {
       if (sequencer != null) {
         sequencer.release();
