@@ -84,13 +84,13 @@ public final class ImageData {
       Upload up = new Upload(r.getString("disk_format"), contentLength, maxImageBytes);
       // reserve the announced size before a byte moves; a chunked upload is counted at its end
       long[] reservedBytes = {0};
-      Future<Void> reserved = images.quota().reserve(owner, QuotaGate.SIZE, Math.max(contentLength, 0))
+      Future<Void> reserved = images.quota().reserve(owner, ImageService.QUOTA_SIZE, Math.max(contentLength, 0))
         .onSuccess(v -> reservedBytes[0] = Math.max(contentLength, 0));
       return reserved.compose(v -> store.put(objectName(id), up.wrap(body), contentLength)
           .compose(x -> contentLength >= 0 ? Future.<Void>succeededFuture()
-            : images.quota().reserve(owner, QuotaGate.SIZE, up.size).onSuccess(y -> reservedBytes[0] = up.size))
+            : images.quota().reserve(owner, ImageService.QUOTA_SIZE, up.size).onSuccess(y -> reservedBytes[0] = up.size))
           .compose(x -> commit(id, uploadId, target, stage, up))
-          .recover(err -> images.quota().release(owner, QuotaGate.SIZE, reservedBytes[0])
+          .recover(err -> images.quota().release(owner, ImageService.QUOTA_SIZE, reservedBytes[0])
             .transform(x -> Future.failedFuture(err))))
         .recover(err -> rollBack(id, uploadId, err).transform(x -> Future.failedFuture(err)));
     });

@@ -1,5 +1,6 @@
 package org.vertstack.image;
 
+import org.vertstack.common.quota.QuotaClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -32,11 +33,16 @@ public final class ImageService {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final QuotaGate quota;
+  /** The quota engine's names for image limits (Glance's unified limits). */
+  static final String QUOTA_SERVICE = "image";
+  static final String QUOTA_COUNT = "image_count_total";
+  static final String QUOTA_SIZE = "image_size_total";
+
+  private final QuotaClient quota;
   private final Garbage garbage;
   private final String storeId;
 
-  ImageService(Vertx vertx, Pool pool, QuotaGate quota, Garbage garbage, String storeId) {
+  ImageService(Vertx vertx, Pool pool, QuotaClient quota, Garbage garbage, String storeId) {
     this.vertx = vertx;
     this.pool = pool;
     this.quota = quota;
@@ -53,7 +59,7 @@ public final class ImageService {
     return pool;
   }
 
-  QuotaGate quota() {
+  QuotaClient quota() {
     return quota;
   }
 
@@ -100,13 +106,13 @@ public final class ImageService {
       .addArrayOfString(tags(body.getValue("tags")))
       .addValue(props);
     String project = owner;
-    return quota.reserve(project, QuotaGate.COUNT, 1)
+    return quota.reserve(project, QUOTA_COUNT, 1)
       .compose(v -> pool.preparedQuery("INSERT INTO images (id, name, owner, status, visibility, protected, os_hidden, "
           + "disk_format, container_format, min_disk, min_ram, tags, properties) "
           + "VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING " + ImageJson.COLUMNS)
         .execute(t)
         .recover(err -> {
-          quota.release(project, QuotaGate.COUNT, 1);
+          quota.release(project, QUOTA_COUNT, 1);
           if (String.valueOf(err.getMessage()).contains("images_pkey")) {
             return Future.failedFuture(Errors.conflict("Image with identifier " + id + " already exists!"));
           }
@@ -325,8 +331,8 @@ public final class ImageService {
           JsonObject image = render(gone).put("status", "deleted");
           publish(image, "deleted");
           // bytes of a finished or in-flight upload: removed now, or retried later by the collector
-          return Future.all(quota.release(owner, QuotaGate.COUNT, 1),
-              quota.release(owner, QuotaGate.SIZE, size == null ? 0 : size),
+          return Future.all(quota.release(owner, QUOTA_COUNT, 1),
+              quota.release(owner, QUOTA_SIZE, size == null ? 0 : size),
               garbage.discard(ImageData.objectName(id)))
             .<Void>mapEmpty();
         });
@@ -459,8 +465,8 @@ public final class ImageService {
     return Future.all(used, quota.limits(project)).map(all -> {
       Row r = all.resultAt(0);
       JsonObject limits = all.resultAt(1);
-      long countLimit = limits.getLong(QuotaGate.COUNT, -1L);
-      long sizeLimit = limits.getLong(QuotaGate.SIZE, -1L);
+      long countLimit = limits.getLong(QUOTA_COUNT, -1L);
+      long sizeLimit = limits.getLong(QUOTA_SIZE, -1L);
       return new JsonObject().put("usage", new JsonObject()
         .put("image_size_total", new JsonObject().put("limit", sizeLimit).put("usage", r.getLong("bytes")))
         .put("image_stage_total", new JsonObject().put("limit", -1).put("usage", r.getLong("staged")))

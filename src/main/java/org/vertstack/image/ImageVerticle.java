@@ -1,5 +1,6 @@
 package org.vertstack.image;
 
+import org.vertstack.common.quota.QuotaClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -53,7 +54,7 @@ final class ImageVerticle extends VerticleBase {
       Pool pool = Databases.pool(vertx, config, "image");
       ImageStore store = ImageModule.newStore(vertx, config, storeKind);
       Garbage garbage = new Garbage(pool, store);
-      ImageService images = new ImageService(vertx, pool, new QuotaGate(vertx), garbage, store.id());
+      ImageService images = new ImageService(vertx, pool, new QuotaClient(vertx, ImageService.QUOTA_SERVICE), garbage, store.id());
       ImageData data = new ImageData(images, store, garbage, ImageModule.settings(config).getLong("max-image-bytes", 5L << 30), nodeId);
       components = new ImageModule.Components(images, data, store, garbage, config, nodeId, storeKind);
       // once per cluster at a time, whichever controller gets there first

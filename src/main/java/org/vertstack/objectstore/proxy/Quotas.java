@@ -4,10 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
-import org.vertstack.common.quota.QuotaService;
+import org.vertstack.common.quota.QuotaClient;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -26,7 +23,7 @@ final class Quotas {
   static final String SERVICE = "object-store";
   static final long LIMITS_TTL_MS = 10_000;
 
-  private final QuotaService quota;
+  private final QuotaClient quota;
   private final Map<String, Limits> limits = new HashMap<>();
   private final Map<String, long[]> pending = new HashMap<>();
 
@@ -37,7 +34,7 @@ final class Quotas {
   }
 
   Quotas(Vertx vertx) {
-    this.quota = QuotaService.createProxy(vertx);
+    this.quota = new QuotaClient(vertx, SERVICE);
     vertx.setPeriodic(1000, id -> flush());
   }
 
@@ -52,9 +49,9 @@ final class Quotas {
         count(project, bytes, 1);
         return Future.succeededFuture(1L);
       }
-      Future<Void> b = bytes > 0 ? tolerant(quota.reserve(project, SERVICE, "bytes", bytes).mapEmpty()) : Future.succeededFuture();
+      Future<Void> b = bytes > 0 ? quota.reserve(project, "bytes", bytes) : Future.succeededFuture();
       return b.compose(v -> exists.get()).compose(present -> present ? Future.succeededFuture(0L)
-        : tolerant(quota.reserve(project, SERVICE, "objects", 1).mapEmpty()).map(x -> 1L)
+        : quota.reserve(project, "objects", 1).map(x -> 1L)
           .recover(err -> exactRelease(project, bytes, 0).transform(x -> Future.failedFuture(err))));
     });
   }
@@ -65,7 +62,7 @@ final class Quotas {
    */
   Future<ReadStream<Buffer>> meter(String project, ReadStream<Buffer> body) {
     return limits(project).map(l -> l.bytes() < 0 ? body
-      : new MeteredBody(body, bytes -> tolerant(quota.reserve(project, SERVICE, "bytes", bytes).mapEmpty())));
+      : new MeteredBody(body, bytes -> quota.reserve(project, "bytes", bytes)));
   }
 
   /** Corrects usage after a write: positive amounts are released, negative ones added (never refused). */
@@ -77,8 +74,8 @@ final class Quotas {
     }
     Future<Void> release = exactRelease(project, Math.max(0, bytes), Math.max(0, objects));
     Future<Void> add = Future.join(
-      bytes < 0 ? tolerant(quota.reserve(project, SERVICE, "bytes", -bytes).mapEmpty()) : Future.succeededFuture(),
-      objects < 0 ? tolerant(quota.reserve(project, SERVICE, "objects", -objects).mapEmpty()) : Future.succeededFuture()).mapEmpty();
+      bytes < 0 ? quota.reserve(project, "bytes", -bytes) : Future.succeededFuture(),
+      objects < 0 ? quota.reserve(project, "objects", -objects) : Future.succeededFuture()).mapEmpty();
     return Future.join(release, add.recover(err -> Future.succeededFuture())).mapEmpty();
   }
 
@@ -92,9 +89,7 @@ final class Quotas {
   }
 
   private Future<Void> exactRelease(String project, long bytes, long objects) {
-    Future<Void> b = bytes > 0 ? tolerant(quota.release(project, SERVICE, "bytes", bytes)) : Future.succeededFuture();
-    Future<Void> o = objects > 0 ? tolerant(quota.release(project, SERVICE, "objects", objects)) : Future.succeededFuture();
-    return Future.join(b, o).mapEmpty();
+    return Future.join(quota.release(project, "bytes", bytes), quota.release(project, "objects", objects)).mapEmpty();
   }
 
   private Future<Limits> limits(String project) {
@@ -103,27 +98,14 @@ final class Quotas {
     if (cached != null && cached.expires > now) {
       return Future.succeededFuture(cached);
     }
-    return quota.usage(project).map(usage -> {
-      long bytes = -1;
-      long objects = -1;
-      for (Object o : usage) {
-        JsonObject u = (JsonObject) o;
-        if (SERVICE.equals(u.getString("service_type"))) {
-          long limit = u.getLong("limit", -1L);
-          if ("bytes".equals(u.getString("resource_name"))) {
-            bytes = limit;
-          } else if ("objects".equals(u.getString("resource_name"))) {
-            objects = limit;
-          }
-        }
-      }
-      Limits l = new Limits(bytes, objects, now + LIMITS_TTL_MS);
+    return quota.limits(project).map(registered -> {
+      Limits l = new Limits(registered.getLong("bytes", -1L), registered.getLong("objects", -1L), now + LIMITS_TTL_MS);
       if (limits.size() > 100_000) {
         limits.clear();
       }
       limits.put(project, l);
       return l;
-    }).recover(err -> noEngine(err) ? Future.succeededFuture(new Limits(-1, -1, now + LIMITS_TTL_MS)) : Future.failedFuture(err));
+    });
   }
 
   private void count(String project, long bytes, long objects) {
@@ -147,17 +129,10 @@ final class Quotas {
 
   private void send(String project, String resource, long delta) {
     if (delta > 0) {
-      quota.reserve(project, SERVICE, resource, delta);
+      quota.reserve(project, resource, delta);
     } else if (delta < 0) {
-      quota.release(project, SERVICE, resource, -delta);
+      quota.release(project, resource, -delta);
     }
   }
 
-  private static boolean noEngine(Throwable err) {
-    return err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
-  }
-
-  private static Future<Void> tolerant(Future<Void> f) {
-    return f.recover(err -> noEngine(err) ? Future.succeededFuture() : Future.failedFuture(err));
-  }
 }
