@@ -280,7 +280,7 @@ final class ServerOperations {
     String flavorId = flavorRef.substring(flavorRef.lastIndexOf('/') + 1);
     return authorize(caller, id, "os_compute_api:servers:resize", true)
       .map(inst -> requireState(inst, RESIZE_FROM, "resize"))
-      .compose(inst -> flavors.get(flavorId)
+      .compose(inst -> flavors.get(caller, flavorId)
       .recover(err -> Future.failedFuture(Errors.badRequest("Unable to find flavor " + flavorId + ".")))
       .compose(newFlavor -> {
         JsonObject oldFlavor = inst.getJsonObject("flavor");
