@@ -103,8 +103,11 @@ final class Scheduler {
 
   /** A claim that lost its host to a concurrent boot (room, or the group's policy): the next candidate is tried. */
   private static final Claim LOST = new Claim(null, null, null);
-  /** unique_violation (a second affinity host), check_violation (one anti-affinity member too many on a host) */
-  private static final Set<String> GROUP_POLICY_VIOLATIONS = Set.of("23505", "23514");
+  /**
+   * unique_violation (a second affinity host), check_violation (one anti-affinity member too many on
+   * a host), deadlock_detected (two claims of one group waiting on each other's count: one is aborted)
+   */
+  private static final Set<String> GROUP_POLICY_VIOLATIONS = Set.of("23505", "23514", "40P01");
 
   private Future<Claim> tryClaim(String instanceId, List<HostChooser.HostState> candidates, int i, int vcpus, long ram, long disk) {
     if (i >= candidates.size()) {
