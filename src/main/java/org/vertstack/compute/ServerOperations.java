@@ -230,7 +230,8 @@ final class ServerOperations {
             JsonObject server = servers.view.render(started, mv, caller, true)
               .put("adminPass", UUID.randomUUID().toString().replace("-", "").substring(0, 12));
             return new Reply(202, new JsonObject().put("server", server), null);
-          })));
+          })
+          .compose(reply -> servers.withGroups(reply.body().getJsonObject("server"), id, mv).map(reply))));
   }
 
   static JsonObject buildRequest(JsonObject inst, JsonObject image) {

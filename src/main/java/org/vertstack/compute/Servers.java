@@ -510,13 +510,14 @@ final class Servers {
   }
 
   Future<JsonObject> get(AuthContext caller, String id, Microversion mv) {
-    return load(caller, id).compose(inst -> hostStatus(inst)).compose(inst -> {
-      JsonObject server = view.render(inst, mv, caller, true);
-      if (!mv.atLeast(2, 71)) {
-        return Future.succeededFuture(new JsonObject().put("server", server));
-      }
-      return groups.groupsOf(id).map(g -> new JsonObject().put("server", server.put("server_groups", g)));
-    });
+    return load(caller, id).compose(inst -> hostStatus(inst))
+      .compose(inst -> withGroups(view.render(inst, mv, caller, true), id, mv))
+      .map(server -> new JsonObject().put("server", server));
+  }
+
+  /** From 2.71 a server's show, update and rebuild answers name its server groups (zero or one). */
+  Future<JsonObject> withGroups(JsonObject server, String id, Microversion mv) {
+    return mv.atLeast(2, 71) ? groups.groupsOf(id).map(g -> server.put("server_groups", g)) : Future.succeededFuture(server);
   }
 
   private Future<JsonObject> hostStatus(JsonObject inst) {
@@ -680,8 +681,8 @@ final class Servers {
     }).map(rows -> {
       JsonObject inst = ServerView.row(rows.iterator().next());
       publish(inst, "updated");
-      return new JsonObject().put("server", view.render(inst, mv, caller, true));
-    });
+      return view.render(inst, mv, caller, true);
+    }).compose(server -> withGroups(server, id, mv)).map(server -> new JsonObject().put("server", server));
   }
 
   static void requireWriter(AuthContext caller, JsonObject inst, String rule) {

@@ -232,6 +232,9 @@ class ServerGroupsTest {
       JsonObject g = f.call(token, HttpMethod.GET, "/os-server-groups/" + id, null).bodyAsJsonObject().getJsonObject("server_group");
       assertThat(g.getJsonArray("members")).hasSize(6);
       assertThat(f.server(token, servers.get(0).getString("id")).getJsonArray("server_groups")).containsExactly(id);
+      var renamed = f.call(token, HttpMethod.PUT, "/servers/" + servers.get(0).getString("id"),
+        new JsonObject().put("server", new JsonObject().put("name", "renamed")));
+      assertThat(renamed.bodyAsJsonObject().getJsonObject("server").getJsonArray("server_groups")).containsExactly(id);
       deleteAll(servers);
     }
   }
