@@ -57,13 +57,33 @@ final class ComputeApi {
 
     r.get("/v2.1/flavors").handler(ctx -> api.flavorList(ctx, false));
     r.get("/v2.1/flavors/detail").handler(ctx -> api.flavorList(ctx, true));
-    r.get("/v2.1/flavors/:id").handler(ctx -> api.reply(ctx, 200, c.flavors().get(ctx.pathParam("id"))
+    r.get("/v2.1/flavors/:id").handler(ctx -> api.reply(ctx, 200, c.flavors().get(auth(ctx), ctx.pathParam("id"))
       .map(f -> new JsonObject().put("flavor", c.flavors().render(f, mv(ctx), true)))));
-    r.get("/v2.1/flavors/:id/os-extra_specs").handler(ctx -> api.reply(ctx, 200, c.flavors().get(ctx.pathParam("id"))
-      .map(f -> new JsonObject().put("extra_specs", new JsonObject()))));
     r.post("/v2.1/flavors").handler(json).handler(ctx -> api.reply(ctx, 200, c.flavors().create(auth(ctx), Json.body(ctx))
       .map(f -> new JsonObject().put("flavor", c.flavors().render(f, mv(ctx), true)))));
     r.delete("/v2.1/flavors/:id").handler(ctx -> api.empty(ctx, 202, c.flavors().delete(auth(ctx), ctx.pathParam("id"))));
+    r.get("/v2.1/flavors/:id/os-extra_specs").handler(ctx -> api.reply(ctx, 200,
+      c.flavors().extraSpecs(auth(ctx), ctx.pathParam("id"))));
+    r.post("/v2.1/flavors/:id/os-extra_specs").handler(json).handler(ctx -> api.reply(ctx, 200,
+      c.flavors().setExtraSpecs(auth(ctx), ctx.pathParam("id"), Json.body(ctx), null)));
+    r.get("/v2.1/flavors/:id/os-extra_specs/:key").handler(ctx -> api.reply(ctx, 200,
+      c.flavors().extraSpec(auth(ctx), ctx.pathParam("id"), ctx.pathParam("key"))));
+    r.put("/v2.1/flavors/:id/os-extra_specs/:key").handler(json).handler(ctx -> api.reply(ctx, 200,
+      c.flavors().setExtraSpecs(auth(ctx), ctx.pathParam("id"), Json.body(ctx), ctx.pathParam("key"))));
+    r.delete("/v2.1/flavors/:id/os-extra_specs/:key").handler(ctx -> api.empty(ctx, 200,
+      c.flavors().deleteExtraSpec(auth(ctx), ctx.pathParam("id"), ctx.pathParam("key"))));
+    r.get("/v2.1/flavors/:id/os-flavor-access").handler(ctx -> api.reply(ctx, 200, c.flavors().access(auth(ctx), ctx.pathParam("id"))));
+    r.post("/v2.1/flavors/:id/action").handler(json).handler(ctx -> api.reply(ctx, 200,
+      c.flavors().action(auth(ctx), ctx.pathParam("id"), Json.body(ctx))));
+
+    r.get("/v2.1/os-server-groups").handler(ctx -> api.reply(ctx, 200, c.serverGroups().list(auth(ctx), ctx.queryParams(), mv(ctx))
+      .map(list -> new JsonObject().put("server_groups", list))));
+    r.post("/v2.1/os-server-groups").handler(json).handler(ctx -> api.reply(ctx, 200,
+      c.serverGroups().create(auth(ctx), Json.body(ctx), mv(ctx)).map(g -> new JsonObject().put("server_group", g))));
+    r.get("/v2.1/os-server-groups/:id").handler(ctx -> api.reply(ctx, 200, c.serverGroups().get(auth(ctx), ctx.pathParam("id"), mv(ctx))
+      .map(g -> new JsonObject().put("server_group", g))));
+    r.delete("/v2.1/os-server-groups/:id").handler(ctx -> api.empty(ctx, 204,
+      c.serverGroups().delete(auth(ctx), ctx.pathParam("id"))));
 
     r.get("/v2.1/os-keypairs").handler(ctx -> api.reply(ctx, 200, c.keypairs()
       .list(auth(ctx), Keypairs.owner(auth(ctx), ctx.queryParams().get("user_id"), mv(ctx)), mv(ctx))
@@ -299,7 +319,7 @@ final class ComputeApi {
         .put("maxTotalKeypairs", limit(u, "key_pairs")).put("maxServerGroups", limit(u, "server_groups"))
         .put("maxServerGroupMembers", limit(u, "server_group_members"))
         .put("totalInstancesUsed", used(u, "instances")).put("totalCoresUsed", used(u, "cores"))
-        .put("totalRAMUsed", used(u, "ram")).put("totalServerGroupsUsed", 0);
+        .put("totalRAMUsed", used(u, "ram")).put("totalServerGroupsUsed", used(u, "server_groups"));
       if (!mv(ctx).atLeast(2, 36)) {
         abs.put("maxSecurityGroups", -1).put("maxSecurityGroupRules", -1).put("maxTotalFloatingIps", -1)
           .put("totalSecurityGroupsUsed", 0).put("totalFloatingIpsUsed", 0);

@@ -27,8 +27,8 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
   private static final Logger LOG = LoggerFactory.getLogger(ComputeModule.class);
 
   /** The controller's compute components (the module's handle), built once at start and shared by every HTTP verticle. */
-  record Components(Flavors flavors, Keypairs keypairs, Servers servers, Hosts hosts, ComputeQuota quota, Usage usage,
-                    String controllerHost) {
+  record Components(Flavors flavors, Keypairs keypairs, Servers servers, ServerGroups serverGroups, Hosts hosts, ComputeQuota quota,
+                    Usage usage, String controllerHost) {
   }
 
   @Override
@@ -79,14 +79,15 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
     long downAfter = conf.getLong("down-after-seconds", 60L);
     return Databases.migrate(vertx, config, name()).compose(v -> {
       Pool pool = Databases.pool(vertx, config, name());
-      Flavors flavors = new Flavors(pool, config.getString("public-url"));
+      Flavors flavors = new Flavors(vertx, pool, config.getString("public-url"));
       Keypairs keypairs = new Keypairs(vertx, pool);
       ComputeQuota quota = new ComputeQuota(vertx);
       Scheduler scheduler = new Scheduler(pool, downAfter, conf.getString("host-weigher", "spread"));
-      Servers servers = new Servers(vertx, pool, flavors, keypairs, quota, scheduler, config.getString("public-url"),
+      ServerGroups groups = new ServerGroups(vertx, pool, quota);
+      Servers servers = new Servers(vertx, pool, flavors, keypairs, quota, scheduler, groups, config.getString("public-url"),
         conf.getInteger("max-build-attempts", 3));
       Hosts hosts = new Hosts(pool, downAfter);
-      Components components = new Components(flavors, keypairs, servers, hosts, quota, new Usage(pool), hostname(config));
+      Components components = new Components(flavors, keypairs, servers, groups, hosts, quota, new Usage(pool), hostname(config));
       PowerSync power = new PowerSync(pool, servers);
       HostWatchdog watchdog = new HostWatchdog(pool, servers, downAfter);
       return Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, power, conf))

@@ -12,18 +12,38 @@ import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.Json;
 
+import io.vertx.core.Vertx;
+import org.vertstack.common.events.ResourceEvents;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import static org.vertstack.compute.ComputeRules.check;
 import static org.vertstack.compute.ComputeRules.may;
 
-/** Flavors: public to every project, created and deleted by admins; defaults seeded at first start. */
+/**
+ * Flavors: created and deleted by admins; defaults seeded at first start. A public flavor is
+ * every project's; a private one ({@code os-flavor-access:is_public: false}) only the projects'
+ * given access (os-flavor-access), and for any other project it does not exist (404). Extra
+ * specs (os-flavor-extra-specs) are free-form key/values the admin sets.
+ */
 final class Flavors {
 
+  static final String RESOURCE = "compute.flavor";
+  /** A flavor with its extra specs; $2: the project whose access counts, null for one who sees every flavor. */
+  private static final String SELECT = """
+    SELECT f.*, (SELECT jsonb_object_agg(key, value) FROM flavor_extra_specs e WHERE e.flavor_id = f.id) AS extra_specs
+    FROM flavors f""";
+  private static final String VISIBLE = """
+    (f.is_public OR $2::text IS NULL OR EXISTS (SELECT 1 FROM flavor_projects p WHERE p.flavor_id = f.id AND p.project_id = $2))""";
+
+  private final Vertx vertx;
   private final Pool db;
   private final String base;
 
-  Flavors(Pool db, String publicUrl) {
+  Flavors(Vertx vertx, Pool db, String publicUrl) {
+    this.vertx = vertx;
     this.db = db;
     this.base = publicUrl + "/compute";
   }
@@ -38,8 +58,22 @@ final class Flavors {
       .mapEmpty();
   }
 
+  /** Any flavor (the controller's own use). */
   Future<JsonObject> get(String id) {
-    return db.preparedQuery("SELECT * FROM flavors WHERE id = $1").execute(Tuple.of(id)).map(rows -> {
+    return find(id, null);
+  }
+
+  /** A flavor the caller may see: public, or private with its project given access, or any for the admin. */
+  Future<JsonObject> get(AuthContext caller, String id) {
+    return find(id, seesEveryFlavor(caller) ? null : caller.projectId() == null ? "" : caller.projectId());
+  }
+
+  private static boolean seesEveryFlavor(AuthContext caller) {
+    return may(caller, "os-flavor-access:list_private", Target.none());
+  }
+
+  private Future<JsonObject> find(String id, String project) {
+    return db.preparedQuery(SELECT + " WHERE f.id = $1 AND " + VISIBLE).execute(Tuple.of(id, project)).map(rows -> {
       if (rows.size() == 0) {
         throw Errors.notFound("Flavor " + id + " could not be found.");
       }
@@ -53,16 +87,21 @@ final class Flavors {
     long minDisk = longParam(query, "minDisk");
     int limit = (int) Math.min(longParam(query, "limit") > 0 ? longParam(query, "limit") : 1000, 1000);
     String marker = query.get("marker");
-    String publicFilter = may(caller, "os-flavor-access:list_private", Target.none()) ? query.get("is_public") : "true";
-    Boolean isPublic = publicFilter == null || "none".equalsIgnoreCase(publicFilter) ? null : Json.queryBoolean(publicFilter);
+    // Nova: the admin chooses (public only by default, "none" for all); anyone else sees the public
+    // flavors and the private ones its project was given access to
+    boolean admin = seesEveryFlavor(caller);
+    String publicFilter = admin ? query.get("is_public") : "true";
+    Boolean isPublic = publicFilter == null ? Boolean.TRUE : "none".equalsIgnoreCase(publicFilter) ? null : Json.queryBoolean(publicFilter);
+    String accessOf = admin ? null : caller.projectId() == null ? "" : caller.projectId();
     Future<Object[]> after = marker == null ? Future.succeededFuture(null)
-      : get(marker).recover(err -> Future.failedFuture(Errors.badRequest("marker [" + marker + "] not found")))
+      : get(caller, marker).recover(err -> Future.failedFuture(Errors.badRequest("marker [" + marker + "] not found")))
         .map(m -> new Object[] {m.getInteger("ram"), m.getString("id")});
-    return after.compose(m -> db.preparedQuery("""
-        SELECT * FROM flavors WHERE ram_mb >= $1 AND disk_gb >= $2 AND ($3::boolean IS NULL OR is_public = $3)
-          AND ($4::int IS NULL OR (ram_mb, id) > ($4, $5))
-        ORDER BY ram_mb, id LIMIT $6""")
-      .execute(Tuple.of(minRam, minDisk, isPublic, m == null ? null : m[0], m == null ? null : m[1], limit))
+    return after.compose(m -> db.preparedQuery(SELECT + """
+         WHERE ram_mb >= $1 AND disk_gb >= $3 AND ($4::boolean IS NULL OR is_public = $4
+            OR ($2::text IS NOT NULL AND EXISTS (SELECT 1 FROM flavor_projects p WHERE p.flavor_id = f.id AND p.project_id = $2)))
+          AND ($5::int IS NULL OR (ram_mb, id) > ($5, $6))
+        ORDER BY ram_mb, id LIMIT $7""")
+      .execute(Tuple.from(new Object[] {minRam, accessOf, minDisk, isPublic, m == null ? null : m[0], m == null ? null : m[1], limit}))
       .map(rows -> {
         JsonArray out = new JsonArray();
         rows.forEach(r -> out.add(row(r)));
@@ -95,10 +134,14 @@ final class Flavors {
     String description = Json.optString(f, "description", 65535);
     return db.preparedQuery("""
         INSERT INTO flavors (id, name, vcpus, ram_mb, disk_gb, ephemeral_gb, swap_mb, rxtx_factor, is_public, description)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *""")
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *, NULL::jsonb AS extra_specs""")
       .execute(Tuple.from(new Object[] {id, name, (int) vcpus, (int) ram, (int) disk, (int) ephemeral, (int) swap,
         rx == null ? 1.0 : ((Number) rx).doubleValue(), isPublic == null || isPublic, description}))
-      .map(rows -> row(rows.iterator().next()))
+      .map(rows -> {
+        JsonObject created = row(rows.iterator().next());
+        publish(created, "created");
+        return created;
+      })
       .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
         ? Future.failedFuture(Errors.conflict("Flavor with name or id " + name + "/" + id + " already exists."))
         : Future.failedFuture(err));
@@ -111,8 +154,138 @@ final class Flavors {
       if (rows.rowCount() == 0) {
         throw Errors.notFound("Flavor " + id + " could not be found.");
       }
+      publish(new JsonObject().put("id", id), "deleted");
       return null;
     });
+  }
+
+  // ---- extra specs (os-flavor-extra-specs) ------------------------------------------------------
+
+  Future<JsonObject> extraSpecs(AuthContext caller, String id) {
+    check(caller, "os-flavor-extra-specs:index", Target.none());
+    return get(caller, id).map(f -> new JsonObject().put("extra_specs", f.getJsonObject("extra_specs")));
+  }
+
+  Future<JsonObject> extraSpec(AuthContext caller, String id, String key) {
+    check(caller, "os-flavor-extra-specs:show", Target.none());
+    return get(caller, id).map(f -> {
+      String value = f.getJsonObject("extra_specs").getString(key);
+      if (value == null) {
+        throw Errors.notFound("Flavor " + id + " has no extra specs with key " + key + ".");
+      }
+      return new JsonObject().put(key, value);
+    });
+  }
+
+  /** POST (create or update several: {@code {"extra_specs": {...}}}) and PUT of one key ({@code {key: value}}). */
+  Future<JsonObject> setExtraSpecs(AuthContext caller, String id, JsonObject body, String urlKey) {
+    check(caller, urlKey == null ? "os-flavor-extra-specs:create" : "os-flavor-extra-specs:update", Target.none());
+    JsonObject specs;
+    if (urlKey == null) {
+      specs = Json.object(body, "extra_specs");
+    } else {
+      specs = body;
+      if (specs.size() > 1) {
+        throw Errors.badRequest("Request body contains too many items");
+      }
+      if (!specs.containsKey(urlKey)) {
+        throw Errors.badRequest("Request body and URI mismatch");
+      }
+    }
+    List<Tuple> rows = new ArrayList<>();
+    for (var e : specs) {
+      Object v = e.getValue();
+      if (v instanceof Boolean || v instanceof Number) {
+        v = String.valueOf(v); // Nova accepts numbers and booleans and stores their text
+      }
+      if (!e.getKey().matches("[\\w.: -]{1,255}") || !(v instanceof String value) || value.length() > 255) {
+        throw Errors.badRequest("Invalid input for field/attribute extra_specs: keys are 1-255 of letters, digits, '_', '-', '.', ':' "
+          + "and spaces, values strings of at most 255 characters.");
+      }
+      rows.add(Tuple.of(id, e.getKey(), value));
+    }
+    JsonObject stored = new JsonObject();
+    rows.forEach(t -> stored.put(t.getString(1), t.getString(2)));
+    return get(caller, id).compose(f -> rows.isEmpty() ? Future.succeededFuture() : db.preparedQuery(
+        "INSERT INTO flavor_extra_specs (flavor_id, key, value) VALUES ($1, $2, $3) ON CONFLICT (flavor_id, key) DO UPDATE SET value = $3")
+      .executeBatch(rows).mapEmpty())
+      .map(v -> {
+        publish(new JsonObject().put("id", id).put("extra_specs", stored), "updated");
+        return urlKey == null ? new JsonObject().put("extra_specs", stored) : stored;
+      });
+  }
+
+  Future<Void> deleteExtraSpec(AuthContext caller, String id, String key) {
+    check(caller, "os-flavor-extra-specs:delete", Target.none());
+    return get(caller, id).compose(f -> db.preparedQuery("DELETE FROM flavor_extra_specs WHERE flavor_id = $1 AND key = $2")
+      .execute(Tuple.of(id, key))).map(rows -> {
+        if (rows.rowCount() == 0) {
+          throw Errors.notFound("Flavor " + id + " has no extra specs with key " + key + ".");
+        }
+        publish(new JsonObject().put("id", id).put("extra_spec", key), "updated");
+        return null;
+      });
+  }
+
+  // ---- private flavors' access (os-flavor-access) ------------------------------------------------
+
+  Future<JsonObject> access(AuthContext caller, String id) {
+    check(caller, "os-flavor-access", Target.none());
+    return get(caller, id).compose(f -> {
+      if (f.getBoolean("is_public")) {
+        throw Errors.notFound("Access list not available for public flavors.");
+      }
+      return accessList(id);
+    });
+  }
+
+  private Future<JsonObject> accessList(String id) {
+    return db.preparedQuery("SELECT project_id FROM flavor_projects WHERE flavor_id = $1 ORDER BY project_id").execute(Tuple.of(id))
+      .map(rows -> {
+        JsonArray out = new JsonArray();
+        rows.forEach(r -> out.add(new JsonObject().put("flavor_id", id).put("tenant_id", r.getString("project_id"))));
+        return new JsonObject().put("flavor_access", out);
+      });
+  }
+
+  /** addTenantAccess / removeTenantAccess (POST /flavors/{id}/action). */
+  Future<JsonObject> action(AuthContext caller, String id, JsonObject body) {
+    boolean add = body.containsKey("addTenantAccess");
+    if (body.size() != 1 || !add && !body.containsKey("removeTenantAccess")) {
+      throw Errors.badRequest("The flavor action must be addTenantAccess or removeTenantAccess.");
+    }
+    String action = add ? "addTenantAccess" : "removeTenantAccess";
+    JsonObject arg = Json.object(body, action);
+    Object tenant = arg.getValue("tenant");
+    if (!(tenant instanceof String project) || project.isBlank() || project.length() > 255) {
+      throw Errors.badRequest("Invalid input for field/attribute tenant: it must be a string of 1-255 characters.");
+    }
+    check(caller, add ? "os-flavor-access:add_tenant_access" : "os-flavor-access:remove_tenant_access", Target.none());
+    return get(caller, id).compose(f -> {
+      if (f.getBoolean("is_public")) {
+        throw Errors.conflict("Can not add access to a public flavor.");
+      }
+      return add
+        ? db.preparedQuery("INSERT INTO flavor_projects (flavor_id, project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+          .execute(Tuple.of(id, project)).map(rows -> {
+            if (rows.rowCount() == 0) {
+              throw Errors.conflict("Flavor access already exists for flavor " + id + " and project " + project + " combination.");
+            }
+            return null;
+          })
+        : db.preparedQuery("DELETE FROM flavor_projects WHERE flavor_id = $1 AND project_id = $2")
+          .execute(Tuple.of(id, project)).map(rows -> {
+            if (rows.rowCount() == 0) {
+              throw Errors.notFound("Flavor access not found for " + id + " / " + project + " combination.");
+            }
+            return null;
+          });
+    }).compose(v -> accessList(id)).onSuccess(list -> publish(new JsonObject().put("id", id)
+      .put("flavor_access", list.getJsonArray("flavor_access")), "updated"));
+  }
+
+  private void publish(JsonObject flavor, String action) {
+    ResourceEvents.publish(vertx, null, RESOURCE, flavor.getString("id"), action, flavor);
   }
 
   private static long positive(JsonObject f, String key, long min) {
@@ -152,7 +325,8 @@ final class Flavors {
       .put("vcpus", r.getInteger("vcpus")).put("ram", r.getInteger("ram_mb")).put("disk", r.getInteger("disk_gb"))
       .put("ephemeral", r.getInteger("ephemeral_gb")).put("swap", r.getInteger("swap_mb"))
       .put("rxtx_factor", r.getDouble("rxtx_factor")).put("is_public", r.getBoolean("is_public"))
-      .put("description", r.getString("description"));
+      .put("description", r.getString("description"))
+      .put("extra_specs", r.getValue("extra_specs") instanceof JsonObject specs ? specs : new JsonObject());
   }
 
   /** A flavor as the API shows it at a microversion. */
@@ -175,7 +349,7 @@ final class Flavors {
       .put("rxtx_factor", f.getDouble("rxtx_factor"))
       .put("os-flavor-access:is_public", f.getBoolean("is_public"));
     if (mv.atLeast(2, 61)) {
-      out.put("extra_specs", new JsonObject());
+      out.put("extra_specs", f.getJsonObject("extra_specs", new JsonObject()));
     }
     return out;
   }

@@ -230,7 +230,8 @@ final class ServerOperations {
             JsonObject server = servers.view.render(started, mv, caller, true)
               .put("adminPass", UUID.randomUUID().toString().replace("-", "").substring(0, 12));
             return new Reply(202, new JsonObject().put("server", server), null);
-          })));
+          })
+          .compose(reply -> servers.withGroups(reply.body().getJsonObject("server"), id, mv).map(reply))));
   }
 
   static JsonObject buildRequest(JsonObject inst, JsonObject image) {
@@ -280,7 +281,7 @@ final class ServerOperations {
     String flavorId = flavorRef.substring(flavorRef.lastIndexOf('/') + 1);
     return authorize(caller, id, "os_compute_api:servers:resize", true)
       .map(inst -> requireState(inst, RESIZE_FROM, "resize"))
-      .compose(inst -> flavors.get(flavorId)
+      .compose(inst -> flavors.get(caller, flavorId)
       .recover(err -> Future.failedFuture(Errors.badRequest("Unable to find flavor " + flavorId + ".")))
       .compose(newFlavor -> {
         JsonObject oldFlavor = inst.getJsonObject("flavor");

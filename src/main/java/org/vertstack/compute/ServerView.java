@@ -93,7 +93,7 @@ final class ServerView {
       out.put("flavor", new JsonObject().put("vcpus", flavor.getInteger("vcpus")).put("ram", flavor.getInteger("ram"))
         .put("disk", flavor.getInteger("disk")).put("ephemeral", flavor.getInteger("ephemeral", 0))
         .put("swap", flavor.getInteger("swap", 0)).put("original_name", flavor.getString("name"))
-        .put("extra_specs", new JsonObject()));
+        .put("extra_specs", flavor.getJsonObject("extra_specs", new JsonObject())));
     } else {
       out.put("flavor", new JsonObject().put("id", flavor.getString("id")).put("links", new JsonArray()
         .add(new JsonObject().put("rel", "bookmark").put("href", base + "/flavors/" + flavor.getString("id")))));

@@ -62,10 +62,12 @@ final class Servers {
   final ServerOperations operations;
   /** Server metadata and tags. */
   final ServerMetadata metadata;
+  private final ServerGroups groups;
 
   Servers(Vertx vertx, Pool db, Flavors flavors, Keypairs keypairs, ComputeQuota quota, Scheduler scheduler,
-          String publicUrl, int maxAttempts) {
+          ServerGroups groups, String publicUrl, int maxAttempts) {
     this.vertx = vertx;
+    this.groups = groups;
     this.db = db;
     this.flavors = flavors;
     this.keypairs = keypairs;
@@ -87,24 +89,50 @@ final class Servers {
   /** A validated create request. */
   private record Request(String name, String imageRef, String flavorRef, String keyName, String userData,
                          JsonObject metadata, String zone, int minCount, int maxCount, boolean returnReservation,
-                         String description) {
+                         String description, String group) {
   }
 
   /** The token is the caller's: the agent fetches the image's bytes with it, as Nova does (a private image too). */
   Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv, String token) {
     check(caller.requireProjectScope(), "servers:create", Target.project(caller.projectId(), null));
     JsonObject s = Json.object(body, "server");
-    Request req = parse(s, mv);
+    Request req = parse(s, mv, groupHint(body));
     return validateNetworks(caller, s.getValue("networks"), mv)
       .compose(v -> validateBlockDevices(caller, s))
-      .compose(v -> resolveFlavor(req.flavorRef()))
+      .compose(v -> resolveFlavor(caller, req.flavorRef()))
       .compose(flavor -> resolveImage(caller, req.imageRef(), flavor).compose(image -> resolveKey(caller, req.keyName())
-        .compose(key -> checkZone(req.zone()))
+        .compose(key -> req.group() == null ? Future.succeededFuture() : groups.forBoot(caller, req.group(), req.minCount())
+          .recover(err -> err instanceof ServiceException se && se.failureCode() == 404
+            ? Future.failedFuture(Errors.badRequest("Invalid server group: group " + req.group() + " could not be found."))
+            : Future.failedFuture(err)))
+        .compose(group -> checkZone(req.zone()))
         .compose(zone -> reserveQuota(caller.projectId(), flavor, req.minCount(), req.maxCount())
           .compose(count -> insert(caller, req, flavor, image, zone, count, token)))));
   }
 
-  private Request parse(JsonObject s, Microversion mv) {
+  private static final java.util.regex.Pattern UUID_FORMAT =
+    java.util.regex.Pattern.compile("(?i)[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}");
+
+  /** The server group named in {@code os:scheduler_hints} (or its old name {@code OS-SCH-HNT:scheduler_hints}), or null. */
+  private static String groupHint(JsonObject body) {
+    Object hints = body.containsKey("os:scheduler_hints") ? body.getValue("os:scheduler_hints") : body.getValue("OS-SCH-HNT:scheduler_hints");
+    if (hints == null) {
+      return null;
+    }
+    if (!(hints instanceof JsonObject h)) {
+      throw Errors.badRequest("Invalid input for field/attribute os:scheduler_hints: it must be an object.");
+    }
+    Object group = h.getValue("group");
+    if (group == null) {
+      return null;
+    }
+    if (!(group instanceof String g) || !UUID_FORMAT.matcher(g).matches()) {
+      throw Errors.badRequest("Invalid input for field/attribute group. Value: " + group + ". '" + group + "' is not a 'uuid'");
+    }
+    return g;
+  }
+
+  private Request parse(JsonObject s, Microversion mv, String group) {
     String name = Json.string(s, "name");
     if (name.isBlank()) {
       throw Errors.badRequest("Invalid input for field/attribute name: it must not be blank.");
@@ -151,7 +179,7 @@ final class Servers {
     String description = mv.atLeast(2, 19) ? Json.optString(s, "description", 255) : null;
     Boolean rr = s.getValue("return_reservation_id") instanceof Boolean b ? b : null;
     return new Request(name.trim(), imageRef, flavorRef, Json.optString(s, "key_name"), userData, metadata,
-      Json.optString(s, "availability_zone"), min, max, Boolean.TRUE.equals(rr), description);
+      Json.optString(s, "availability_zone"), min, max, Boolean.TRUE.equals(rr), description, group);
   }
 
   static void checkMetadata(JsonObject metadata) {
@@ -235,8 +263,8 @@ final class Servers {
     return Future.failedFuture(err);
   }
 
-  private Future<JsonObject> resolveFlavor(String ref) {
-    return flavors.get(ref).recover(err -> Future.failedFuture(Errors.badRequest("Flavor " + ref + " could not be found.")));
+  private Future<JsonObject> resolveFlavor(AuthContext caller, String ref) {
+    return flavors.get(caller, ref).recover(err -> Future.failedFuture(Errors.badRequest("Flavor " + ref + " could not be found.")));
   }
 
   Future<JsonObject> resolveImage(AuthContext caller, String ref, JsonObject flavor) {
@@ -312,7 +340,7 @@ final class Servers {
         String name = count > 1 ? req.name() + "-" + (i + 1) : req.name();
         rows.add(Tuple.from(new Object[] {UUID.randomUUID().toString(), caller.projectId(), caller.userId(), name,
           req.description(), image.getString("id"), flavor, req.keyName(), keyData, req.userData(), req.metadata(), zone,
-          reservation, i, image.getString("disk_format"), "req-" + UUID.randomUUID()}));
+          reservation, i, image.getString("disk_format"), "req-" + UUID.randomUUID(), req.group()}));
       }
       // the instance and its create action in one statement (the action log entry exists before the build can finish it)
       return db.preparedQuery("""
@@ -321,7 +349,8 @@ final class Servers {
                                    metadata, requested_az, reservation_id, launch_index, image_format, vm_state, task_state)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'building', 'scheduling') RETURNING *),
           action AS (INSERT INTO instance_actions (instance_id, action, request_id, user_id, project_id)
-            SELECT id, 'create', $16, user_id, project_id FROM ins)
+            SELECT id, 'create', $16, user_id, project_id FROM ins),
+          member AS (INSERT INTO server_group_members (instance_id, group_id) SELECT id, $17 FROM ins WHERE $17::text IS NOT NULL)
           SELECT * FROM ins""")
         .executeBatch(rows);
     }).recover(err -> quota.release(caller.projectId(), amounts(flavor, count)).compose(v -> Future.failedFuture(err)))
@@ -481,7 +510,14 @@ final class Servers {
   }
 
   Future<JsonObject> get(AuthContext caller, String id, Microversion mv) {
-    return load(caller, id).compose(inst -> hostStatus(inst)).map(inst -> new JsonObject().put("server", view.render(inst, mv, caller, true)));
+    return load(caller, id).compose(inst -> hostStatus(inst))
+      .compose(inst -> withGroups(view.render(inst, mv, caller, true), id, mv))
+      .map(server -> new JsonObject().put("server", server));
+  }
+
+  /** From 2.71 a server's show, update and rebuild answers name its server groups (zero or one). */
+  Future<JsonObject> withGroups(JsonObject server, String id, Microversion mv) {
+    return mv.atLeast(2, 71) ? groups.groupsOf(id).map(g -> server.put("server_groups", g)) : Future.succeededFuture(server);
   }
 
   private Future<JsonObject> hostStatus(JsonObject inst) {
@@ -645,8 +681,8 @@ final class Servers {
     }).map(rows -> {
       JsonObject inst = ServerView.row(rows.iterator().next());
       publish(inst, "updated");
-      return new JsonObject().put("server", view.render(inst, mv, caller, true));
-    });
+      return view.render(inst, mv, caller, true);
+    }).compose(server -> withGroups(server, id, mv)).map(server -> new JsonObject().put("server", server));
   }
 
   static void requireWriter(AuthContext caller, JsonObject inst, String rule) {

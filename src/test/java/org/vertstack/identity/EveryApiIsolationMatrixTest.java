@@ -363,6 +363,12 @@ class EveryApiIsolationMatrixTest {
     if (path.endsWith("/tags")) {
       return new JsonObject().put("tags", new io.vertx.core.json.JsonArray().add("t"));
     }
+    if (path.contains("/flavors/") && path.endsWith("/action")) {
+      return new JsonObject().put("addTenantAccess", new JsonObject().put("tenant", a.get("projectB")));
+    }
+    if (path.endsWith("/os-server-groups")) {
+      return new JsonObject().put("server_group", new JsonObject().put("name", name).put("policy", "anti-affinity"));
+    }
     if (path.endsWith("/action")) {
       return new JsonObject().putNull("os-stop");
     }
