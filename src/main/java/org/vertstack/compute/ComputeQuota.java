@@ -3,8 +3,6 @@ package org.vertstack.compute;
 import org.vertstack.common.policy.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
@@ -12,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.http.Errors;
-import org.vertstack.common.quota.QuotaService;
+import org.vertstack.common.quota.QuotaClient;
 import org.vertstack.identity.IdentityService;
 
 import java.util.Collections;
@@ -48,11 +46,11 @@ final class ComputeQuota {
 
   private static final Logger LOG = LoggerFactory.getLogger(ComputeQuota.class);
 
-  private final QuotaService quota;
+  private final QuotaClient quota;
   private final IdentityService identity;
 
   ComputeQuota(Vertx vertx) {
-    this.quota = QuotaService.createProxy(vertx);
+    this.quota = new QuotaClient(vertx, SERVICE);
     this.identity = IdentityService.createProxy(vertx);
   }
 
@@ -96,60 +94,28 @@ final class ComputeQuota {
     });
   }
 
-  /**
-   * Reserves all resources or none (in parallel; whatever succeeded is given back when one
-   * fails); over a limit is a 403 naming the quota.
-   */
+  /** Reserves all resources or none; over a limit is a 403 naming the quota. */
   Future<Void> reserve(String project, Map<String, Long> amounts) {
-    Map<String, Future<JsonObject>> calls = new LinkedHashMap<>();
-    amounts.forEach((resource, amount) -> calls.put(resource,
-      quota.reserve(project, SERVICE, resource, amount).recover(ComputeQuota::tolerateAbsence)));
-    return Future.join(new java.util.ArrayList<>(calls.values())).<Void>mapEmpty().recover(err -> {
-      Map<String, Long> done = new LinkedHashMap<>();
-      Throwable refusal = null;
-      for (var e : calls.entrySet()) {
-        if (e.getValue().succeeded()) {
-          done.put(e.getKey(), amounts.get(e.getKey()));
-        } else if (refusal == null) {
-          refusal = e.getValue().cause();
-        }
+    return quota.reserveAll(project, amounts).recover(err -> {
+      if (err instanceof ServiceException se && se.failureCode() == 413) {
+        return Future.failedFuture(Errors.forbidden("Quota exceeded: " + se.getMessage()));
       }
-      Throwable cause = refusal;
-      return release(project, done).compose(v -> {
-        if (cause instanceof ServiceException se && se.failureCode() == 413) {
-          return Future.failedFuture(Errors.forbidden("Quota exceeded: " + se.getMessage()));
-        }
-        return Future.failedFuture(cause);
-      });
+      return Future.failedFuture(err);
     });
   }
 
   /** Gives usage back; never fails (a failed release is logged, usage is then overstated). */
   Future<Void> release(String project, Map<String, Long> amounts) {
-    Future<Void> chain = Future.succeededFuture();
-    for (var e : amounts.entrySet()) {
-      chain = chain.compose(v -> quota.release(project, SERVICE, e.getKey(), e.getValue())
-        .recover(err -> {
-          LOG.warn("releasing {} {} of project {}: {}", e.getValue(), e.getKey(), project, err.getMessage());
-          return Future.succeededFuture();
-        }));
-    }
-    return chain;
+    return quota.releaseAll(project, amounts);
   }
 
   /** {resource: {limit, in_use}} of the project's compute limits. */
   Future<JsonObject> usage(String project) {
-    return quota.usage(project).map(all -> {
-      JsonObject out = new JsonObject();
+    return quota.usage(project).map(registered -> {
+      JsonObject out = new JsonObject(); // unlimited where nothing is registered (or no quota engine runs)
       DEFAULTS.keySet().forEach(k -> out.put(k, new JsonObject().put("limit", -1L).put("in_use", 0L)));
-      for (Object o : all) {
-        JsonObject u = (JsonObject) o;
-        if (SERVICE.equals(u.getString("service_type"))) {
-          out.put(u.getString("resource_name"), new JsonObject().put("limit", u.getValue("limit")).put("in_use", u.getValue("in_use")));
-        }
-      }
-      return out;
-    }).recover(err -> tolerateAbsence(err).map(v -> new JsonObject()));
+      return out.mergeIn(registered);
+    });
   }
 
   /** Sets project limits (admin): updates the project's unified limits through the identity service. */
@@ -171,10 +137,4 @@ final class ComputeQuota {
       }));
   }
 
-  private static <T> Future<T> tolerateAbsence(Throwable err) {
-    if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-      return Future.succeededFuture(); // no quota engine on this node: no limits
-    }
-    return Future.failedFuture(err);
-  }
 }
