@@ -84,14 +84,17 @@ function BulkDialog({ action, items, name, noun, onClose }) {
  * bulk (optional): {noun: {one, many}, name(row), actions: [{label, done ("deleted"), danger?,
  * question?(what), applies(row), run(row) => Promise}], onDone()}; give it only to callers whose
  * role allows the actions, and `applies` with the same checks as the row's own buttons.
+ * reveal (optional): the key of a row to show, e.g. one just created: the table turns to its page
+ * once it is listed (a long list would otherwise hide it on another page).
  */
 export function DataTable({ columns, rows, empty = 'Nothing here yet.', rowKey = (r) => r.id, search, searchText = (r) => r.name || '',
-  pageSize = 50, bulk }) {
+  pageSize = 50, bulk, reveal = null }) {
   const [needle, setNeedle] = useState('');
   const [order, setOrder] = useState(null); // {index, dir: 1 | -1}
   const [page, setPage] = useState(0);
   const [selected, setSelected] = useState(() => new Set());
   const [running, setRunning] = useState(null); // {action, items}
+  const revealed = useRef(null);
   // a bulk action's dialog outlives the rows it deletes, to tell how it went
   const dialog = running && html`<${BulkDialog} action=${running.action} items=${running.items} name=${bulk.name} noun=${bulk.noun}
     onClose=${(failed) => finished(failed)} />`;
@@ -114,6 +117,13 @@ export function DataTable({ columns, rows, empty = 'Nothing here yet.', rowKey =
       const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x ?? '').localeCompare(String(y ?? ''), undefined, { numeric: true });
       return c * order.dir;
     });
+  }
+  if (reveal && revealed.current !== reveal) {
+    const index = shown.findIndex((r) => rowKey(r) === reveal);
+    if (index >= 0) {
+      revealed.current = reveal;
+      if (Math.floor(index / pageSize) !== page) setPage(Math.floor(index / pageSize));
+    }
   }
   const pages = Math.max(1, Math.ceil(shown.length / pageSize));
   const at = Math.min(page, pages - 1);

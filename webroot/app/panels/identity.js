@@ -22,6 +22,7 @@ function Collection({ api, kind, lookups, me, selected, onSelect }) {
     [kind.collection], FEED);
   const [dialog, setDialog] = useState(null);
   const [actionError, setActionError] = useState(null);
+  const [made, setMade] = useState(null); // the one just created: the table turns to its page
   const close = () => setDialog(null);
   const rows = list.data && [...list.data].sort((a, b) => a.name.localeCompare(b.name));
   const columns = [
@@ -42,7 +43,8 @@ function Collection({ api, kind, lookups, me, selected, onSelect }) {
   };
   const submit = (fn, done) => async (values) => {
     if (values.name !== undefined && !String(values.name).trim()) throw new Error('The name cannot be blank.');
-    await fn(values);
+    const result = await fn(values);
+    if (result && result.id) setMade(result.id);
     announce(done(values));
     close();
     list.reload();
@@ -56,7 +58,7 @@ function Collection({ api, kind, lookups, me, selected, onSelect }) {
       ${list.loading && html`<${Spinner} label="Refreshing…" />`}
     <//>
     <${ErrorNote} error=${list.error || actionError} onDismiss=${actionError ? () => setActionError(null) : null} />
-    ${!rows && list.loading ? html`<${Spinner} />` : html`<${DataTable} columns=${shown} rows=${rows} bulk=${bulk} search=${`Search ${kind.collection}`} />`}
+    ${!rows && list.loading ? html`<${Spinner} />` : html`<${DataTable} columns=${shown} rows=${rows} bulk=${bulk} reveal=${made} search=${`Search ${kind.collection}`} />`}
     ${kind.details && selected && !dialog && html`<${DetailsDialog} key=${selected} what=${kind.member} id=${selected} feed=${FEED}
         title=${(row) => row.name} onClose=${() => onSelect(null)}
         load=${async () => (await api.get(`${V3}/${kind.collection}/${encodeURIComponent(selected)}`))[kind.member]}>
@@ -68,6 +70,7 @@ function Collection({ api, kind, lookups, me, selected, onSelect }) {
         onSubmit=${submit(async (v) => {
           const made = (await api.post(`${V3}/${kind.collection}`, { [kind.member]: kind.toBody(v) }))[kind.member];
           if (kind.afterCreate) await kind.afterCreate(api, made, v);
+          return made;
         }, (v) => `${cap(kind.member)} ${v.name} created.`)} />
     <//>`}
     ${dialog && dialog.edit && html`<${Dialog} title=${`Edit ${dialog.edit.name}`} onClose=${close}>

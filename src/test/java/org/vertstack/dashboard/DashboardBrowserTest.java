@@ -159,11 +159,28 @@ class DashboardBrowserTest {
       + ".concat([new URL(document.URL).origin]).filter((o, i, all) => o !== all[all.length - 1]);"))
       .as("requests to other hosts").isEqualTo(List.of());
 
-    browser.findElement(By.cssSelector("a[data-panel=identity]")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", ALPHA)));
-    String project = TestCloud.unique("web-made");
-    createInDialog("Create project", "name", project, "description", "Made in the browser");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", project)));
+    // more projects than a page holds (50) sort before the new one: the table must turn to its
+    // page after the create, or the admin would not see what was just made
+    String filler = TestCloud.unique("vfill");
+    List<String> fillers = new java.util.ArrayList<>();
+    for (int i = 0; i < 51; i++) {
+      fillers.add(cloud.create(adminToken, "projects", "project", new JsonObject().put("name", filler + "-" + i)).getString("id"));
+    }
+    try {
+      browser.findElement(By.cssSelector("a[data-panel=identity]")).click();
+      wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", ALPHA)));
+      String project = TestCloud.unique("web-made");
+      createInDialog("Create project", "name", project, "description", "Made in the browser");
+      wait.until(ExpectedConditions.visibilityOfElementLocated(row("projects", project)));
+      editAndCreateUser(project);
+    } finally {
+      for (String id : fillers) {
+        cloud.call("DELETE", "/identity/v3/projects/" + id, adminToken, null);
+      }
+    }
+  }
+
+  private void editAndCreateUser(String project) throws Exception {
     assertThat(cloud.call("GET", "/identity/v3/projects?name=" + project, adminToken, null).body()
       .getJsonArray("projects")).hasSize(1);
 
