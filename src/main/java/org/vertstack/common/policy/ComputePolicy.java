@@ -85,13 +85,14 @@ public final class ComputePolicy {
     P + "os-simple-tenant-usage:show", ADMIN_OR_OWN,
     // the cloud's hosts: the operator's
     P + "os-availability-zone:list", "reader",
-    P + "os-availability-zone:detail", "reader",
-    P + "os-availability-zone:show_internal", "system_admin",
+    P + "os-availability-zone:detail", "system_admin",  // lists the hosts, as Nova's default ADMIN
     P + "os-hypervisors:list", "system_admin",
     P + "os-hypervisors:list-detail", "system_admin",
     P + "os-hypervisors:search", "system_admin",
     P + "os-hypervisors:show", "system_admin",
     P + "os-hypervisors:uptime", "system_admin",
+    P + "os-hypervisors:statistics", "system_admin",
+    P + "os-hypervisors:servers", "system_admin",
     P + "os-services:list", "system_admin",
     P + "os-services:update", "system_admin",
     P + "os-aggregates:index", "system_admin");
@@ -143,6 +144,8 @@ public final class ComputePolicy {
     "GET " + V + "/os-hypervisors/detail", P + "os-hypervisors:list-detail",
     "GET " + V + "/os-hypervisors/:pattern/search", P + "os-hypervisors:search",
     "GET " + V + "/os-hypervisors/:id/uptime", P + "os-hypervisors:uptime",
+    "GET " + V + "/os-hypervisors/statistics", P + "os-hypervisors:statistics",
+    "GET " + V + "/os-hypervisors/:pattern/servers", P + "os-hypervisors:servers",
     "GET " + V + "/os-hypervisors/:id", P + "os-hypervisors:show",
     "GET " + V + "/os-services", P + "os-services:list",
     "PUT " + V + "/os-services/:id", P + "os-services:update",
