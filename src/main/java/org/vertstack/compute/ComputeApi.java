@@ -208,7 +208,13 @@ final class ComputeApi {
       check(auth(ctx), "os-aggregates:index", Target.none());
       ctx.json(new JsonObject().put("aggregates", new JsonArray()));
     });
-    r.get("/v2.1/os-simple-tenant-usage").handler(ctx -> api.reply(ctx, 200, c.usage().all(auth(ctx), ctx.queryParams())));
+    r.get("/v2.1/os-simple-tenant-usage").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) { // a project id left empty, as Nova: no such usage
+        ctx.fail(Errors.notFound("The resource could not be found."));
+        return;
+      }
+      api.reply(ctx, 200, c.usage().all(auth(ctx), ctx.queryParams()));
+    });
     r.get("/v2.1/os-simple-tenant-usage/:project").handler(ctx -> api.reply(ctx, 200,
       c.usage().one(auth(ctx), project(auth(ctx), ctx.pathParam("project"), "os-simple-tenant-usage:show"), ctx.queryParams())));
     // anything else under the API is Nova's 404, not the dashboard's page

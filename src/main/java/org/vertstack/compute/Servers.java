@@ -555,7 +555,8 @@ final class Servers {
     if (allTenants) {
       check(caller, "servers:index:get_all_tenants", Target.none());
     }
-    String project = q.get("project_id") != null ? q.get("project_id") : q.get("tenant_id");
+    // as in Nova, a project filter counts only with all_tenants (else one lists one's own project)
+    String project = !allTenants ? null : q.get("project_id") != null ? q.get("project_id") : q.get("tenant_id");
     if (!allTenants || project != null) {
       // the project listed: the caller's own, or another one the table lets it list (an admin)
       String listed = project != null ? project : caller.requireProjectScope().projectId();

@@ -194,4 +194,23 @@ class NovaConformanceTest {
       .put("name", TestCloud.unique("pf")).put("ram", 64).put("vcpus", 1).put("disk", 0).put("os-flavor-access:is_public", "maybe")));
     assertThat(bad.statusCode()).isEqualTo(400);
   }
+
+  @Test
+  void aProjectFilterCountsOnlyWithAllTenants() throws Exception {
+    JsonObject user = f.cloud.projectWithUser("member").await();
+    String id = f.boot(user.getString("token"), "theirs", image, "42");
+    String filter = "/servers/detail?tenant_id=" + user.getString("project_id");
+    JsonArray without = call(admin, "2.1", HttpMethod.GET, filter, null).bodyAsJsonObject().getJsonArray("servers");
+    assertThat(ComputeFixture.ids(without)).doesNotContain(id);
+    JsonArray with = call(admin, "2.1", HttpMethod.GET, filter + "&all_tenants=1", null).bodyAsJsonObject().getJsonArray("servers");
+    assertThat(ComputeFixture.ids(with)).contains(id);
+  }
+
+  @Test
+  void usageOfAnEmptyProjectIdIsNotFound() {
+    assertThat(call(admin, "2.1", HttpMethod.GET, "/os-simple-tenant-usage/?start=2026-01-01T00:00:00", null).statusCode())
+      .isEqualTo(404);
+    assertThat(call(admin, "2.1", HttpMethod.GET, "/os-simple-tenant-usage?start=2026-01-01T00:00:00", null).statusCode())
+      .isEqualTo(200);
+  }
 }
