@@ -47,6 +47,7 @@ final class ComputeApi {
     r.get("/").handler(api::versions);
     r.get("/v2.1").handler(api::version);
     r.get("/v2.1/").handler(api::version);
+    r.get("/v2/").handler(api::legacyVersion);
     // a WebSocket: its token comes in its first message (a browser cannot set X-Auth-Token on one)
     r.get("/v2.1/servers/:id/serial-console").handler(new SerialConsoleSocket(vertx, verifier, c.servers()));
     r.route("/v2.1/*").handler(ctx -> {
@@ -280,12 +281,20 @@ final class ComputeApi {
       .put("links", new JsonArray().add(new JsonObject().put("rel", "self").put("href", base + "/v2.1/")));
   }
 
-  /** As Nova's root: the legacy v2.0 first (clients pick by version, Tempest checks the order), then v2.1. */
-  private void versions(RoutingContext ctx) {
-    JsonObject v20 = new JsonObject().put("id", "v2.0").put("status", "SUPPORTED").put("version", "").put("min_version", "")
+  private JsonObject legacyVersionDoc() {
+    return new JsonObject().put("id", "v2.0").put("status", "SUPPORTED").put("version", "").put("min_version", "")
       .put("updated", "2011-01-21T11:33:21Z")
       .put("links", new JsonArray().add(new JsonObject().put("rel", "self").put("href", base + "/v2/")));
-    ctx.json(new JsonObject().put("versions", new JsonArray().add(v20).add(versionDoc())));
+  }
+
+  /** As Nova's root: the legacy v2.0 first (clients pick by version, Tempest checks the order), then v2.1. */
+  private void versions(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("versions", new JsonArray().add(legacyVersionDoc()).add(versionDoc())));
+  }
+
+  /** The v2.0 version document only: v2.0 requests themselves are not served (v2.1 is the API). */
+  private void legacyVersion(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("version", legacyVersionDoc()));
   }
 
   private void version(RoutingContext ctx) {

@@ -103,6 +103,7 @@ public final class ComputePolicy {
     "GET /compute/", P + "versions",
     "GET " + V, P + "versions",
     "GET " + V + "/", P + "versions",
+    "GET /compute/v2/", P + "versions",
     "GET " + V + "/flavors", P + "flavors:index",
     "GET " + V + "/flavors/detail", P + "flavors:index",
     "GET " + V + "/flavors/:id", P + "flavors:show",
