@@ -167,6 +167,14 @@ final class ComputeApi {
       }).onFailure(ctx::fail));
     r.delete("/v2.1/servers/:id/tags/:tag").handler(ctx -> api.empty(ctx, 204,
       meta.deleteTag(auth(ctx), ctx.pathParam("id"), ctx.pathParam("tag"))));
+    // the password a guest posts to the metadata service: none here (no metadata service), so always empty
+    r.get("/v2.1/servers/:id/os-server-password").handler(ctx -> api.reply(ctx, 200, c.servers()
+      .load(auth(ctx), ctx.pathParam("id"), "os-server-password:show").map(inst -> new JsonObject().put("password", ""))));
+    r.delete("/v2.1/servers/:id/os-server-password").handler(ctx -> api.empty(ctx, 204, c.servers().load(auth(ctx), ctx.pathParam("id"))
+      .map(inst -> {
+        check(auth(ctx), "os-server-password:clear", Target.project(inst.getString("project_id"), null));
+        return null;
+      })));
     r.get("/v2.1/servers/:id/os-security-groups").handler(ctx -> api.reply(ctx, 200, c.servers().load(auth(ctx), ctx.pathParam("id"),
       "os-security-groups:list")
       .map(inst -> new JsonObject().put("security_groups", new JsonArray()))));

@@ -213,4 +213,18 @@ class NovaConformanceTest {
     assertThat(call(admin, "2.1", HttpMethod.GET, "/os-simple-tenant-usage?start=2026-01-01T00:00:00", null).statusCode())
       .isEqualTo(200);
   }
+
+  @Test
+  void serverPasswordIsEmptyAndItsOwnersMayClearIt() throws Exception {
+    JsonObject user = f.cloud.projectWithUser("member").await();
+    String token = user.getString("token");
+    String id = f.boot(token, "pw", image, "42");
+    var shown = call(token, "2.1", HttpMethod.GET, "/servers/" + id + "/os-server-password", null);
+    assertThat(shown.statusCode()).isEqualTo(200);
+    assertThat(shown.bodyAsJsonObject().getString("password")).isEmpty();
+    assertThat(call(token, "2.1", HttpMethod.DELETE, "/servers/" + id + "/os-server-password", null).statusCode()).isEqualTo(204);
+    String other = f.cloud.projectWithUser("member").await().getString("token");
+    assertThat(call(other, "2.1", HttpMethod.GET, "/servers/" + id + "/os-server-password", null).statusCode()).isEqualTo(404);
+    assertThat(call(other, "2.1", HttpMethod.DELETE, "/servers/" + id + "/os-server-password", null).statusCode()).isEqualTo(404);
+  }
 }

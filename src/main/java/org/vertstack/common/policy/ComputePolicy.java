@@ -75,6 +75,8 @@ public final class ComputePolicy {
     P + "os-server-tags:delete_all", WRITE,
     P + "os-server-tags:delete", WRITE,
     P + "os-security-groups:list", READ,
+    P + "os-server-password:show", READ,
+    P + "os-server-password:clear", WRITE,
     // limits, quotas, usage: one's own project, or any for the admin
     P + "limits", ADMIN_OR_OWN,
     P + "os-quota-sets:show", ADMIN_OR_OWN,
@@ -138,6 +140,8 @@ public final class ComputePolicy {
     "PUT " + V + "/servers/:id/tags/:tag", P + "os-server-tags:update",
     "DELETE " + V + "/servers/:id/tags/:tag", P + "os-server-tags:delete",
     "GET " + V + "/servers/:id/os-security-groups", P + "os-security-groups:list",
+    "GET " + V + "/servers/:id/os-server-password", P + "os-server-password:show",
+    "DELETE " + V + "/servers/:id/os-server-password", P + "os-server-password:clear",
     "GET " + V + "/limits", P + "limits",
     "GET " + V + "/os-availability-zone", P + "os-availability-zone:list",
     "GET " + V + "/os-availability-zone/detail", P + "os-availability-zone:detail",
