@@ -8,7 +8,9 @@ default configuration does (scope enforcement off); dynamic credentials create a
 Tempest's own projects and users.
 """
 import json
+import os
 import sys
+import time
 import urllib.request
 
 auth_url, user, password, workdir = sys.argv[1:5]
@@ -73,20 +75,54 @@ with open(workdir + "/etc/areas", "w") as f:
 
 realm_name, cluster_name = swift_sync_realm() if available["swift"] else ("realm1", "name1")
 
-compute = ""
-if available["nova"] and available["glance"]:
+def wait_for(what, probe, timeout=600):
+    """Polls probe() every 2 s until it answers something true; the cloud does both in the background."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(2)
+    sys.exit(f"timed out waiting for {what}")
+
+
+def tiny_image():
     _, images = call("GET", public_url("image") + "/v2/images?name=vertstack-tiny", token)
-    image_ref = images["images"][0]["id"] if images.get("images") else ""
+    active = [i for i in images.get("images", []) if i["status"] == "active"]
+    return active[0]["id"] if active else None
+
+
+def compute_host_up():
+    _, hosts = call("GET", public_url("compute") + "/os-hypervisors/detail", token)
+    up = [h for h in hosts.get("hypervisors", []) if h.get("state") == "up"]
+    return up and {h.get("hypervisor_type") for h in up}
+
+
+wanted = (os.environ.get("TEMPEST_AREAS") or " ".join(areas)).split()
+compute = ""
+console_output = True
+if available["nova"] and available["glance"] and "compute" in wanted:
+    # The cloud imports its tiny bootable guest (image.tiny-guest) and connects its compute agent
+    # to libvirt after start-up: Tempest boots that image, and needs a host to boot it on.
+    image_ref = wait_for("the vertstack-tiny image", tiny_image)
+    # libvirt's test driver (LIBVIRT_URI=test:///default) keeps no console: Tempest would wait
+    # build_timeout for output that never comes
+    console_output = wait_for("a compute host", compute_host_up) != {"test"}
     _, flavors = call("GET", public_url("compute") + "/flavors", token)
     by_name = {f["name"]: f["id"] for f in flavors.get("flavors", [])}
-    flavor = by_name.get("m1.nano") or by_name.get("m1.tiny") or ""
-    flavor_alt = by_name.get("m1.tiny") or flavor
+    # two flavors with the same disk, the second larger (Tempest resizes from one to the other)
+    flavor = by_name["m1.nano"]
+    flavor_alt = by_name["m1.tiny"]
     compute = f"""image_ref = {image_ref}
 image_ref_alt = {image_ref}
 flavor_ref = {flavor}
 flavor_ref_alt = {flavor_alt}
 fixed_network_name =
 build_timeout = 300
+min_microversion = 2.1
+max_microversion = 2.79
+min_compute_nodes = 1
+shelved_offload_time = 0
 """
 
 b = lambda v: "true" if v else "false"
@@ -157,17 +193,35 @@ os_glance_reserved = true
 region = RegionOne
 {compute}
 [compute-feature-enabled]
-console_output = true
-snapshot = false
-resize = false
-shelve = false
+# what this cloud's compute does: same-host resize, snapshots, shelve (offloaded at once),
+# pause, suspend, console log, the serial console; no networks or volumes (so no interface or
+# volume attach), no migration, rescue, config drive, metadata service, password change or
+# disk_config (every server is MANUAL)
+console_output = {b(console_output)}
+serial_console = true
+vnc_console = false
+spice_console = false
+snapshot = true
+resize = true
+shelve = true
+shelve_migrate = false
 pause = true
 suspend = true
 live_migration = false
 cold_migration = false
 rescue = false
+stable_rescue = false
+change_password = false
 interface_attach = false
 attach_encrypted_volume = false
+config_drive = false
+metadata_service = false
+personality = false
+disk_config = false
+enable_instance_password = true
+volume_multiattach = false
+swap_volume = false
+unified_limits = false
 
 [network]
 region = RegionOne

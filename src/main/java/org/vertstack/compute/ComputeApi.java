@@ -15,6 +15,7 @@ import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.FailureHandler;
 import org.vertstack.common.http.Json;
+import org.vertstack.common.http.StandardHeaders;
 import org.vertstack.common.policy.ComputePolicy;
 import org.vertstack.common.policy.Target;
 
@@ -27,6 +28,7 @@ import static org.vertstack.compute.ComputeRules.check;
 final class ComputeApi {
 
   private static final String MV = "compute.microversion";
+  static final String COMPUTE_REQUEST_ID = "x-compute-request-id";
 
   private final ComputeModule.Components c;
   private final String base;
@@ -45,9 +47,17 @@ final class ComputeApi {
     r.get("/").handler(api::versions);
     r.get("/v2.1").handler(api::version);
     r.get("/v2.1/").handler(api::version);
+    r.get("/v2/").handler(api::legacyVersion);
     // a WebSocket: its token comes in its first message (a browser cannot set X-Auth-Token on one)
     r.get("/v2.1/servers/:id/serial-console").handler(new SerialConsoleSocket(vertx, verifier, c.servers()));
     r.route("/v2.1/*").handler(ctx -> {
+      // Nova names its request id twice; clients (Tempest's instance actions) read this one
+      String requestId = StandardHeaders.requestId(ctx);
+      if (requestId == null) {
+        requestId = "req-" + java.util.UUID.randomUUID();
+        ctx.response().putHeader(StandardHeaders.REQUEST_ID, requestId);
+      }
+      ctx.response().putHeader(COMPUTE_REQUEST_ID, requestId);
       Microversion mv = Microversion.of(ctx.request());
       ctx.put(MV, mv);
       mv.addHeaders(ctx.response());
@@ -97,7 +107,7 @@ final class ComputeApi {
       .delete(auth(ctx), Keypairs.owner(auth(ctx), ctx.queryParams().get("user_id"), mv(ctx)), ctx.pathParam("name"))));
 
     r.post("/v2.1/servers").handler(json).handler(ctx -> api.reply(ctx, 202, c.servers().create(auth(ctx), Json.body(ctx), mv(ctx),
-      ctx.request().getHeader("X-Auth-Token"))
+      ctx.request().getHeader("X-Auth-Token"), ctx.response().headers().get(COMPUTE_REQUEST_ID))
       .onSuccess(s -> {
         if (s.containsKey("server")) {
           ctx.response().putHeader("Location", api.base + "/v2.1/servers/" + s.getJsonObject("server").getString("id"));
@@ -139,9 +149,9 @@ final class ComputeApi {
     });
     r.post("/v2.1/servers/:id/remote-consoles").handler(json).handler(ctx -> api.reply(ctx, 200, api.remoteConsole(ctx)));
     r.get("/v2.1/servers/:id/os-instance-actions").handler(ctx -> api.reply(ctx, 200,
-      c.servers().actions(auth(ctx), ctx.pathParam("id"))));
+      c.servers().actions(auth(ctx), ctx.pathParam("id"), mv(ctx))));
     r.get("/v2.1/servers/:id/os-instance-actions/:req").handler(ctx -> api.reply(ctx, 200,
-      c.servers().action(auth(ctx), ctx.pathParam("id"), ctx.pathParam("req"))));
+      c.servers().action(auth(ctx), ctx.pathParam("id"), ctx.pathParam("req"), mv(ctx))));
     ServerMetadata meta = c.servers().metadata;
     r.get("/v2.1/servers/:id/metadata").handler(ctx -> api.reply(ctx, 200, meta.metadata(auth(ctx), ctx.pathParam("id"))));
     r.post("/v2.1/servers/:id/metadata").handler(json).handler(ctx -> api.reply(ctx, 200,
@@ -177,6 +187,14 @@ final class ComputeApi {
       }).onFailure(ctx::fail));
     r.delete("/v2.1/servers/:id/tags/:tag").handler(ctx -> api.empty(ctx, 204,
       meta.deleteTag(auth(ctx), ctx.pathParam("id"), ctx.pathParam("tag"))));
+    // the password a guest posts to the metadata service: none here (no metadata service), so always empty
+    r.get("/v2.1/servers/:id/os-server-password").handler(ctx -> api.reply(ctx, 200, c.servers()
+      .load(auth(ctx), ctx.pathParam("id"), "os-server-password:show").map(inst -> new JsonObject().put("password", ""))));
+    r.delete("/v2.1/servers/:id/os-server-password").handler(ctx -> api.empty(ctx, 204, c.servers().load(auth(ctx), ctx.pathParam("id"))
+      .map(inst -> {
+        check(auth(ctx), "os-server-password:clear", Target.project(inst.getString("project_id"), null));
+        return null;
+      })));
     r.get("/v2.1/servers/:id/os-security-groups").handler(ctx -> api.reply(ctx, 200, c.servers().load(auth(ctx), ctx.pathParam("id"),
       "os-security-groups:list")
       .map(inst -> new JsonObject().put("security_groups", new JsonArray()))));
@@ -190,6 +208,10 @@ final class ComputeApi {
       ctx.queryParams().get("hypervisor_hostname_pattern")).map(h -> new JsonObject().put("hypervisors", h))));
     r.get("/v2.1/os-hypervisors/detail").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), true, null,
       ctx.queryParams().get("hypervisor_hostname_pattern")).map(h -> new JsonObject().put("hypervisors", h))));
+    r.get("/v2.1/os-hypervisors/statistics").handler(ctx -> api.reply(ctx, 200, c.hosts().statistics(auth(ctx), mv(ctx))
+      .map(s -> new JsonObject().put("hypervisor_statistics", s))));
+    r.get("/v2.1/os-hypervisors/:pattern/servers").handler(ctx -> api.reply(ctx, 200, c.hosts()
+      .hypervisorServers(auth(ctx), mv(ctx), ctx.pathParam("pattern")).map(h -> new JsonObject().put("hypervisors", h))));
     r.get("/v2.1/os-hypervisors/:pattern/search").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), false,
       null, ctx.pathParam("pattern")).map(h -> new JsonObject().put("hypervisors", h))));
     r.get("/v2.1/os-hypervisors/:id/uptime").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), false,
@@ -200,7 +222,8 @@ final class ComputeApi {
       })));
     r.get("/v2.1/os-hypervisors/:id").handler(ctx -> api.reply(ctx, 200, c.hosts().hypervisors(auth(ctx), mv(ctx), true,
       ctx.pathParam("id"), null).map(h -> new JsonObject().put("hypervisor", h.getJsonObject(0)))));
-    r.get("/v2.1/os-services").handler(ctx -> api.reply(ctx, 200, c.hosts().services(auth(ctx), mv(ctx), c.controllerHost())
+    r.get("/v2.1/os-services").handler(ctx -> api.reply(ctx, 200, c.hosts().services(auth(ctx), mv(ctx), c.controllerHost(),
+        ctx.queryParams().get("binary"), ctx.queryParams().get("host"))
       .map(s -> new JsonObject().put("services", s))));
     r.put("/v2.1/os-services/:id").handler(json).handler(ctx -> api.reply(ctx, 200,
       c.hosts().updateService(auth(ctx), mv(ctx), ctx.pathParam("id"), Json.body(ctx)).map(s -> new JsonObject().put("service", s))));
@@ -214,7 +237,13 @@ final class ComputeApi {
       check(auth(ctx), "os-aggregates:index", Target.none());
       ctx.json(new JsonObject().put("aggregates", new JsonArray()));
     });
-    r.get("/v2.1/os-simple-tenant-usage").handler(ctx -> api.reply(ctx, 200, c.usage().all(auth(ctx), ctx.queryParams())));
+    r.get("/v2.1/os-simple-tenant-usage").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) { // a project id left empty, as Nova: no such usage
+        ctx.fail(Errors.notFound("The resource could not be found."));
+        return;
+      }
+      api.reply(ctx, 200, c.usage().all(auth(ctx), ctx.queryParams()));
+    });
     r.get("/v2.1/os-simple-tenant-usage/:project").handler(ctx -> api.reply(ctx, 200,
       c.usage().one(auth(ctx), project(auth(ctx), ctx.pathParam("project"), "os-simple-tenant-usage:show"), ctx.queryParams())));
     // anything else under the API is Nova's 404, not the dashboard's page
@@ -280,8 +309,20 @@ final class ComputeApi {
       .put("links", new JsonArray().add(new JsonObject().put("rel", "self").put("href", base + "/v2.1/")));
   }
 
+  private JsonObject legacyVersionDoc() {
+    return new JsonObject().put("id", "v2.0").put("status", "SUPPORTED").put("version", "").put("min_version", "")
+      .put("updated", "2011-01-21T11:33:21Z")
+      .put("links", new JsonArray().add(new JsonObject().put("rel", "self").put("href", base + "/v2/")));
+  }
+
+  /** As Nova's root: the legacy v2.0 first (clients pick by version, Tempest checks the order), then v2.1. */
   private void versions(RoutingContext ctx) {
-    ctx.json(new JsonObject().put("versions", new JsonArray().add(versionDoc())));
+    ctx.json(new JsonObject().put("versions", new JsonArray().add(legacyVersionDoc()).add(versionDoc())));
+  }
+
+  /** The v2.0 version document only: v2.0 requests themselves are not served (v2.1 is the API). */
+  private void legacyVersion(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("version", legacyVersionDoc()));
   }
 
   private void version(RoutingContext ctx) {
@@ -338,13 +379,22 @@ final class ComputeApi {
     return u == null ? 0 : u.getLong("in_use", 0L);
   }
 
+  private static final java.util.Set<String> NETWORK_QUOTAS = java.util.Set.of("fixed_ips", "floating_ips", "security_groups",
+    "security_group_rules");
+  private static final java.util.Set<String> FILE_QUOTAS = java.util.Set.of("injected_files", "injected_file_content_bytes",
+    "injected_file_path_bytes");
+
   private void quotaSet(RoutingContext ctx, boolean detail, boolean defaults) {
+    quotaSet(ctx, detail, defaults, true);
+  }
+
+  private void quotaSet(RoutingContext ctx, boolean detail, boolean defaults, boolean withId) {
     AuthContext caller = auth(ctx);
     String project = project(caller, ctx.pathParam("project"),
       defaults ? "os-quota-sets:defaults" : detail ? "os-quota-sets:detail" : "os-quota-sets:show");
     Future<JsonObject> usage = defaults ? Future.succeededFuture(new JsonObject()) : c.quota().usage(project);
     reply(ctx, 200, usage.map(u -> {
-      JsonObject set = new JsonObject().put("id", project);
+      JsonObject set = withId ? new JsonObject().put("id", project) : new JsonObject();
       ComputeQuota.DEFAULTS.forEach((k, dflt) -> {
         long lim = defaults ? dflt : limit(u, k);
         set.put(k, detail ? new JsonObject().put("limit", lim).put("in_use", used(u, k)).put("reserved", 0) : (Object) lim);
@@ -373,7 +423,10 @@ final class ComputeApi {
       if ("force".equals(key)) {
         continue;
       }
-      if (!ComputeQuota.DEFAULTS.containsKey(key)) {
+      // the keys Nova still takes at older microversions and no longer enforces: accepted, not kept
+      boolean legacy = NETWORK_QUOTAS.contains(key) && !mv(ctx).atLeast(2, 36)
+        || FILE_QUOTAS.contains(key) && !mv(ctx).atLeast(2, 57);
+      if (!ComputeQuota.DEFAULTS.containsKey(key) && !legacy) {
         throw Errors.badRequest("Bad key(s) " + key + " in quota_set");
       }
       Object v = set.getValue(key);
@@ -386,8 +439,11 @@ final class ComputeApi {
       if (n < -1) {
         throw Errors.badRequest("Invalid input for field/attribute " + key + ": it must be -1 or more.");
       }
-      limits.put(key, n);
+      if (!legacy) {
+        limits.put(key, n);
+      }
     }
-    c.quota().setLimits(caller, project, limits).onSuccess(v -> quotaSet(ctx, false, false)).onFailure(ctx::fail);
+    // Nova's update answers the quota set without its id
+    c.quota().setLimits(caller, project, limits).onSuccess(v -> quotaSet(ctx, false, false, false)).onFailure(ctx::fail);
   }
 }

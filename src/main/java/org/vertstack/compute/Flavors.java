@@ -130,7 +130,7 @@ final class Flavors {
     if (rx != null && (!(rx instanceof Number n) || n.doubleValue() <= 0)) {
       throw Errors.badRequest("'rxtx_factor' must be a positive number.");
     }
-    Boolean isPublic = Json.optBoolean(f, "os-flavor-access:is_public");
+    Boolean isPublic = novaBoolean(f, "os-flavor-access:is_public");
     String description = Json.optString(f, "description", 65535);
     return db.preparedQuery("""
         INSERT INTO flavors (id, name, vcpus, ram_mb, disk_gb, ephemeral_gb, swap_mb, rxtx_factor, is_public, description)
@@ -330,6 +330,25 @@ final class Flavors {
   }
 
   /** A flavor as the API shows it at a microversion. */
+  private static final java.util.Set<String> TRUE = java.util.Set.of("true", "1", "on", "yes");
+  private static final java.util.Set<String> FALSE = java.util.Set.of("false", "0", "off", "no");
+
+  /** Nova's parameter_types.boolean: a JSON boolean or one of its strings ("True", "1", "on", "yes" ...). */
+  static Boolean novaBoolean(JsonObject parent, String key) {
+    Object v = parent.getValue(key);
+    if (v == null || v instanceof Boolean) {
+      return (Boolean) v;
+    }
+    String word = String.valueOf(v).toLowerCase(java.util.Locale.ROOT);
+    if (v instanceof String && TRUE.contains(word)) {
+      return true;
+    }
+    if (v instanceof String && FALSE.contains(word)) {
+      return false;
+    }
+    throw Errors.badRequest("Invalid input for field/attribute " + key + ": " + v + " is not a boolean.");
+  }
+
   JsonObject render(JsonObject f, Microversion mv, boolean detail) {
     JsonObject out = new JsonObject().put("id", f.getString("id")).put("name", f.getString("name"));
     out.put("links", new io.vertx.core.json.JsonArray()

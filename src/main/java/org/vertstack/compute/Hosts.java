@@ -65,9 +65,9 @@ final class Hosts {
               .put("free_ram_mb", freeRam).put("local_gb", r.getLong("disk_gb")).put("local_gb_used", r.getLong("disk_gb_used"))
               .put("free_disk_gb", freeDisk).put("disk_available_least", freeDisk)
               .put("current_workload", 0).put("running_vms", r.getLong("running_vms"))
-              // cpu_info says which virtualisation runs the guests and why (the agent's KVM probe)
-              .put("cpu_info", new JsonObject().put("model", r.getString("hypervisor_type"))
-                .put("virt_type", r.getString("virt_type")).put("virt_probe", r.getString("virt_probe")).encode());
+              // cpu_info says which virtualisation runs the guests and why (the agent's KVM probe):
+              // a JSON string before 2.28, an object from 2.28, as in Nova
+              .put("cpu_info", cpuInfo(r, mv));
           }
           out.add(h);
         }
@@ -79,8 +79,58 @@ final class Hosts {
       });
   }
 
+  private static Object cpuInfo(Row r, Microversion mv) {
+    JsonObject info = new JsonObject().put("model", r.getString("hypervisor_type"))
+      .put("virt_type", r.getString("virt_type")).put("virt_probe", r.getString("virt_probe"));
+    return mv.atLeast(2, 28) ? info : info.encode();
+  }
+
+  /** Nova's os-hypervisors/statistics (up to 2.87): the sums over every hypervisor. */
+  Future<JsonObject> statistics(AuthContext caller, Microversion mv) {
+    check(caller, "os-hypervisors:statistics", Target.none());
+    return hypervisors(caller, mv, true, null, null).map(all -> {
+      JsonObject sum = new JsonObject().put("count", all.size());
+      for (String k : new String[] {"vcpus", "vcpus_used", "memory_mb", "memory_mb_used", "free_ram_mb", "local_gb",
+        "local_gb_used", "free_disk_gb", "disk_available_least", "current_workload", "running_vms"}) {
+        sum.put(k, all.stream().mapToLong(h -> ((JsonObject) h).getLong(k, 0L)).sum());
+      }
+      return sum;
+    });
+  }
+
+  /** os-hypervisors/{pattern}/servers (before 2.53): the matching hypervisors, each with its servers. */
+  Future<JsonArray> hypervisorServers(AuthContext caller, Microversion mv, String pattern) {
+    check(caller, "os-hypervisors:servers", Target.none());
+    if (mv.atLeast(2, 53)) {
+      throw Errors.notFound("The resource could not be found.");
+    }
+    return hypervisors(caller, mv, false, null, pattern).compose(found -> db.preparedQuery(
+        "SELECT id, name, host FROM instances WHERE NOT deleted AND host = ANY($1) ORDER BY created_at")
+      .execute(Tuple.of(found.stream().map(h -> ((JsonObject) h).getString("hypervisor_hostname")).toArray(String[]::new)))
+      .map(rows -> {
+        for (Object o : found) {
+          JsonObject h = (JsonObject) o;
+          JsonArray servers = new JsonArray();
+          rows.forEach(r -> {
+            if (r.getString("host").equals(h.getString("hypervisor_hostname"))) {
+              servers.add(new JsonObject().put("uuid", r.getString("id")).put("name", r.getString("name")));
+            }
+          });
+          if (!servers.isEmpty()) {
+            h.put("servers", servers); // Nova leaves the key out for a hypervisor without servers
+          }
+        }
+        return found;
+      }));
+  }
+
   /** nova-compute per host, plus the controller's scheduler and conductor (this node). */
   Future<JsonArray> services(AuthContext caller, Microversion mv, String controllerHost) {
+    return services(caller, mv, controllerHost, null, null);
+  }
+
+  /** The services, only those of a binary and/or a host when asked (Nova's ?binary= and ?host=). */
+  Future<JsonArray> services(AuthContext caller, Microversion mv, String controllerHost, String binaryFilter, String hostFilter) {
     check(caller, "os-services:list", Target.none());
     return db.preparedQuery(HOSTS + " ORDER BY hostname").execute(Tuple.of(downAfterSeconds)).map(rows -> {
       JsonArray out = new JsonArray();
@@ -93,6 +143,11 @@ final class Hosts {
           r.getBoolean("enabled"), r.getBoolean("up") && !r.getBoolean("forced_down"), r.getString("disabled_reason"),
           Servers.time(r.getOffsetDateTime("last_heartbeat")), r.getBoolean("forced_down")));
       }
+      out.getList().removeIf(o -> {
+        JsonObject s = (JsonObject) o;
+        return binaryFilter != null && !binaryFilter.equals(s.getString("binary"))
+          || hostFilter != null && !hostFilter.equals(s.getString("host"));
+      });
       return out;
     });
   }
@@ -136,7 +191,7 @@ final class Hosts {
           JsonArray out = new JsonArray();
           rows.forEach(r -> out.add(new JsonObject().put("zoneName", r.getString("availability_zone"))
             .put("zoneState", new JsonObject().put("available", r.getBoolean("up"))).put("hosts", (Object) null)));
-          if (detail && may(caller, "os-availability-zone:show_internal", Target.none())) {
+          if (detail) { // only admins see the detail (os-availability-zone:detail)
             out.add(new JsonObject().put("zoneName", "internal").put("zoneState", new JsonObject().put("available", true))
               .put("hosts", (Object) null));
           }

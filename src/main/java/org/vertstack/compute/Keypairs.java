@@ -80,7 +80,7 @@ final class Keypairs {
         "INSERT INTO keypairs (user_id, name, type, public_key, fingerprint) VALUES ($1, $2, $3, $4, $5) RETURNING *")
       .execute(Tuple.of(user, name, type == null ? "ssh" : type, m.getString("public_key"), m.getString("fingerprint")))
       .map(rows -> {
-        JsonObject out = render(rows.iterator().next(), mv, false);
+        JsonObject out = render(rows.iterator().next(), mv, false).put("user_id", user);
         if (m.getString("private_key") != null) {
           out.put("private_key", m.getString("private_key"));
         }
@@ -132,11 +132,9 @@ final class Keypairs {
     if (mv.atLeast(2, 2)) {
       out.put("type", r.getString("type"));
     }
-    if (detail || mv.atLeast(2, 10)) {
-      out.put("user_id", r.getString("user_id"));
-    }
+    // Nova: the owner in a show and a create, never in a list (not even at 2.10)
     if (detail) {
-      out.put("created_at", Servers.time(r.getOffsetDateTime("created_at"))).put("updated_at", (Object) null)
+      out.put("user_id", r.getString("user_id")).put("created_at", Servers.time(r.getOffsetDateTime("created_at"))).put("updated_at", (Object) null)
         .put("deleted", false).put("deleted_at", (Object) null).put("id", Math.abs(r.getString("name").hashCode()));
     }
     return out;

@@ -227,7 +227,7 @@ final class ServerOperations {
                 done.succeeded() ? null : fault(done.cause()));
               servers.finishAction(id, "rebuild", done.succeeded() ? null : done.cause().getMessage());
             });
-            JsonObject server = servers.view.render(started, mv, caller, true)
+            JsonObject server = servers.view.renderChanged(started, mv, caller, true)
               .put("adminPass", UUID.randomUUID().toString().replace("-", "").substring(0, 12));
             return new Reply(202, new JsonObject().put("server", server), null);
           })

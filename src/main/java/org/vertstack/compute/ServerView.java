@@ -135,6 +135,31 @@ final class ServerView {
     return out;
   }
 
+  /** What the extensions add to a GET; an update or rebuild answered without them before 2.75. */
+  private static final java.util.List<String> SHOW_ONLY = java.util.List.of("OS-EXT-AZ:availability_zone", "config_drive",
+    "key_name", "OS-SRV-USG:launched_at", "OS-SRV-USG:terminated_at", "OS-EXT-STS:task_state", "OS-EXT-STS:vm_state",
+    "OS-EXT-STS:power_state", "os-extended-volumes:volumes_attached", "security_groups", "host_status");
+
+  /**
+   * The server in the answer to an update (PUT) or a rebuild, as Nova's view builder makes it:
+   * before 2.75 without the extended attributes a GET shows (a rebuild keeps key_name from 2.54
+   * and adds user_data from 2.57); from 2.75 everything a GET shows, user_data in place of
+   * OS-EXT-SRV-ATTR:user_data for a rebuild.
+   */
+  JsonObject renderChanged(JsonObject inst, Microversion mv, AuthContext caller, boolean rebuild) {
+    JsonObject out = render(inst, mv, caller, true);
+    if (!mv.atLeast(2, 75)) {
+      SHOW_ONLY.stream().filter(k -> !(rebuild && "key_name".equals(k) && mv.atLeast(2, 54))).forEach(out::remove);
+      out.fieldNames().removeIf(k -> k.startsWith("OS-EXT-SRV-ATTR:"));
+    } else if (rebuild) {
+      out.remove("OS-EXT-SRV-ATTR:user_data");
+    }
+    if (rebuild && mv.atLeast(2, 57)) {
+      out.put("user_data", inst.getString("user_data"));
+    }
+    return out;
+  }
+
   private static String micro(String t) {
     return t == null ? null : t.replace("Z", ".000000");
   }

@@ -89,11 +89,14 @@ final class Servers {
   /** A validated create request. */
   private record Request(String name, String imageRef, String flavorRef, String keyName, String userData,
                          JsonObject metadata, String zone, int minCount, int maxCount, boolean returnReservation,
-                         String description, String group) {
+                         String description, String group, String adminPass) {
   }
 
-  /** The token is the caller's: the agent fetches the image's bytes with it, as Nova does (a private image too). */
-  Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv, String token) {
+  /**
+   * The token is the caller's: the agent fetches the image's bytes with it, as Nova does (a private
+   * image too). The request id is the HTTP answer's: the create action is logged under it.
+   */
+  Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv, String token, String requestId) {
     check(caller.requireProjectScope(), "servers:create", Target.project(caller.projectId(), null));
     JsonObject s = Json.object(body, "server");
     Request req = parse(s, mv, groupHint(body));
@@ -107,7 +110,7 @@ final class Servers {
             : Future.failedFuture(err)))
         .compose(group -> checkZone(req.zone()))
         .compose(zone -> reserveQuota(caller.projectId(), flavor, req.minCount(), req.maxCount())
-          .compose(count -> insert(caller, req, flavor, image, zone, count, token)))));
+          .compose(count -> insert(caller, req, flavor, image, zone, count, token, requestId)))));
   }
 
   private static final java.util.regex.Pattern UUID_FORMAT =
@@ -178,8 +181,53 @@ final class Servers {
     }
     String description = mv.atLeast(2, 19) ? Json.optString(s, "description", 255) : null;
     Boolean rr = s.getValue("return_reservation_id") instanceof Boolean b ? b : null;
+    checkAccessIp(s, "accessIPv4", false);
+    checkAccessIp(s, "accessIPv6", true);
+    checkSecurityGroups(s);
+    // Nova answers the password it was given (this cloud cannot set it in the guest: no agent)
+    String adminPass = Json.optString(s, "adminPass", 255);
     return new Request(name.trim(), imageRef, flavorRef, Json.optString(s, "key_name"), userData, metadata,
-      Json.optString(s, "availability_zone"), min, max, Boolean.TRUE.equals(rr), description, group);
+      Json.optString(s, "availability_zone"), min, max, Boolean.TRUE.equals(rr), description, group, adminPass);
+  }
+
+  private static final java.util.regex.Pattern IPV4 =
+    java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
+  /** accessIPv4/accessIPv6 must be addresses of their family (Nova's schema); they are not kept here. */
+  static void checkAccessIp(JsonObject s, String key, boolean v6) {
+    Object v = s.getValue(key);
+    if (v == null || "".equals(v)) {
+      return;
+    }
+    boolean ok = v instanceof String a && (v6 ? isIpv6Literal(a) : IPV4.matcher(a).matches());
+    if (!ok) {
+      throw Errors.badRequest("Invalid input for field/attribute " + key + ": '" + v + "' is not a valid IPv" + (v6 ? 6 : 4) + " address.");
+    }
+  }
+
+  private static boolean isIpv6Literal(String a) {
+    if (!a.contains(":") || !a.matches("[0-9A-Fa-f:.]+")) {
+      return false; // only a literal: never a name to resolve
+    }
+    try {
+      return java.net.InetAddress.getByName(a) instanceof java.net.Inet6Address;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** No network service runs, so no security group exists but the implicit "default". */
+  private static void checkSecurityGroups(JsonObject s) {
+    JsonArray groups = Json.optArray(s, "security_groups");
+    if (groups == null) {
+      return;
+    }
+    for (Object g : groups) {
+      Object name = g instanceof JsonObject o ? o.getValue("name") : null;
+      if (!"default".equals(name)) {
+        throw Errors.badRequest("Unable to find security_group with name or id '" + name + "'.");
+      }
+    }
   }
 
   static void checkMetadata(JsonObject metadata) {
@@ -332,7 +380,7 @@ final class Servers {
   }
 
   private Future<JsonObject> insert(AuthContext caller, Request req, JsonObject flavor, JsonObject image, String zone, int count,
-                                    String token) {
+                                    String token, String requestId) {
     String reservation = "r-" + UUID.randomUUID().toString().substring(0, 8);
     return resolveKeyData(caller, req.keyName()).compose(keyData -> {
       List<Tuple> rows = new ArrayList<>();
@@ -340,7 +388,7 @@ final class Servers {
         String name = count > 1 ? req.name() + "-" + (i + 1) : req.name();
         rows.add(Tuple.from(new Object[] {UUID.randomUUID().toString(), caller.projectId(), caller.userId(), name,
           req.description(), image.getString("id"), flavor, req.keyName(), keyData, req.userData(), req.metadata(), zone,
-          reservation, i, image.getString("disk_format"), "req-" + UUID.randomUUID(), req.group()}));
+          reservation, i, image.getString("disk_format"), requestId != null ? requestId : "req-" + UUID.randomUUID(), req.group()}));
       }
       // the instance and its create action in one statement (the action log entry exists before the build can finish it)
       return db.preparedQuery("""
@@ -369,7 +417,7 @@ final class Servers {
         JsonObject first = created.get(0);
         return new JsonObject().put("server", new JsonObject().put("id", first.getString("id"))
           .put("links", view.links(first.getString("id"))).put("OS-DCF:diskConfig", "MANUAL")
-          .put("adminPass", UUID.randomUUID().toString().replace("-", "").substring(0, 12)));
+          .put("adminPass", req.adminPass() != null ? req.adminPass() : UUID.randomUUID().toString().replace("-", "").substring(0, 12)));
       });
   }
 
@@ -543,7 +591,8 @@ final class Servers {
     if (allTenants) {
       check(caller, "servers:index:get_all_tenants", Target.none());
     }
-    String project = q.get("project_id") != null ? q.get("project_id") : q.get("tenant_id");
+    // as in Nova, a project filter counts only with all_tenants (else one lists one's own project)
+    String project = !allTenants ? null : q.get("project_id") != null ? q.get("project_id") : q.get("tenant_id");
     if (!allTenants || project != null) {
       // the project listed: the caller's own, or another one the table lets it list (an admin)
       String listed = project != null ? project : caller.requireProjectScope().projectId();
@@ -681,7 +730,7 @@ final class Servers {
     }).map(rows -> {
       JsonObject inst = ServerView.row(rows.iterator().next());
       publish(inst, "updated");
-      return view.render(inst, mv, caller, true);
+      return view.renderChanged(inst, mv, caller, false);
     }).compose(server -> withGroups(server, id, mv)).map(server -> new JsonObject().put("server", server));
   }
 
@@ -770,7 +819,10 @@ final class Servers {
       case "unlock" -> lock(caller, id, arg, false, mv).map(v -> null);
       case "os-getConsoleOutput" -> consoleOutput(caller, id, arg);
       case "forceDelete" -> delete(caller, id, true).map(v -> null);
-      default -> throw Errors.badRequest("The action " + name + " is not supported by this cloud (yet).");
+      // a server one cannot see is a 404 first, as in Nova, whatever the action
+      default -> load(caller, id).map(inst -> {
+        throw Errors.badRequest("The action " + name + " is not supported by this cloud (yet).");
+      });
     };
   }
 
@@ -869,17 +921,17 @@ final class Servers {
       .onFailure(err -> LOG.warn("finishing action {} of {}: {}", action, id, err.getMessage()));
   }
 
-  Future<JsonObject> actions(AuthContext caller, String id) {
+  Future<JsonObject> actions(AuthContext caller, String id, Microversion mv) {
     return loadEvenDeleted(caller, id, "os-instance-actions:list").compose(inst -> db.preparedQuery(
         "SELECT * FROM instance_actions WHERE instance_id = $1 ORDER BY start_time DESC, id DESC").execute(Tuple.of(id)))
       .map(rows -> {
         JsonArray out = new JsonArray();
-        rows.forEach(r -> out.add(action(r)));
+        rows.forEach(r -> out.add(action(r, mv)));
         return new JsonObject().put("instanceActions", out);
       });
   }
 
-  Future<JsonObject> action(AuthContext caller, String id, String requestId) {
+  Future<JsonObject> action(AuthContext caller, String id, String requestId, Microversion mv) {
     return loadEvenDeleted(caller, id, "os-instance-actions:show").compose(inst -> db.preparedQuery(
         "SELECT * FROM instance_actions WHERE instance_id = $1 AND request_id = $2").execute(Tuple.of(id, requestId)))
       .map(rows -> {
@@ -887,7 +939,7 @@ final class Servers {
           throw Errors.notFound("Action " + requestId + " not found.");
         }
         Row r = rows.iterator().next();
-        JsonObject a = action(r);
+        JsonObject a = action(r, mv);
         JsonArray events = new JsonArray();
         if (r.getOffsetDateTime("finish_time") != null) {
           events.add(new JsonObject().put("event", "compute_" + r.getString("action")).put("start_time", a.getString("start_time"))
@@ -907,12 +959,15 @@ final class Servers {
     });
   }
 
-  private static JsonObject action(Row r) {
-    return new JsonObject().put("action", r.getString("action")).put("instance_uuid", r.getString("instance_id"))
+  private static JsonObject action(Row r, Microversion mv) {
+    JsonObject a = new JsonObject().put("action", r.getString("action")).put("instance_uuid", r.getString("instance_id"))
       .put("request_id", r.getString("request_id")).put("user_id", r.getString("user_id"))
       .put("project_id", r.getString("project_id")).put("start_time", time(r.getOffsetDateTime("start_time")))
-      .put("message", "Error".equals(r.getString("result")) ? r.getString("message") : null)
-      .put("updated_at", time(r.getOffsetDateTime("finish_time") != null ? r.getOffsetDateTime("finish_time") : r.getOffsetDateTime("start_time")));
+      .put("message", "Error".equals(r.getString("result")) ? r.getString("message") : null);
+    if (mv.atLeast(2, 58)) { // Nova shows updated_at from 2.58
+      a.put("updated_at", time(r.getOffsetDateTime("finish_time") != null ? r.getOffsetDateTime("finish_time") : r.getOffsetDateTime("start_time")));
+    }
+    return a;
   }
 
   // ---- power-state sync -----------------------------------------------------------------------

@@ -28,7 +28,12 @@ class ComputeApiTest {
   void versionDocumentsAndMicroversions() {
     var root = f.cloud.http().getAbs(f.cloud.baseUrl() + "/compute/").send().await();
     assertThat(root.statusCode()).isEqualTo(200);
-    JsonObject v = root.bodyAsJsonObject().getJsonArray("versions").getJsonObject(0);
+    JsonArray versions = root.bodyAsJsonObject().getJsonArray("versions");
+    assertThat(versions.getJsonObject(0).getString("id")).as("Nova lists v2.0 first").isEqualTo("v2.0");
+    var v20 = f.cloud.http().getAbs(versions.getJsonObject(0).getJsonArray("links").getJsonObject(0).getString("href")).send().await();
+    assertThat(v20.statusCode()).as("each version's self link answers").isEqualTo(200);
+    assertThat(v20.bodyAsJsonObject().getJsonObject("version").getString("id")).isEqualTo("v2.0");
+    JsonObject v = versions.getJsonObject(1);
     assertThat(v.getString("id")).isEqualTo("v2.1");
     assertThat(v.getString("version")).isEqualTo("2.79");
     assertThat(v.getString("min_version")).isEqualTo("2.1");
