@@ -29,7 +29,7 @@ class PowerSyncTest {
       JsonObject host = f.call(admin, HttpMethod.GET, "/os-hypervisors/detail", null).bodyAsJsonObject()
         .getJsonArray("hypervisors").getJsonObject(0);
       assertThat(host.getString("hypervisor_type")).isEqualTo("test");
-      assertThat(new JsonObject(host.getString("cpu_info")).getString("virt_type")).isEqualTo("test");
+      assertThat(host.getJsonObject("cpu_info").getString("virt_type")).isEqualTo("test"); // an object from 2.28
 
       String image = f.publicImage(admin);
       String stopped = f.boot(admin, "stopped-behind-our-back", image, "1");
