@@ -36,15 +36,23 @@ public final class ImageData {
   private final long maxImageBytes;
   private final String nodeId;
   private final ImageTasks tasks;
+  private final GlanceDownload glanceDownload;
 
-  /** {@code nodeId} prefixes this node's upload ids, so a restart rolls back only its own uploads. */
-  ImageData(ImageService images, ImageStore store, Garbage garbage, long maxImageBytes, String nodeId) {
+  /** The import methods this cloud offers (GET /v2/info/import), glance-direct first. */
+  static final java.util.List<String> IMPORT_METHODS = java.util.List.of("glance-direct", GlanceDownload.METHOD);
+
+  /**
+   * {@code nodeId} prefixes this node's upload ids, so a restart rolls back only its own uploads;
+   * {@code region} is the cloud's region, the one glance-download can download from.
+   */
+  ImageData(ImageService images, ImageStore store, Garbage garbage, long maxImageBytes, String nodeId, String region) {
     this.nodeId = nodeId;
     this.images = images;
     this.store = store;
     this.garbage = garbage;
     this.maxImageBytes = maxImageBytes;
     this.tasks = new ImageTasks(images);
+    this.glanceDownload = new GlanceDownload(images, this, store, tasks, region);
   }
 
   /** Where an image's bytes live in the store (container "glance" is the store's business). */
@@ -135,7 +143,6 @@ public final class ImageData {
       .mapEmpty();
   }
 
-  /** POST /v2/images/{id}/import with glance-direct: the staged bytes become the image. */
   /** The import tasks of images (one per accepted import). */
   ImageTasks tasks() {
     return tasks;
@@ -143,13 +150,19 @@ public final class ImageData {
 
   /**
    * glance-direct: the staged bytes become the image's. An accepted import is recorded as a task
-   * carrying {@code requestId}, the id of the request that asked for it.
+   * carrying {@code requestId}, the id of the request that asked for it. glance-download: see
+   * {@link GlanceDownload}.
    */
-  public Future<Void> importStaged(AuthContext auth, String id, JsonObject body, String requestId) {
-    JsonObject method = body.getJsonObject("method");
-    String name = method == null ? null : method.getString("name");
+  public Future<Void> importImage(AuthContext auth, String id, JsonObject body, String requestId) {
+    Object method = body.getValue("method");
+    Object name = method instanceof JsonObject m ? m.getValue("name") : null;
+    if (GlanceDownload.METHOD.equals(name)) {
+      // compose: a bad parameter thrown while checking the call becomes this future's failure
+      return Future.succeededFuture().compose(v -> glanceDownload.start(auth, id, body, requestId));
+    }
     if (!"glance-direct".equals(name)) {
-      return Future.failedFuture(Errors.badRequest("Import method " + name + " is not supported; available: glance-direct."));
+      return Future.failedFuture(Errors.badRequest("Import method " + name + " is not supported; available: "
+        + String.join(", ", IMPORT_METHODS) + "."));
     }
     return images.writableRow(auth, id, "import_image").compose(r -> {
       if (!"uploading".equals(r.getString("status")) || !r.getBoolean("staged")) {

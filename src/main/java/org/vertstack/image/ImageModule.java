@@ -40,7 +40,8 @@ public final class ImageModule implements ServiceModule<ImageModule.Components> 
      */
     ImageData dataForThisEventLoop(Vertx vertx) {
       ImageStore local = newStore(vertx, config, storeKind);
-      return new ImageData(images, local, garbage, settings(config).getLong("max-image-bytes", 5L << 30), nodeId);
+      return new ImageData(images, local, garbage, settings(config).getLong("max-image-bytes", 5L << 30), nodeId,
+        config.getString("region", "RegionOne"));
     }
   }
 

@@ -55,7 +55,8 @@ final class ImageVerticle extends VerticleBase {
       ImageStore store = ImageModule.newStore(vertx, config, storeKind);
       Garbage garbage = new Garbage(pool, store);
       ImageService images = new ImageService(vertx, pool, new QuotaClient(vertx, ImageService.QUOTA_SERVICE), garbage, store.id());
-      ImageData data = new ImageData(images, store, garbage, ImageModule.settings(config).getLong("max-image-bytes", 5L << 30), nodeId);
+      ImageData data = new ImageData(images, store, garbage, ImageModule.settings(config).getLong("max-image-bytes", 5L << 30), nodeId,
+        config.getString("region", "RegionOne"));
       components = new ImageModule.Components(images, data, store, garbage, config, nodeId, storeKind);
       // once per cluster at a time, whichever controller gets there first
       vertx.setPeriodic(60_000, 300_000, id -> Singleton.run(vertx, "image.garbage-sweep", garbage::sweep)

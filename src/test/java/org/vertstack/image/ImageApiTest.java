@@ -316,6 +316,83 @@ class ImageApiTest {
   }
 
   @Test
+  void glanceDownloadCopiesAnImageTheCallerMaySeeAndFailsCleanlyOtherwise() throws Exception {
+    assertThat(call(HttpMethod.GET, "/v2/info/import", alice, null).bodyAsJsonObject().getJsonObject("import-methods")
+      .getJsonArray("value")).contains("glance-direct", "glance-download");
+    byte[] bytes = random(7000);
+    String src = create(alice, new JsonObject().put("name", "gd-source").put("disk_format", "raw").put("container_format", "bare")
+      .put("hw_cpu_cores", "5").put("os_distro", "rhel").put("speed", "88mph")).getString("id");
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + src + "/file", alice, Buffer.buffer(bytes)).statusCode()).isEqualTo(204);
+    String dst = create(alice, new JsonObject().put("name", "gd-copy").put("disk_format", "iso").put("container_format", "ovf")
+      .put("hw_cpu_cores", "1").put("os_distro", "windows")).getString("id");
+
+    // an id that is no UUID is refused at once, and no task is started
+    assertThat(call(HttpMethod.POST, "/v2/images/" + dst + "/import", alice, glanceDownload("foo", "RegionOne", "public"))
+      .bodyAsString()).contains("image id does not look like a UUID");
+    assertThat(tasks(dst, alice)).isEmpty();
+
+    assertThat(call(HttpMethod.POST, "/v2/images/" + dst + "/import", alice, glanceDownload(src, "RegionOne", "public")).statusCode())
+      .isEqualTo(202);
+    assertThat(awaitTask(dst, alice).getString("status")).isEqualTo("success");
+    JsonObject copy = call(HttpMethod.GET, "/v2/images/" + dst, alice, null).bodyAsJsonObject();
+    JsonObject original = call(HttpMethod.GET, "/v2/images/" + src, alice, null).bodyAsJsonObject();
+    assertThat(copy.getString("status")).isEqualTo("active");
+    assertThat(copy.getString("disk_format")).isEqualTo("raw");
+    assertThat(copy.getString("container_format")).isEqualTo("bare");
+    assertThat(copy.getString("os_hash_value")).isEqualTo(original.getString("os_hash_value"));
+    // Glance copies hw_*, trait:*, os_distro, os_secure_boot, os_type; nothing else
+    assertThat(copy.getString("hw_cpu_cores")).isEqualTo("5");
+    assertThat(copy.getString("os_distro")).isEqualTo("rhel");
+    assertThat(copy.containsKey("speed")).isFalse();
+    assertThat(call(HttpMethod.GET, "/v2/images/" + dst + "/file", alice, null).body().getBytes()).isEqualTo(bytes);
+
+    // another project cannot copy alice's private image: the task fails, its image stays queued and unchanged
+    String bobs = create(bob, new JsonObject().put("name", "gd-steal").put("disk_format", "raw").put("container_format", "bare")
+      .put("os_distro", "windows")).getString("id");
+    assertThat(call(HttpMethod.POST, "/v2/images/" + bobs + "/import", bob, glanceDownload(src, "RegionOne", "public")).statusCode())
+      .isEqualTo(202);
+    assertThat(awaitTask(bobs, bob).getString("status")).isEqualTo("failure");
+    JsonObject stolen = call(HttpMethod.GET, "/v2/images/" + bobs, bob, null).bodyAsJsonObject();
+    assertThat(stolen.getString("status")).isEqualTo("queued");
+    assertThat(stolen.getString("os_distro")).isEqualTo("windows");
+    assertThat(stored(bobs)).isFalse();
+
+    // a region this cloud is not: failure, image still queued
+    String other = create(alice, new JsonObject().put("name", "gd-region").put("disk_format", "raw").put("container_format", "bare"))
+      .getString("id");
+    assertThat(call(HttpMethod.POST, "/v2/images/" + other + "/import", alice, glanceDownload(src, "not a region", "public"))
+      .statusCode()).isEqualTo(202);
+    assertThat(awaitTask(other, alice).getString("status")).isEqualTo("failure");
+    assertThat(call(HttpMethod.GET, "/v2/images/" + other, alice, null).bodyAsJsonObject().getString("status")).isEqualTo("queued");
+  }
+
+  static JsonObject glanceDownload(String imageId, String region, String iface) {
+    return new JsonObject().put("method", new JsonObject().put("name", "glance-download").put("glance_image_id", imageId)
+      .put("glance_region", region).put("glance_service_interface", iface));
+  }
+
+  static JsonArray tasks(String id, JsonObject who) {
+    HttpResponse<Buffer> r = call(HttpMethod.GET, "/v2/images/" + id + "/tasks", who, null);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject().getJsonArray("tasks");
+  }
+
+  /** The image's one task once it ended (polled: the import goes on after the 202). */
+  static JsonObject awaitTask(String id, JsonObject who) throws InterruptedException {
+    JsonObject task = null;
+    for (int i = 0; i < 200; i++) {
+      JsonArray all = tasks(id, who);
+      assertThat(all).hasSize(1);
+      task = all.getJsonObject(0);
+      if (!"processing".equals(task.getString("status"))) {
+        return task;
+      }
+      Thread.sleep(50);
+    }
+    return task;
+  }
+
+  @Test
   void paginationOverAThousandImages() {
     JsonObject carol = cloud.project("member");
     org.vertstack.common.auth.AuthContext auth = new org.vertstack.common.auth.AuthContext(new JsonObject()
