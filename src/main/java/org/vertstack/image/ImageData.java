@@ -39,7 +39,7 @@ public final class ImageData {
   private final GlanceDownload glanceDownload;
 
   /** The import methods this cloud offers (GET /v2/info/import), glance-direct first. */
-  static final java.util.List<String> IMPORT_METHODS = java.util.List.of("glance-direct", GlanceDownload.METHOD);
+  static final java.util.List<String> IMPORT_METHODS = java.util.List.of("glance-direct", GlanceDownload.METHOD, "copy-image");
 
   /**
    * {@code nodeId} prefixes this node's upload ids, so a restart rolls back only its own uploads;
@@ -160,6 +160,9 @@ public final class ImageData {
       // compose: a bad parameter thrown while checking the call becomes this future's failure
       return Future.succeededFuture().compose(v -> glanceDownload.start(auth, id, body, requestId));
     }
+    if ("copy-image".equals(name)) {
+      return Future.succeededFuture().compose(v -> copyToStores(auth, id, body, requestId));
+    }
     if (!"glance-direct".equals(name)) {
       return Future.failedFuture(Errors.badRequest("Import method " + name + " is not supported; available: "
         + String.join(", ", IMPORT_METHODS) + "."));
@@ -177,6 +180,48 @@ public final class ImageData {
         .transform(done -> tasks.recordImport(auth, id, requestId, body, store.id(), done.cause())
           .onFailure(err -> LOG.warn("image {}: import task not recorded: {}", id, err.getMessage()))
           .transform(x -> done.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(done.cause())));
+    });
+  }
+
+  /**
+   * copy-image (an admin's call): copies an active image's bytes to the stores it is not in yet,
+   * named in {@code stores} or all of them ({@code all_stores}). A node has one image store, which
+   * holds every active image, so there is never anything to copy: the import ends at once, as
+   * Glance's does when the image is already in every store asked for, with
+   * {@code os_glance_importing_to_stores} and {@code os_glance_failed_import} empty.
+   */
+  private Future<Void> copyToStores(AuthContext auth, String id, JsonObject body, String requestId) {
+    java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
+    Object stores = body.getValue("stores");
+    if (stores instanceof io.vertx.core.json.JsonArray list) {
+      list.forEach(s -> wanted.add(String.valueOf(s)));
+    } else if (stores != null || !Boolean.TRUE.equals(body.getValue("all_stores"))) {
+      return Future.failedFuture(Errors.badRequest("Import method copy-image needs a list of stores or all_stores: true."));
+    } else {
+      wanted.add(store.id());
+    }
+    if (wanted.isEmpty() || !wanted.stream().allMatch(store.id()::equals)) {
+      return Future.failedFuture(Errors.badRequest("Unknown store among " + wanted + "; available: " + store.id() + "."));
+    }
+    return images.row(auth, id).compose(r -> {
+      if (!ImageService.POLICY.allowed(auth, "copy_image", ImageService.target(auth, r))) {
+        return Future.failedFuture(Errors.forbidden("You are not authorized to copy image " + id + " to other stores."));
+      }
+      if (!"active".equals(r.getString("status"))) {
+        return Future.failedFuture(Errors.conflict("Image " + id + " must be active to be copied (status " + r.getString("status") + ")."));
+      }
+      JsonObject progress = new JsonObject().put("os_glance_importing_to_stores", "").put("os_glance_failed_import", "");
+      return images.pool().preparedQuery("UPDATE images SET properties = properties || $2, updated_at = date_trunc('second', now()) "
+          + "WHERE id = $1 AND status = 'active' RETURNING " + ImageJson.COLUMNS)
+        .execute(Tuple.tuple().addString(id).addValue(progress))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(Errors.conflict("Image " + id + " is no longer active."))
+          : Future.succeededFuture(rows.iterator().next()))
+        .compose(row -> {
+          images.publish(images.render(row), "updated");
+          return tasks.recordImport(auth, id, requestId, body, store.id(), null)
+            .onFailure(err -> LOG.warn("image {}: copy task not recorded: {}", id, err.getMessage()))
+            .otherwiseEmpty();
+        });
     });
   }
 

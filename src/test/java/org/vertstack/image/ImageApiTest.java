@@ -366,6 +366,40 @@ class ImageApiTest {
     assertThat(call(HttpMethod.GET, "/v2/images/" + other, alice, null).bodyAsJsonObject().getString("status")).isEqualTo("queued");
   }
 
+  @Test
+  void copyImageIsForAdminsOfActiveImagesAndHasNothingToCopyWithOneStore() {
+    assertThat(call(HttpMethod.GET, "/v2/info/import", alice, null).bodyAsJsonObject().getJsonObject("import-methods")
+      .getJsonArray("value")).contains("copy-image");
+    String store = call(HttpMethod.GET, "/v2/info/stores", alice, null).bodyAsJsonObject().getJsonArray("stores")
+      .getJsonObject(0).getString("id");
+    JsonObject admin = new JsonObject().put("token", cloud.adminToken);
+    JsonObject allStores = new JsonObject().put("method", new JsonObject().put("name", "copy-image")).put("all_stores", true);
+    String id = create(alice, new JsonObject().put("name", "copied").put("disk_format", "raw").put("container_format", "bare"))
+      .getString("id");
+    // a queued image has no bytes to copy
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", admin, allStores).statusCode()).isEqualTo(409);
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(random(3000))).statusCode()).isEqualTo(204);
+    // the owner is no admin; an unknown store or no store at all is a bad request
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", alice, allStores).statusCode()).isEqualTo(403);
+    JsonObject elsewhere = new JsonObject().put("method", new JsonObject().put("name", "copy-image"))
+      .put("stores", new JsonArray().add("nowhere"));
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", admin, elsewhere).statusCode()).isEqualTo(400);
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", admin,
+      new JsonObject().put("method", new JsonObject().put("name", "copy-image"))).statusCode()).isEqualTo(400);
+    assertThat(tasks(id, alice)).isEmpty();
+
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", admin, allStores).statusCode()).isEqualTo(202);
+    JsonObject image = call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject();
+    assertThat(image.getString("os_glance_importing_to_stores")).isEmpty();
+    assertThat(image.getString("os_glance_failed_import")).isEmpty();
+    assertThat(image.getString("stores")).isEqualTo(store);
+    assertThat(tasks(id, alice)).hasSize(1);
+    assertThat(tasks(id, alice).getJsonObject(0).getString("status")).isEqualTo("success");
+    // the progress properties stay the service's: the owner cannot set them
+    JsonArray clear = new JsonArray().add(new JsonObject().put("op", "replace").put("path", "/os_glance_failed_import").put("value", "x"));
+    assertThat(call(HttpMethod.PATCH, "/v2/images/" + id, alice, clear).statusCode()).isEqualTo(403);
+  }
+
   static JsonObject glanceDownload(String imageId, String region, String iface) {
     return new JsonObject().put("method", new JsonObject().put("name", "glance-download").put("glance_image_id", imageId)
       .put("glance_region", region).put("glance_service_interface", iface));

@@ -39,6 +39,7 @@ public final class ImagePolicy {
     "delete_image", CHANGE,
     "upload_image", CHANGE,
     "import_image", CHANGE,
+    "copy_image", "system_admin",
     "deactivate", CHANGE,
     "reactivate", CHANGE,
     // members of a shared image: the owner manages them, the invited project answers
