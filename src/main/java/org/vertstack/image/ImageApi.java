@@ -94,6 +94,10 @@ final class ImageApi {
 
     r.post("/v2/images/:id/actions/deactivate").handler(ctx -> api.noContent(ctx, images.deactivate(auth(ctx), id(ctx))));
     r.post("/v2/images/:id/actions/reactivate").handler(ctx -> api.noContent(ctx, images.reactivate(auth(ctx), id(ctx))));
+    r.get("/v2/cache").handler(ctx -> api.reply(ctx, 200, data.cacheList(auth(ctx))));
+    r.delete("/v2/cache").handler(ctx -> api.noContent(ctx, data.cacheClear(auth(ctx), ctx.request().getHeader("x-image-cache-clear-target"))));
+    r.put("/v2/cache/:id").handler(ctx -> api.reply(ctx, 202, data.cacheQueue(auth(ctx), id(ctx)).map(v -> (JsonObject) null)));
+    r.delete("/v2/cache/:id").handler(ctx -> api.noContent(ctx, data.cacheDelete(auth(ctx), id(ctx))));
     MetadefApi.mount(r, json, new MetadefService(vertx, images.pool()));
     return r;
   }

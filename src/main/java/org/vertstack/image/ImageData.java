@@ -37,6 +37,7 @@ public final class ImageData {
   private final String nodeId;
   private final ImageTasks tasks;
   private final GlanceDownload glanceDownload;
+  private final ImageCache cache;
 
   /** The import methods this cloud offers (GET /v2/info/import), glance-direct first. */
   static final java.util.List<String> IMPORT_METHODS = java.util.List.of("glance-direct", GlanceDownload.METHOD, "copy-image");
@@ -45,7 +46,9 @@ public final class ImageData {
    * {@code nodeId} prefixes this node's upload ids, so a restart rolls back only its own uploads;
    * {@code region} is the cloud's region, the one glance-download can download from.
    */
-  ImageData(ImageService images, ImageStore store, Garbage garbage, long maxImageBytes, String nodeId, String region) {
+  ImageData(ImageService images, ImageStore store, Garbage garbage, long maxImageBytes, String nodeId, String region,
+            ImageCache cache) {
+    this.cache = cache;
     this.nodeId = nodeId;
     this.images = images;
     this.store = store;
@@ -225,6 +228,45 @@ public final class ImageData {
     });
   }
 
+  // ------------------------------------------------------------------ cache (admins)
+
+  /** GET /v2/cache: this node's cached and queued images. */
+  public Future<JsonObject> cacheList(AuthContext auth) {
+    ImageService.POLICY.check(auth, "cache_list", org.vertstack.common.policy.Target.none());
+    return Future.succeededFuture(cache.list());
+  }
+
+  /** PUT /v2/cache/{id}: queues an active image for caching on this node. */
+  public Future<Void> cacheQueue(AuthContext auth, String id) {
+    ImageService.POLICY.check(auth, "cache_image", org.vertstack.common.policy.Target.none());
+    return images.row(auth, id).compose(r -> {
+      if (!"active".equals(r.getString("status")) || r.getLong("size") == null) {
+        return Future.failedFuture(Errors.badRequest("Image " + id + " is not active (status " + r.getString("status")
+          + "): only active images can be cached."));
+      }
+      cache.queue(id, r.getLong("size"), store);
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  /** DELETE /v2/cache/{id}: the image leaves this node's cache and queue. */
+  public Future<Void> cacheDelete(AuthContext auth, String id) {
+    ImageService.POLICY.check(auth, "cache_delete", org.vertstack.common.policy.Target.none());
+    cache.remove(id);
+    return Future.succeededFuture();
+  }
+
+  /** DELETE /v2/cache: header x-image-cache-clear-target = cache, queue or both (the default). */
+  public Future<Void> cacheClear(AuthContext auth, String target) {
+    ImageService.POLICY.check(auth, "cache_delete", org.vertstack.common.policy.Target.none());
+    String t = target == null || target.isEmpty() ? "both" : target;
+    if (!java.util.Set.of("cache", "queue", "both").contains(t)) {
+      return Future.failedFuture(Errors.badRequest("x-image-cache-clear-target must be cache, queue or both, not " + target + "."));
+    }
+    cache.clear(!"queue".equals(t), !"cache".equals(t));
+    return Future.succeededFuture();
+  }
+
   // ------------------------------------------------------------------ download
 
   public Future<Void> download(AuthContext auth, String id, HttpServerRequest req, HttpServerResponse resp) {
@@ -249,7 +291,11 @@ public final class ImageData {
         resp.putHeader("Content-Type", "application/octet-stream").putHeader("Content-MD5", r.getString("checksum")).end();
         return Future.succeededFuture();
       }
-      return store.get(objectName(id), start, range == null ? -1 : end).compose(stream -> {
+      // a whole image this node has cached comes from the cache
+      Future<ReadStream<Buffer>> cached = range == null ? cache.read(id) : null;
+      Future<ReadStream<Buffer>> bytes = cached == null ? store.get(objectName(id), start, range == null ? -1 : end)
+        : cached.recover(err -> store.get(objectName(id), 0, -1));
+      return bytes.compose(stream -> {
         resp.putHeader("Content-Type", "application/octet-stream")
           .putHeader("Content-Length", Long.toString(end - start + 1));
         if (range == null) {

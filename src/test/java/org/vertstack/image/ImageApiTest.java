@@ -47,6 +47,11 @@ class ImageApiTest {
     return cloud.call(m, "/image" + path, who == null ? null : who.getString("token"), body);
   }
 
+  static HttpResponse<Buffer> call(HttpMethod m, String path, JsonObject who, Object body, String header, String value) {
+    assertThat(body).isNull();
+    return cloud.call(m, "/image" + path, who == null ? null : who.getString("token"), header, value);
+  }
+
   static JsonObject create(JsonObject who, JsonObject body) {
     HttpResponse<Buffer> r = call(HttpMethod.POST, "/v2/images", who, body);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
@@ -398,6 +403,57 @@ class ImageApiTest {
     // the progress properties stay the service's: the owner cannot set them
     JsonArray clear = new JsonArray().add(new JsonObject().put("op", "replace").put("path", "/os_glance_failed_import").put("value", "x"));
     assertThat(call(HttpMethod.PATCH, "/v2/images/" + id, alice, clear).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void imageCacheQueuesCachesServesAndForgets() throws Exception {
+    JsonObject admin = new JsonObject().put("token", cloud.adminToken);
+    assertThat(call(HttpMethod.GET, "/v2/cache", alice, null).statusCode()).isEqualTo(403);
+    assertThat(call(HttpMethod.PUT, "/v2/cache/" + java.util.UUID.randomUUID(), admin, null).statusCode()).isEqualTo(404);
+    String id = create(alice, new JsonObject().put("name", "cached").put("disk_format", "raw").put("container_format", "bare"))
+      .getString("id");
+    assertThat(call(HttpMethod.PUT, "/v2/cache/" + id, alice, null).statusCode()).isEqualTo(403);
+    assertThat(call(HttpMethod.PUT, "/v2/cache/" + id, admin, null).statusCode()).isEqualTo(400);
+    byte[] bytes = random(6000);
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(bytes)).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.PUT, "/v2/cache/" + id, admin, null).statusCode()).isEqualTo(202);
+    JsonObject entry = null;
+    for (int i = 0; i < 200 && entry == null; i++) {
+      entry = cachedEntry(admin, id);
+      if (entry == null) {
+        Thread.sleep(50);
+      }
+    }
+    assertThat(entry).as("cached").isNotNull();
+    assertThat(entry.getLong("size")).isEqualTo(6000);
+    assertThat(entry.getLong("hits")).isZero();
+    // a whole download is served from the cache and counted; the bytes are the image's
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/file", alice, null).body().getBytes()).isEqualTo(bytes);
+    assertThat(cachedEntry(admin, id).getLong("hits")).isEqualTo(1);
+    assertThat(call(HttpMethod.DELETE, "/v2/cache", admin, null, "x-image-cache-clear-target", "invalid").statusCode()).isEqualTo(400);
+    assertThat(call(HttpMethod.DELETE, "/v2/cache/" + id, admin, null).statusCode()).isEqualTo(204);
+    assertThat(cachedEntry(admin, id)).isNull();
+    // cached again, then the image is deleted: its copy goes with it
+    assertThat(call(HttpMethod.PUT, "/v2/cache/" + id, admin, null).statusCode()).isEqualTo(202);
+    for (int i = 0; i < 200 && cachedEntry(admin, id) == null; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(call(HttpMethod.DELETE, "/v2/images/" + id, alice, null).statusCode()).isEqualTo(204);
+    for (int i = 0; i < 200 && cachedEntry(admin, id) != null; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(cachedEntry(admin, id)).isNull();
+    assertThat(call(HttpMethod.DELETE, "/v2/cache", admin, null).statusCode()).isEqualTo(204);
+    JsonObject all = call(HttpMethod.GET, "/v2/cache", admin, null).bodyAsJsonObject();
+    assertThat(all.getJsonArray("cached_images")).isEmpty();
+    assertThat(all.getJsonArray("queued_images")).isEmpty();
+  }
+
+  static JsonObject cachedEntry(JsonObject admin, String id) {
+    HttpResponse<Buffer> r = call(HttpMethod.GET, "/v2/cache", admin, null);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject().getJsonArray("cached_images").stream().map(o -> (JsonObject) o)
+      .filter(o -> id.equals(o.getString("image_id"))).findFirst().orElse(null);
   }
 
   static JsonObject glanceDownload(String imageId, String region, String iface) {

@@ -42,6 +42,10 @@ public final class ImagePolicy {
     "copy_image", "system_admin",
     "deactivate", CHANGE,
     "reactivate", CHANGE,
+    // the image cache of the node that answers
+    "cache_list", "system_admin",
+    "cache_image", "system_admin",
+    "cache_delete", "system_admin",
     // members of a shared image: the owner manages them, the invited project answers
     "get_members", SEE,
     "get_all_members", "system_reader or project_reader",
@@ -86,6 +90,10 @@ public final class ImagePolicy {
     "DELETE " + IMAGE + "/members/:member", "delete_member",
     "POST " + IMAGE + "/actions/deactivate", "deactivate",
     "POST " + IMAGE + "/actions/reactivate", "reactivate",
+    "GET " + V2 + "/cache", "cache_list",
+    "DELETE " + V2 + "/cache", "cache_delete",
+    "PUT " + V2 + "/cache/:id", "cache_image",
+    "DELETE " + V2 + "/cache/:id", "cache_delete",
     "GET " + V2 + "/metadefs/resource_types", "get_metadef",
     "GET " + NS + "*", "get_metadef",
     "POST " + NS + "*", "manage_metadef",
