@@ -183,6 +183,7 @@ discoverable_apis = all
 region = RegionOne
 build_timeout = 120
 build_interval = 1
+image_caching_enabled = true
 
 [image-feature-enabled]
 api_v2 = true

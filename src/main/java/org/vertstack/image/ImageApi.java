@@ -76,7 +76,7 @@ final class ImageApi {
     r.get("/v2/images/:id/file").handler(api::download);
     r.put("/v2/images/:id/stage").handler(ctx -> api.upload(ctx, true));
     r.post("/v2/images/:id/import").handler(json).handler(ctx ->
-      api.reply(ctx, 202, data.importStaged(auth(ctx), id(ctx), Json.body(ctx), StandardHeaders.requestId(ctx)).map(v -> (JsonObject) null)));
+      api.reply(ctx, 202, data.importImage(auth(ctx), id(ctx), Json.body(ctx), StandardHeaders.requestId(ctx)).map(v -> (JsonObject) null)));
     r.get("/v2/images/:id/tasks").handler(ctx -> api.reply(ctx, 200, data.tasks().list(auth(ctx), id(ctx))));
 
     r.put("/v2/images/:id/tags/:tag").handler(ctx -> api.noContent(ctx, images.addTag(auth(ctx), id(ctx), ctx.pathParam("tag"))));
@@ -94,6 +94,10 @@ final class ImageApi {
 
     r.post("/v2/images/:id/actions/deactivate").handler(ctx -> api.noContent(ctx, images.deactivate(auth(ctx), id(ctx))));
     r.post("/v2/images/:id/actions/reactivate").handler(ctx -> api.noContent(ctx, images.reactivate(auth(ctx), id(ctx))));
+    r.get("/v2/cache").handler(ctx -> api.reply(ctx, 200, data.cacheList(auth(ctx))));
+    r.delete("/v2/cache").handler(ctx -> api.noContent(ctx, data.cacheClear(auth(ctx), ctx.request().getHeader("x-image-cache-clear-target"))));
+    r.put("/v2/cache/:id").handler(ctx -> api.reply(ctx, 202, data.cacheQueue(auth(ctx), id(ctx)).map(v -> (JsonObject) null)));
+    r.delete("/v2/cache/:id").handler(ctx -> api.noContent(ctx, data.cacheDelete(auth(ctx), id(ctx))));
     MetadefApi.mount(r, json, new MetadefService(vertx, images.pool()));
     return r;
   }
@@ -146,7 +150,7 @@ final class ImageApi {
     ctx.json(new JsonObject().put("import-methods", new JsonObject()
       .put("description", "Import methods available.")
       .put("type", "array")
-      .put("value", new JsonArray().add("glance-direct"))));
+      .put("value", new JsonArray(ImageData.IMPORT_METHODS))));
   }
 
   private void stores(RoutingContext ctx) {
@@ -164,7 +168,7 @@ final class ImageApi {
       .onSuccess(image -> ctx.response()
         .putHeader("Location", base + "/v2/images/" + image.getString("id"))
         // how clients learn that the interoperable import is available for this image
-        .putHeader("OpenStack-image-import-methods", "glance-direct"));
+        .putHeader("OpenStack-image-import-methods", String.join(",", ImageData.IMPORT_METHODS)));
     reply(ctx, 201, created);
   }
 

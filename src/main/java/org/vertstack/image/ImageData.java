@@ -36,15 +36,26 @@ public final class ImageData {
   private final long maxImageBytes;
   private final String nodeId;
   private final ImageTasks tasks;
+  private final GlanceDownload glanceDownload;
+  private final ImageCache cache;
 
-  /** {@code nodeId} prefixes this node's upload ids, so a restart rolls back only its own uploads. */
-  ImageData(ImageService images, ImageStore store, Garbage garbage, long maxImageBytes, String nodeId) {
+  /** The import methods this cloud offers (GET /v2/info/import), glance-direct first. */
+  static final java.util.List<String> IMPORT_METHODS = java.util.List.of("glance-direct", GlanceDownload.METHOD, "copy-image");
+
+  /**
+   * {@code nodeId} prefixes this node's upload ids, so a restart rolls back only its own uploads;
+   * {@code region} is the cloud's region, the one glance-download can download from.
+   */
+  ImageData(ImageService images, ImageStore store, Garbage garbage, long maxImageBytes, String nodeId, String region,
+            ImageCache cache) {
+    this.cache = cache;
     this.nodeId = nodeId;
     this.images = images;
     this.store = store;
     this.garbage = garbage;
     this.maxImageBytes = maxImageBytes;
     this.tasks = new ImageTasks(images);
+    this.glanceDownload = new GlanceDownload(images, this, store, tasks, region);
   }
 
   /** Where an image's bytes live in the store (container "glance" is the store's business). */
@@ -135,7 +146,6 @@ public final class ImageData {
       .mapEmpty();
   }
 
-  /** POST /v2/images/{id}/import with glance-direct: the staged bytes become the image. */
   /** The import tasks of images (one per accepted import). */
   ImageTasks tasks() {
     return tasks;
@@ -143,13 +153,22 @@ public final class ImageData {
 
   /**
    * glance-direct: the staged bytes become the image's. An accepted import is recorded as a task
-   * carrying {@code requestId}, the id of the request that asked for it.
+   * carrying {@code requestId}, the id of the request that asked for it. glance-download: see
+   * {@link GlanceDownload}.
    */
-  public Future<Void> importStaged(AuthContext auth, String id, JsonObject body, String requestId) {
-    JsonObject method = body.getJsonObject("method");
-    String name = method == null ? null : method.getString("name");
+  public Future<Void> importImage(AuthContext auth, String id, JsonObject body, String requestId) {
+    Object method = body.getValue("method");
+    Object name = method instanceof JsonObject m ? m.getValue("name") : null;
+    if (GlanceDownload.METHOD.equals(name)) {
+      // compose: a bad parameter thrown while checking the call becomes this future's failure
+      return Future.succeededFuture().compose(v -> glanceDownload.start(auth, id, body, requestId));
+    }
+    if ("copy-image".equals(name)) {
+      return Future.succeededFuture().compose(v -> copyToStores(auth, id, body, requestId));
+    }
     if (!"glance-direct".equals(name)) {
-      return Future.failedFuture(Errors.badRequest("Import method " + name + " is not supported; available: glance-direct."));
+      return Future.failedFuture(Errors.badRequest("Import method " + name + " is not supported; available: "
+        + String.join(", ", IMPORT_METHODS) + "."));
     }
     return images.writableRow(auth, id, "import_image").compose(r -> {
       if (!"uploading".equals(r.getString("status")) || !r.getBoolean("staged")) {
@@ -165,6 +184,87 @@ public final class ImageData {
           .onFailure(err -> LOG.warn("image {}: import task not recorded: {}", id, err.getMessage()))
           .transform(x -> done.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(done.cause())));
     });
+  }
+
+  /**
+   * copy-image (an admin's call): copies an active image's bytes to the stores it is not in yet,
+   * named in {@code stores} or all of them ({@code all_stores}). A node has one image store, which
+   * holds every active image, so there is never anything to copy: the import ends at once, as
+   * Glance's does when the image is already in every store asked for, with
+   * {@code os_glance_importing_to_stores} and {@code os_glance_failed_import} empty.
+   */
+  private Future<Void> copyToStores(AuthContext auth, String id, JsonObject body, String requestId) {
+    java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
+    Object stores = body.getValue("stores");
+    if (stores instanceof io.vertx.core.json.JsonArray list) {
+      list.forEach(s -> wanted.add(String.valueOf(s)));
+    } else if (stores != null || !Boolean.TRUE.equals(body.getValue("all_stores"))) {
+      return Future.failedFuture(Errors.badRequest("Import method copy-image needs a list of stores or all_stores: true."));
+    } else {
+      wanted.add(store.id());
+    }
+    if (wanted.isEmpty() || !wanted.stream().allMatch(store.id()::equals)) {
+      return Future.failedFuture(Errors.badRequest("Unknown store among " + wanted + "; available: " + store.id() + "."));
+    }
+    return images.row(auth, id).compose(r -> {
+      if (!ImageService.POLICY.allowed(auth, "copy_image", ImageService.target(auth, r))) {
+        return Future.failedFuture(Errors.forbidden("You are not authorized to copy image " + id + " to other stores."));
+      }
+      if (!"active".equals(r.getString("status"))) {
+        return Future.failedFuture(Errors.conflict("Image " + id + " must be active to be copied (status " + r.getString("status") + ")."));
+      }
+      JsonObject progress = new JsonObject().put("os_glance_importing_to_stores", "").put("os_glance_failed_import", "");
+      return images.pool().preparedQuery("UPDATE images SET properties = properties || $2, updated_at = date_trunc('second', now()) "
+          + "WHERE id = $1 AND status = 'active' RETURNING " + ImageJson.COLUMNS)
+        .execute(Tuple.tuple().addString(id).addValue(progress))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(Errors.conflict("Image " + id + " is no longer active."))
+          : Future.succeededFuture(rows.iterator().next()))
+        .compose(row -> {
+          images.publish(images.render(row), "updated");
+          return tasks.recordImport(auth, id, requestId, body, store.id(), null)
+            .onFailure(err -> LOG.warn("image {}: copy task not recorded: {}", id, err.getMessage()))
+            .otherwiseEmpty();
+        });
+    });
+  }
+
+  // ------------------------------------------------------------------ cache (admins)
+
+  /** GET /v2/cache: this node's cached and queued images. */
+  public Future<JsonObject> cacheList(AuthContext auth) {
+    ImageService.POLICY.check(auth, "cache_list", org.vertstack.common.policy.Target.none());
+    return Future.succeededFuture(cache.list());
+  }
+
+  /** PUT /v2/cache/{id}: queues an active image for caching on this node. */
+  public Future<Void> cacheQueue(AuthContext auth, String id) {
+    ImageService.POLICY.check(auth, "cache_image", org.vertstack.common.policy.Target.none());
+    return images.row(auth, id).compose(r -> {
+      if (!"active".equals(r.getString("status")) || r.getLong("size") == null) {
+        return Future.failedFuture(Errors.badRequest("Image " + id + " is not active (status " + r.getString("status")
+          + "): only active images can be cached."));
+      }
+      cache.queue(id, r.getLong("size"), store);
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  /** DELETE /v2/cache/{id}: the image leaves this node's cache and queue. */
+  public Future<Void> cacheDelete(AuthContext auth, String id) {
+    ImageService.POLICY.check(auth, "cache_delete", org.vertstack.common.policy.Target.none());
+    cache.remove(id);
+    return Future.succeededFuture();
+  }
+
+  /** DELETE /v2/cache: header x-image-cache-clear-target = cache, queue or both (the default). */
+  public Future<Void> cacheClear(AuthContext auth, String target) {
+    ImageService.POLICY.check(auth, "cache_delete", org.vertstack.common.policy.Target.none());
+    String t = target == null || target.isEmpty() ? "both" : target;
+    if (!java.util.Set.of("cache", "queue", "both").contains(t)) {
+      return Future.failedFuture(Errors.badRequest("x-image-cache-clear-target must be cache, queue or both, not " + target + "."));
+    }
+    cache.clear(!"queue".equals(t), !"cache".equals(t));
+    return Future.succeededFuture();
   }
 
   // ------------------------------------------------------------------ download
@@ -191,7 +291,11 @@ public final class ImageData {
         resp.putHeader("Content-Type", "application/octet-stream").putHeader("Content-MD5", r.getString("checksum")).end();
         return Future.succeededFuture();
       }
-      return store.get(objectName(id), start, range == null ? -1 : end).compose(stream -> {
+      // a whole image this node has cached comes from the cache
+      Future<ReadStream<Buffer>> cached = range == null ? cache.read(id) : null;
+      Future<ReadStream<Buffer>> bytes = cached == null ? store.get(objectName(id), start, range == null ? -1 : end)
+        : cached.recover(err -> store.get(objectName(id), 0, -1));
+      return bytes.compose(stream -> {
         resp.putHeader("Content-Type", "application/octet-stream")
           .putHeader("Content-Length", Long.toString(end - start + 1));
         if (range == null) {

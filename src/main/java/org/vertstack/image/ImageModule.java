@@ -31,7 +31,7 @@ public final class ImageModule implements ServiceModule<ImageModule.Components> 
    * verticle; {@code storeKind} is "swift" or "file".
    */
   public record Components(ImageService images, ImageData data, ImageStore store, Garbage garbage, JsonObject config,
-                           String nodeId, String storeKind) {
+                           String nodeId, String storeKind, ImageCache cache) {
 
     /**
      * The data path for one HTTP verticle: its own store client, created on that verticle's event
@@ -40,7 +40,8 @@ public final class ImageModule implements ServiceModule<ImageModule.Components> 
      */
     ImageData dataForThisEventLoop(Vertx vertx) {
       ImageStore local = newStore(vertx, config, storeKind);
-      return new ImageData(images, local, garbage, settings(config).getLong("max-image-bytes", 5L << 30), nodeId);
+      return new ImageData(images, local, garbage, settings(config).getLong("max-image-bytes", 5L << 30), nodeId,
+        config.getString("region", "RegionOne"), cache);
     }
   }
 

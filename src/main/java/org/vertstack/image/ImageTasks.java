@@ -11,8 +11,10 @@ import java.util.UUID;
 
 /**
  * The tasks of an image (Glance's api_image_import tasks): each import is recorded with its
- * outcome and the id of the request that asked for it. Imports here finish within the request,
- * so a task is written once, already ended; it expires like Glance's, 48 hours later.
+ * outcome and the id of the request that asked for it. glance-direct finishes within the request,
+ * so its task is written once, already ended; glance-download runs after the 202, so its task is
+ * written "processing" before the answer and ended later. A task expires like Glance's, 48 hours
+ * after it ended.
  */
 final class ImageTasks {
 
@@ -36,6 +38,28 @@ final class ImageTasks {
       .execute(Tuple.tuple().addString(UUID.randomUUID().toString()).addString(imageId).addString(IMPORT)
         .addString(failure == null ? "success" : "failure").addString(auth.projectId()).addString(auth.userId())
         .addString(requestId).addValue(input).addValue(result).addString(message))
+      .mapEmpty();
+  }
+
+  /** Records an import that goes on after the answer ("processing"); the future holds the task's id. */
+  Future<String> begin(AuthContext auth, String imageId, String requestId, JsonObject importRequest, String storeId) {
+    String taskId = UUID.randomUUID().toString();
+    JsonObject input = new JsonObject().put("image_id", imageId).put("import_req", importRequest)
+      .put("backend", new JsonArray().add(storeId));
+    return images.pool().preparedQuery("INSERT INTO image_tasks (id, image_id, type, status, owner, user_id, request_id, input, result, "
+        + "message, expires_at) VALUES ($1, $2, $3, 'processing', $4, $5, $6, $7, NULL, '', NULL)")
+      .execute(Tuple.tuple().addString(taskId).addString(imageId).addString(IMPORT).addString(auth.projectId())
+        .addString(auth.userId()).addString(requestId).addValue(input))
+      .map(rows -> taskId);
+  }
+
+  /** Ends a task from {@link #begin}: "success", or "failure" with the reason. */
+  Future<Void> end(String taskId, String imageId, Throwable failure) {
+    JsonObject result = failure == null ? new JsonObject().put("image_id", imageId) : null;
+    String message = failure == null ? "" : String.valueOf(failure.getMessage());
+    return images.pool().preparedQuery("UPDATE image_tasks SET status = $2, result = $3, message = $4, "
+        + "updated_at = date_trunc('second', now()), expires_at = date_trunc('second', now()) + interval '48 hours' WHERE id = $1")
+      .execute(Tuple.tuple().addString(taskId).addString(failure == null ? "success" : "failure").addValue(result).addString(message))
       .mapEmpty();
   }
 

@@ -13,6 +13,7 @@ import org.vertstack.common.db.Databases;
 import org.vertstack.common.module.Services;
 import org.vertstack.image.store.ImageStore;
 
+import org.vertstack.common.events.ResourceEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -50,13 +51,22 @@ final class ImageVerticle extends VerticleBase {
         Files.writeString(nodeIdFile, UUID.randomUUID().toString());
       }
       return Files.readString(nodeIdFile).trim();
-    })).compose(nodeId -> {
+    })).compose(nodeId -> ImageCache.open(vertx, Path.of(config.getString("state-dir"), "image", "cache").toString())
+      .compose(cache -> {
       Pool pool = Databases.pool(vertx, config, "image");
       ImageStore store = ImageModule.newStore(vertx, config, storeKind);
       Garbage garbage = new Garbage(pool, store);
       ImageService images = new ImageService(vertx, pool, new QuotaClient(vertx, ImageService.QUOTA_SERVICE), garbage, store.id());
-      ImageData data = new ImageData(images, store, garbage, ImageModule.settings(config).getLong("max-image-bytes", 5L << 30), nodeId);
-      components = new ImageModule.Components(images, data, store, garbage, config, nodeId, storeKind);
+      ImageData data = new ImageData(images, store, garbage, ImageModule.settings(config).getLong("max-image-bytes", 5L << 30), nodeId,
+        config.getString("region", "RegionOne"), cache);
+      components = new ImageModule.Components(images, data, store, garbage, config, nodeId, storeKind, cache);
+      // a deleted image's cached copy goes with it
+      vertx.eventBus().<JsonObject>consumer(ResourceEvents.ADDRESS, m -> {
+        JsonObject e = m.body();
+        if (ImageService.EVENT_TYPE.equals(e.getString("resource_type")) && "deleted".equals(e.getString("action"))) {
+          cache.remove(e.getString("resource_id"));
+        }
+      });
       // once per cluster at a time, whichever controller gets there first
       vertx.setPeriodic(60_000, 300_000, id -> Singleton.run(vertx, "image.garbage-sweep", garbage::sweep)
         .onFailure(err -> LOG.warn("image garbage sweep: {}", err.getMessage())));
@@ -68,6 +78,6 @@ final class ImageVerticle extends VerticleBase {
             + "WHERE upload_id LIKE $1 AND status IN ('saving', 'uploading') RETURNING id").execute(Tuple.of(nodeId + "/%")))
         .onSuccess(rows -> rows.forEach(r -> garbage.discard(ImageData.objectName(r.getString("id")))))
         .mapEmpty();
-    });
+    }));
   }
 }

@@ -47,6 +47,11 @@ class ImageApiTest {
     return cloud.call(m, "/image" + path, who == null ? null : who.getString("token"), body);
   }
 
+  static HttpResponse<Buffer> call(HttpMethod m, String path, JsonObject who, Object body, String header, String value) {
+    assertThat(body).isNull();
+    return cloud.call(m, "/image" + path, who == null ? null : who.getString("token"), header, value);
+  }
+
   static JsonObject create(JsonObject who, JsonObject body) {
     HttpResponse<Buffer> r = call(HttpMethod.POST, "/v2/images", who, body);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
@@ -313,6 +318,168 @@ class ImageApiTest {
     assertThat(call(HttpMethod.GET, "/v2/info/stores", alice, null).bodyAsJsonObject().getJsonArray("stores")).hasSize(1);
     JsonObject usage = call(HttpMethod.GET, "/v2/info/usage", alice, null).bodyAsJsonObject().getJsonObject("usage");
     assertThat(usage.getJsonObject("image_count_total").getLong("usage")).isPositive();
+  }
+
+  @Test
+  void glanceDownloadCopiesAnImageTheCallerMaySeeAndFailsCleanlyOtherwise() throws Exception {
+    assertThat(call(HttpMethod.GET, "/v2/info/import", alice, null).bodyAsJsonObject().getJsonObject("import-methods")
+      .getJsonArray("value")).contains("glance-direct", "glance-download");
+    byte[] bytes = random(7000);
+    String src = create(alice, new JsonObject().put("name", "gd-source").put("disk_format", "raw").put("container_format", "bare")
+      .put("hw_cpu_cores", "5").put("os_distro", "rhel").put("speed", "88mph")).getString("id");
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + src + "/file", alice, Buffer.buffer(bytes)).statusCode()).isEqualTo(204);
+    String dst = create(alice, new JsonObject().put("name", "gd-copy").put("disk_format", "iso").put("container_format", "ovf")
+      .put("hw_cpu_cores", "1").put("os_distro", "windows")).getString("id");
+
+    // an id that is no UUID is refused at once, and no task is started
+    assertThat(call(HttpMethod.POST, "/v2/images/" + dst + "/import", alice, glanceDownload("foo", "RegionOne", "public"))
+      .bodyAsString()).contains("image id does not look like a UUID");
+    assertThat(tasks(dst, alice)).isEmpty();
+
+    assertThat(call(HttpMethod.POST, "/v2/images/" + dst + "/import", alice, glanceDownload(src, "RegionOne", "public")).statusCode())
+      .isEqualTo(202);
+    assertThat(awaitTask(dst, alice).getString("status")).isEqualTo("success");
+    JsonObject copy = call(HttpMethod.GET, "/v2/images/" + dst, alice, null).bodyAsJsonObject();
+    JsonObject original = call(HttpMethod.GET, "/v2/images/" + src, alice, null).bodyAsJsonObject();
+    assertThat(copy.getString("status")).isEqualTo("active");
+    assertThat(copy.getString("disk_format")).isEqualTo("raw");
+    assertThat(copy.getString("container_format")).isEqualTo("bare");
+    assertThat(copy.getString("os_hash_value")).isEqualTo(original.getString("os_hash_value"));
+    // Glance copies hw_*, trait:*, os_distro, os_secure_boot, os_type; nothing else
+    assertThat(copy.getString("hw_cpu_cores")).isEqualTo("5");
+    assertThat(copy.getString("os_distro")).isEqualTo("rhel");
+    assertThat(copy.containsKey("speed")).isFalse();
+    assertThat(call(HttpMethod.GET, "/v2/images/" + dst + "/file", alice, null).body().getBytes()).isEqualTo(bytes);
+
+    // another project cannot copy alice's private image: the task fails, its image stays queued and unchanged
+    String bobs = create(bob, new JsonObject().put("name", "gd-steal").put("disk_format", "raw").put("container_format", "bare")
+      .put("os_distro", "windows")).getString("id");
+    assertThat(call(HttpMethod.POST, "/v2/images/" + bobs + "/import", bob, glanceDownload(src, "RegionOne", "public")).statusCode())
+      .isEqualTo(202);
+    assertThat(awaitTask(bobs, bob).getString("status")).isEqualTo("failure");
+    JsonObject stolen = call(HttpMethod.GET, "/v2/images/" + bobs, bob, null).bodyAsJsonObject();
+    assertThat(stolen.getString("status")).isEqualTo("queued");
+    assertThat(stolen.getString("os_distro")).isEqualTo("windows");
+    assertThat(stored(bobs)).isFalse();
+
+    // a region this cloud is not: failure, image still queued
+    String other = create(alice, new JsonObject().put("name", "gd-region").put("disk_format", "raw").put("container_format", "bare"))
+      .getString("id");
+    assertThat(call(HttpMethod.POST, "/v2/images/" + other + "/import", alice, glanceDownload(src, "not a region", "public"))
+      .statusCode()).isEqualTo(202);
+    assertThat(awaitTask(other, alice).getString("status")).isEqualTo("failure");
+    assertThat(call(HttpMethod.GET, "/v2/images/" + other, alice, null).bodyAsJsonObject().getString("status")).isEqualTo("queued");
+  }
+
+  @Test
+  void copyImageIsForAdminsOfActiveImagesAndHasNothingToCopyWithOneStore() {
+    assertThat(call(HttpMethod.GET, "/v2/info/import", alice, null).bodyAsJsonObject().getJsonObject("import-methods")
+      .getJsonArray("value")).contains("copy-image");
+    String store = call(HttpMethod.GET, "/v2/info/stores", alice, null).bodyAsJsonObject().getJsonArray("stores")
+      .getJsonObject(0).getString("id");
+    JsonObject admin = new JsonObject().put("token", cloud.adminToken);
+    JsonObject allStores = new JsonObject().put("method", new JsonObject().put("name", "copy-image")).put("all_stores", true);
+    String id = create(alice, new JsonObject().put("name", "copied").put("disk_format", "raw").put("container_format", "bare"))
+      .getString("id");
+    // a queued image has no bytes to copy
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", admin, allStores).statusCode()).isEqualTo(409);
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(random(3000))).statusCode()).isEqualTo(204);
+    // the owner is no admin; an unknown store or no store at all is a bad request
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", alice, allStores).statusCode()).isEqualTo(403);
+    JsonObject elsewhere = new JsonObject().put("method", new JsonObject().put("name", "copy-image"))
+      .put("stores", new JsonArray().add("nowhere"));
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", admin, elsewhere).statusCode()).isEqualTo(400);
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", admin,
+      new JsonObject().put("method", new JsonObject().put("name", "copy-image"))).statusCode()).isEqualTo(400);
+    assertThat(tasks(id, alice)).isEmpty();
+
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", admin, allStores).statusCode()).isEqualTo(202);
+    JsonObject image = call(HttpMethod.GET, "/v2/images/" + id, alice, null).bodyAsJsonObject();
+    assertThat(image.getString("os_glance_importing_to_stores")).isEmpty();
+    assertThat(image.getString("os_glance_failed_import")).isEmpty();
+    assertThat(image.getString("stores")).isEqualTo(store);
+    assertThat(tasks(id, alice)).hasSize(1);
+    assertThat(tasks(id, alice).getJsonObject(0).getString("status")).isEqualTo("success");
+    // the progress properties stay the service's: the owner cannot set them
+    JsonArray clear = new JsonArray().add(new JsonObject().put("op", "replace").put("path", "/os_glance_failed_import").put("value", "x"));
+    assertThat(call(HttpMethod.PATCH, "/v2/images/" + id, alice, clear).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void imageCacheQueuesCachesServesAndForgets() throws Exception {
+    JsonObject admin = new JsonObject().put("token", cloud.adminToken);
+    assertThat(call(HttpMethod.GET, "/v2/cache", alice, null).statusCode()).isEqualTo(403);
+    assertThat(call(HttpMethod.PUT, "/v2/cache/" + java.util.UUID.randomUUID(), admin, null).statusCode()).isEqualTo(404);
+    String id = create(alice, new JsonObject().put("name", "cached").put("disk_format", "raw").put("container_format", "bare"))
+      .getString("id");
+    assertThat(call(HttpMethod.PUT, "/v2/cache/" + id, alice, null).statusCode()).isEqualTo(403);
+    assertThat(call(HttpMethod.PUT, "/v2/cache/" + id, admin, null).statusCode()).isEqualTo(400);
+    byte[] bytes = random(6000);
+    assertThat(call(HttpMethod.PUT, "/v2/images/" + id + "/file", alice, Buffer.buffer(bytes)).statusCode()).isEqualTo(204);
+    assertThat(call(HttpMethod.PUT, "/v2/cache/" + id, admin, null).statusCode()).isEqualTo(202);
+    JsonObject entry = null;
+    for (int i = 0; i < 200 && entry == null; i++) {
+      entry = cachedEntry(admin, id);
+      if (entry == null) {
+        Thread.sleep(50);
+      }
+    }
+    assertThat(entry).as("cached").isNotNull();
+    assertThat(entry.getLong("size")).isEqualTo(6000);
+    assertThat(entry.getLong("hits")).isZero();
+    // a whole download is served from the cache and counted; the bytes are the image's
+    assertThat(call(HttpMethod.GET, "/v2/images/" + id + "/file", alice, null).body().getBytes()).isEqualTo(bytes);
+    assertThat(cachedEntry(admin, id).getLong("hits")).isEqualTo(1);
+    assertThat(call(HttpMethod.DELETE, "/v2/cache", admin, null, "x-image-cache-clear-target", "invalid").statusCode()).isEqualTo(400);
+    assertThat(call(HttpMethod.DELETE, "/v2/cache/" + id, admin, null).statusCode()).isEqualTo(204);
+    assertThat(cachedEntry(admin, id)).isNull();
+    // cached again, then the image is deleted: its copy goes with it
+    assertThat(call(HttpMethod.PUT, "/v2/cache/" + id, admin, null).statusCode()).isEqualTo(202);
+    for (int i = 0; i < 200 && cachedEntry(admin, id) == null; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(call(HttpMethod.DELETE, "/v2/images/" + id, alice, null).statusCode()).isEqualTo(204);
+    for (int i = 0; i < 200 && cachedEntry(admin, id) != null; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(cachedEntry(admin, id)).isNull();
+    assertThat(call(HttpMethod.DELETE, "/v2/cache", admin, null).statusCode()).isEqualTo(204);
+    JsonObject all = call(HttpMethod.GET, "/v2/cache", admin, null).bodyAsJsonObject();
+    assertThat(all.getJsonArray("cached_images")).isEmpty();
+    assertThat(all.getJsonArray("queued_images")).isEmpty();
+  }
+
+  static JsonObject cachedEntry(JsonObject admin, String id) {
+    HttpResponse<Buffer> r = call(HttpMethod.GET, "/v2/cache", admin, null);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject().getJsonArray("cached_images").stream().map(o -> (JsonObject) o)
+      .filter(o -> id.equals(o.getString("image_id"))).findFirst().orElse(null);
+  }
+
+  static JsonObject glanceDownload(String imageId, String region, String iface) {
+    return new JsonObject().put("method", new JsonObject().put("name", "glance-download").put("glance_image_id", imageId)
+      .put("glance_region", region).put("glance_service_interface", iface));
+  }
+
+  static JsonArray tasks(String id, JsonObject who) {
+    HttpResponse<Buffer> r = call(HttpMethod.GET, "/v2/images/" + id + "/tasks", who, null);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject().getJsonArray("tasks");
+  }
+
+  /** The image's one task once it ended (polled: the import goes on after the 202). */
+  static JsonObject awaitTask(String id, JsonObject who) throws InterruptedException {
+    JsonObject task = null;
+    for (int i = 0; i < 200; i++) {
+      JsonArray all = tasks(id, who);
+      assertThat(all).hasSize(1);
+      task = all.getJsonObject(0);
+      if (!"processing".equals(task.getString("status"))) {
+        return task;
+      }
+      Thread.sleep(50);
+    }
+    return task;
   }
 
   @Test

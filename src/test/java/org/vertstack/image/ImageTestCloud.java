@@ -82,6 +82,15 @@ final class ImageTestCloud implements AutoCloseable {
     return req.putHeader("Content-Type", "application/octet-stream").sendBuffer((Buffer) body).await();
   }
 
+  /** A request without a body that carries one extra header. */
+  HttpResponse<Buffer> call(HttpMethod method, String path, String token, String header, String value) {
+    var req = web.requestAbs(method, url + path).putHeader(header, value);
+    if (token != null) {
+      req.putHeader("X-Auth-Token", token);
+    }
+    return req.send().await();
+  }
+
   String token(String user, String password, String project) {
     JsonObject body = new JsonObject().put("auth", new JsonObject()
       .put("identity", new JsonObject().put("methods", new JsonArray().add("password"))
