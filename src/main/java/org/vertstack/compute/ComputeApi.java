@@ -199,6 +199,32 @@ final class ComputeApi {
       "os-security-groups:list")
       .map(inst -> new JsonObject().put("security_groups", new JsonArray()))));
 
+    // the image proxy: gone from microversion 2.36, as in Nova; the image service decides with the caller's token
+    ComputeImages images = new ComputeImages(vertx, config.getString("public-url"));
+    r.route("/v2.1/images*").handler(ctx -> {
+      if (mv(ctx).atLeast(2, 36)) {
+        ctx.fail(Errors.notFound("The resource could not be found."));
+        return;
+      }
+      check(auth(ctx), "images", Target.none());
+      ctx.next();
+    });
+    r.get("/v2.1/images").handler(ctx -> api.reply(ctx, 200, images.list(token(ctx), ctx.queryParams(), false)));
+    r.get("/v2.1/images/detail").handler(ctx -> api.reply(ctx, 200, images.list(token(ctx), ctx.queryParams(), true)));
+    r.get("/v2.1/images/:id").handler(ctx -> api.reply(ctx, 200, images.get(token(ctx), ctx.pathParam("id"))));
+    r.delete("/v2.1/images/:id").handler(ctx -> api.empty(ctx, 204, images.delete(token(ctx), ctx.pathParam("id"))));
+    r.get("/v2.1/images/:id/metadata").handler(ctx -> api.reply(ctx, 200, images.metadata(token(ctx), ctx.pathParam("id"))));
+    r.post("/v2.1/images/:id/metadata").handler(json).handler(ctx -> api.reply(ctx, 200,
+      images.setMetadata(token(ctx), ctx.pathParam("id"), Json.body(ctx), false)));
+    r.put("/v2.1/images/:id/metadata").handler(json).handler(ctx -> api.reply(ctx, 200,
+      images.setMetadata(token(ctx), ctx.pathParam("id"), Json.body(ctx), true)));
+    r.get("/v2.1/images/:id/metadata/:key").handler(ctx -> api.reply(ctx, 200,
+      images.item(token(ctx), ctx.pathParam("id"), ctx.pathParam("key"))));
+    r.put("/v2.1/images/:id/metadata/:key").handler(json).handler(ctx -> api.reply(ctx, 200,
+      images.setItem(token(ctx), ctx.pathParam("id"), ctx.pathParam("key"), Json.body(ctx))));
+    r.delete("/v2.1/images/:id/metadata/:key").handler(ctx -> api.empty(ctx, 204,
+      images.deleteItem(token(ctx), ctx.pathParam("id"), ctx.pathParam("key"))));
+
     r.get("/v2.1/limits").handler(api::limits);
     r.get("/v2.1/os-availability-zone").handler(ctx -> api.reply(ctx, 200, c.hosts().zones(auth(ctx), false)
       .map(z -> new JsonObject().put("availabilityZoneInfo", z))));
@@ -253,6 +279,10 @@ final class ComputeApi {
 
   private static AuthContext auth(RoutingContext ctx) {
     return AuthHandler.of(ctx);
+  }
+
+  private static String token(RoutingContext ctx) {
+    return ctx.request().getHeader("X-Auth-Token");
   }
 
   /**
