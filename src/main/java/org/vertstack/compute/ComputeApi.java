@@ -206,24 +206,24 @@ final class ComputeApi {
         ctx.fail(Errors.notFound("The resource could not be found."));
         return;
       }
-      check(auth(ctx), "images", Target.none());
       ctx.next();
     });
-    r.get("/v2.1/images").handler(ctx -> api.reply(ctx, 200, images.list(token(ctx), ctx.queryParams(), false)));
-    r.get("/v2.1/images/detail").handler(ctx -> api.reply(ctx, 200, images.list(token(ctx), ctx.queryParams(), true)));
-    r.get("/v2.1/images/:id").handler(ctx -> api.reply(ctx, 200, images.get(token(ctx), ctx.pathParam("id"))));
-    r.delete("/v2.1/images/:id").handler(ctx -> api.empty(ctx, 204, images.delete(token(ctx), ctx.pathParam("id"))));
-    r.get("/v2.1/images/:id/metadata").handler(ctx -> api.reply(ctx, 200, images.metadata(token(ctx), ctx.pathParam("id"))));
+    r.get("/v2.1/images").handler(ctx -> api.reply(ctx, 200, images.list(imageToken(ctx, "index"), ctx.queryParams(), false)));
+    r.get("/v2.1/images/detail").handler(ctx -> api.reply(ctx, 200, images.list(imageToken(ctx, "index"), ctx.queryParams(), true)));
+    r.get("/v2.1/images/:id").handler(ctx -> api.reply(ctx, 200, images.get(imageToken(ctx, "show"), ctx.pathParam("id"))));
+    r.delete("/v2.1/images/:id").handler(ctx -> api.empty(ctx, 204, images.delete(imageToken(ctx, "delete"), ctx.pathParam("id"))));
+    r.get("/v2.1/images/:id/metadata").handler(ctx -> api.reply(ctx, 200,
+      images.metadata(imageToken(ctx, "show"), ctx.pathParam("id"))));
     r.post("/v2.1/images/:id/metadata").handler(json).handler(ctx -> api.reply(ctx, 200,
-      images.setMetadata(token(ctx), ctx.pathParam("id"), Json.body(ctx), false)));
+      images.setMetadata(imageToken(ctx, "update"), ctx.pathParam("id"), Json.body(ctx), false)));
     r.put("/v2.1/images/:id/metadata").handler(json).handler(ctx -> api.reply(ctx, 200,
-      images.setMetadata(token(ctx), ctx.pathParam("id"), Json.body(ctx), true)));
+      images.setMetadata(imageToken(ctx, "update"), ctx.pathParam("id"), Json.body(ctx), true)));
     r.get("/v2.1/images/:id/metadata/:key").handler(ctx -> api.reply(ctx, 200,
-      images.item(token(ctx), ctx.pathParam("id"), ctx.pathParam("key"))));
+      images.item(imageToken(ctx, "show"), ctx.pathParam("id"), ctx.pathParam("key"))));
     r.put("/v2.1/images/:id/metadata/:key").handler(json).handler(ctx -> api.reply(ctx, 200,
-      images.setItem(token(ctx), ctx.pathParam("id"), ctx.pathParam("key"), Json.body(ctx))));
+      images.setItem(imageToken(ctx, "update"), ctx.pathParam("id"), ctx.pathParam("key"), Json.body(ctx))));
     r.delete("/v2.1/images/:id/metadata/:key").handler(ctx -> api.empty(ctx, 204,
-      images.deleteItem(token(ctx), ctx.pathParam("id"), ctx.pathParam("key"))));
+      images.deleteItem(imageToken(ctx, "update"), ctx.pathParam("id"), ctx.pathParam("key"))));
 
     r.get("/v2.1/limits").handler(api::limits);
     r.get("/v2.1/os-availability-zone").handler(ctx -> api.reply(ctx, 200, c.hosts().zones(auth(ctx), false)
@@ -251,6 +251,18 @@ final class ComputeApi {
     r.get("/v2.1/os-services").handler(ctx -> api.reply(ctx, 200, c.hosts().services(auth(ctx), mv(ctx), c.controllerHost(),
         ctx.queryParams().get("binary"), ctx.queryParams().get("host"))
       .map(s -> new JsonObject().put("services", s))));
+    // os-hosts: gone from microversion 2.43, as in Nova (os-services and os-hypervisors say it now)
+    r.route("/v2.1/os-hosts*").handler(ctx -> {
+      if (mv(ctx).atLeast(2, 43)) {
+        ctx.fail(Errors.notFound("The resource could not be found."));
+      } else {
+        ctx.next();
+      }
+    });
+    r.get("/v2.1/os-hosts").handler(ctx -> api.reply(ctx, 200, c.hosts().hostList(auth(ctx), c.controllerHost(),
+      ctx.queryParams().get("zone")).map(h -> new JsonObject().put("hosts", h))));
+    r.get("/v2.1/os-hosts/:name").handler(ctx -> api.reply(ctx, 200, c.hosts().host(auth(ctx), ctx.pathParam("name"))
+      .map(h -> new JsonObject().put("host", h))));
     r.put("/v2.1/os-services/:id").handler(json).handler(ctx -> api.reply(ctx, 200,
       c.hosts().updateService(auth(ctx), mv(ctx), ctx.pathParam("id"), Json.body(ctx)).map(s -> new JsonObject().put("service", s))));
 
@@ -258,11 +270,16 @@ final class ComputeApi {
     r.get("/v2.1/os-quota-sets/:project/detail").handler(ctx -> api.quotaSet(ctx, true, false));
     r.get("/v2.1/os-quota-sets/:project/defaults").handler(ctx -> api.quotaSet(ctx, false, true));
     r.put("/v2.1/os-quota-sets/:project").handler(json).handler(api::updateQuotaSet);
-    // host aggregates are not implemented: there are none
-    r.get("/v2.1/os-aggregates").handler(ctx -> {
-      check(auth(ctx), "os-aggregates:index", Target.none());
-      ctx.json(new JsonObject().put("aggregates", new JsonArray()));
-    });
+    Aggregates aggregates = c.aggregates();
+    r.get("/v2.1/os-aggregates").handler(ctx -> api.reply(ctx, 200, aggregates.list(auth(ctx), mv(ctx))));
+    r.post("/v2.1/os-aggregates").handler(json).handler(ctx -> api.reply(ctx, 200,
+      aggregates.create(auth(ctx), Json.body(ctx), mv(ctx))));
+    r.get("/v2.1/os-aggregates/:id").handler(ctx -> api.reply(ctx, 200, aggregates.get(auth(ctx), ctx.pathParam("id"), mv(ctx))));
+    r.put("/v2.1/os-aggregates/:id").handler(json).handler(ctx -> api.reply(ctx, 200,
+      aggregates.update(auth(ctx), ctx.pathParam("id"), Json.body(ctx), mv(ctx))));
+    r.delete("/v2.1/os-aggregates/:id").handler(ctx -> api.empty(ctx, 200, aggregates.delete(auth(ctx), ctx.pathParam("id"))));
+    r.post("/v2.1/os-aggregates/:id/action").handler(json).handler(ctx -> api.reply(ctx, 200,
+      aggregates.action(auth(ctx), ctx.pathParam("id"), Json.body(ctx), mv(ctx))));
     r.get("/v2.1/os-simple-tenant-usage").handler(ctx -> {
       if (ctx.request().path().endsWith("/")) { // a project id left empty, as Nova: no such usage
         ctx.fail(Errors.notFound("The resource could not be found."));
@@ -281,7 +298,13 @@ final class ComputeApi {
     return AuthHandler.of(ctx);
   }
 
-  private static String token(RoutingContext ctx) {
+  /**
+   * The caller's token for the image service, once the rule {@code images:<action>} allows the caller
+   * in their own project: which image they may see or change, the image service decides per image.
+   */
+  private static String imageToken(RoutingContext ctx, String action) {
+    AuthContext caller = auth(ctx);
+    check(caller, "images:" + action, Target.project(caller.projectId(), caller.projectDomainId()));
     return ctx.request().getHeader("X-Auth-Token");
   }
 

@@ -91,8 +91,11 @@ public final class ComputePolicy {
     P + "os-server-groups:delete", WRITE,
     P + "os-server-password:show", READ,
     P + "os-server-password:clear", WRITE,
-    // the image proxy (to 2.35): any caller; the image service's own policy then applies to the caller's token
-    P + "images", "authenticated",
+    // the image proxy (to 2.35): the image service's own rules, which it applies again to the caller's token
+    P + "images:index", "reader",
+    P + "images:show", "system_admin or project_reader or (reader and (target.public or target.community or target.member))",
+    P + "images:update", WRITE,
+    P + "images:delete", WRITE,
     // limits, quotas, usage: one's own project, or any for the admin
     P + "limits", ADMIN_OR_OWN,
     P + "os-quota-sets:show", ADMIN_OR_OWN,
@@ -113,7 +116,16 @@ public final class ComputePolicy {
     P + "os-hypervisors:servers", "system_admin",
     P + "os-services:list", "system_admin",
     P + "os-services:update", "system_admin",
-    P + "os-aggregates:index", "system_admin");
+    P + "os-hosts:list", "system_admin",
+    P + "os-hosts:show", "system_admin",
+    P + "os-aggregates:index", "system_admin",
+    P + "os-aggregates:create", "system_admin",
+    P + "os-aggregates:show", "system_admin",
+    P + "os-aggregates:update", "system_admin",
+    P + "os-aggregates:delete", "system_admin",
+    P + "os-aggregates:add_host", "system_admin",
+    P + "os-aggregates:remove_host", "system_admin",
+    P + "os-aggregates:set_metadata", "system_admin");
 
   private static final String V = "/compute/v2.1";
 
@@ -169,16 +181,16 @@ public final class ComputePolicy {
     "GET " + V + "/servers/:id/os-security-groups", P + "os-security-groups:list",
     "GET " + V + "/servers/:id/os-server-password", P + "os-server-password:show",
     "DELETE " + V + "/servers/:id/os-server-password", P + "os-server-password:clear",
-    "GET " + V + "/images", P + "images",
-    "GET " + V + "/images/detail", P + "images",
-    "GET " + V + "/images/:id", P + "images",
-    "DELETE " + V + "/images/:id", P + "images",
-    "GET " + V + "/images/:id/metadata", P + "images",
-    "POST " + V + "/images/:id/metadata", P + "images",
-    "PUT " + V + "/images/:id/metadata", P + "images",
-    "GET " + V + "/images/:id/metadata/:key", P + "images",
-    "PUT " + V + "/images/:id/metadata/:key", P + "images",
-    "DELETE " + V + "/images/:id/metadata/:key", P + "images",
+    "GET " + V + "/images", P + "images:index",
+    "GET " + V + "/images/detail", P + "images:index",
+    "GET " + V + "/images/:id", P + "images:show",
+    "DELETE " + V + "/images/:id", P + "images:delete",
+    "GET " + V + "/images/:id/metadata", P + "images:show",
+    "POST " + V + "/images/:id/metadata", P + "images:update",
+    "PUT " + V + "/images/:id/metadata", P + "images:update",
+    "GET " + V + "/images/:id/metadata/:key", P + "images:show",
+    "PUT " + V + "/images/:id/metadata/:key", P + "images:update",
+    "DELETE " + V + "/images/:id/metadata/:key", P + "images:update",
     "GET " + V + "/limits", P + "limits",
     "GET " + V + "/os-availability-zone", P + "os-availability-zone:list",
     "GET " + V + "/os-availability-zone/detail", P + "os-availability-zone:detail",
@@ -191,11 +203,19 @@ public final class ComputePolicy {
     "GET " + V + "/os-hypervisors/:id", P + "os-hypervisors:show",
     "GET " + V + "/os-services", P + "os-services:list",
     "PUT " + V + "/os-services/:id", P + "os-services:update",
+    "GET " + V + "/os-hosts", P + "os-hosts:list",
+    "GET " + V + "/os-hosts/:name", P + "os-hosts:show",
     "GET " + V + "/os-quota-sets/:project", P + "os-quota-sets:show",
     "GET " + V + "/os-quota-sets/:project/detail", P + "os-quota-sets:detail",
     "GET " + V + "/os-quota-sets/:project/defaults", P + "os-quota-sets:defaults",
     "PUT " + V + "/os-quota-sets/:project", P + "os-quota-sets:update",
+    // the body names the action: add_host, remove_host or set_metadata (each its own rule, all the admin's)
     "GET " + V + "/os-aggregates", P + "os-aggregates:index",
+    "POST " + V + "/os-aggregates", P + "os-aggregates:create",
+    "GET " + V + "/os-aggregates/:id", P + "os-aggregates:show",
+    "PUT " + V + "/os-aggregates/:id", P + "os-aggregates:update",
+    "DELETE " + V + "/os-aggregates/:id", P + "os-aggregates:delete",
+    "POST " + V + "/os-aggregates/:id/action", P + "os-aggregates:add_host",
     "GET " + V + "/os-simple-tenant-usage", P + "os-simple-tenant-usage:list",
     "GET " + V + "/os-simple-tenant-usage/:project", P + "os-simple-tenant-usage:show");
 }
