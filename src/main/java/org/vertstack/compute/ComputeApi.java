@@ -263,6 +263,11 @@ final class ComputeApi {
       ctx.queryParams().get("zone")).map(h -> new JsonObject().put("hosts", h))));
     r.get("/v2.1/os-hosts/:name").handler(ctx -> api.reply(ctx, 200, c.hosts().host(auth(ctx), ctx.pathParam("name"))
       .map(h -> new JsonObject().put("host", h))));
+    r.put("/v2.1/os-hosts/:name").handler(json).handler(ctx -> api.reply(ctx, 200,
+      c.hosts().updateHost(auth(ctx), ctx.pathParam("name"), Json.body(ctx))));
+    for (String action : new String[] {"startup", "shutdown", "reboot"}) {
+      r.get("/v2.1/os-hosts/:name/" + action).handler(ctx -> api.reply(ctx, 200, c.hosts().powerHost(auth(ctx), ctx.pathParam("name"), action)));
+    }
     r.put("/v2.1/os-services/:id").handler(json).handler(ctx -> api.reply(ctx, 200,
       c.hosts().updateService(auth(ctx), mv(ctx), ctx.pathParam("id"), Json.body(ctx)).map(s -> new JsonObject().put("service", s))));
 

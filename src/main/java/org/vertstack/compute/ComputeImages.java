@@ -114,7 +114,7 @@ final class ComputeImages {
   }
 
   Future<Void> delete(String token, String id) {
-    return send(HttpMethod.DELETE, imagesUrl + "/" + encode(id), token, null, null).map(resp -> {
+    return checkId(id).compose(v -> send(HttpMethod.DELETE, imagesUrl + "/" + encode(id), token, null, null)).map(resp -> {
       expect(resp, 204);
       return null;
     });
@@ -210,7 +210,13 @@ final class ComputeImages {
   // ---- Nova's view ------------------------------------------------------------------------------
 
   private Future<JsonObject> image(String token, String id) {
-    return send(HttpMethod.GET, imagesUrl + "/" + encode(id), token, null, null).map(resp -> expect(resp, 200));
+    return checkId(id).compose(v -> send(HttpMethod.GET, imagesUrl + "/" + encode(id), token, null, null))
+      .map(resp -> expect(resp, 200));
+  }
+
+  /** An id that cannot be an image's is not found, as in Nova (never the image service's 400). */
+  private static Future<Void> checkId(String id) {
+    return id.matches("[0-9a-fA-F-]{1,64}") ? Future.succeededFuture() : Future.failedFuture(Errors.notFound("Image not found."));
   }
 
   private static JsonObject properties(JsonObject image) {

@@ -134,7 +134,7 @@ final class Hosts {
       }
       rows.forEach(r -> out.add(new JsonObject().put("host_name", r.getString("hostname")).put("service", "compute")
         .put("zone", r.getString("availability_zone"))));
-      out.getList().removeIf(o -> zone != null && !zone.equals(((JsonObject) o).getString("zone")));
+      out.getList().removeIf(o -> zone != null && !zone.isEmpty() && !zone.equals(((JsonObject) o).getString("zone")));
       return out;
     });
   }
@@ -158,6 +158,60 @@ final class Hosts {
           return out;
         });
     });
+  }
+
+  /**
+   * PUT /os-hosts/{name}: {@code status} enable/disable turns the host's compute service on or off;
+   * {@code maintenance_mode} is a 501, as Nova's libvirt driver answers.
+   */
+  Future<JsonObject> updateHost(AuthContext caller, String name, JsonObject body) {
+    check(caller, "os-hosts:update", Target.none());
+    String status = hostSetting(body, "status");
+    String maintenance = hostSetting(body, "maintenance_mode");
+    for (String key : body.fieldNames()) {
+      if (!key.equals("status") && !key.equals("maintenance_mode")) {
+        throw Errors.badRequest("Additional properties are not allowed ('" + key + "' was unexpected).");
+      }
+    }
+    if (status == null && maintenance == null) {
+      throw Errors.badRequest("'status' or 'maintenance_mode' is required.");
+    }
+    return requireHost(name).compose(v -> {
+      if (maintenance != null) {
+        throw Errors.of(501, "Maintenance mode is not implemented on this cloud's hypervisor.");
+      }
+      boolean enable = status.equals("enable");
+      return db.preparedQuery("UPDATE hosts SET enabled = $2, disabled_reason = NULL WHERE hostname = $1")
+        .execute(Tuple.of(name, enable)).map(rows -> new JsonObject().put("host", name).put("status", enable ? "enabled" : "disabled"));
+    });
+  }
+
+  private Future<Void> requireHost(String name) {
+    return db.preparedQuery("SELECT 1 FROM hosts WHERE hostname = $1").execute(Tuple.of(name)).map(rows -> {
+      if (rows.size() == 0) {
+        throw Errors.notFound("Compute host " + name + " could not be found.");
+      }
+      return null;
+    });
+  }
+
+  private static String hostSetting(JsonObject body, String key) {
+    Object v = body.getValue(key);
+    if (v == null) {
+      return null;
+    }
+    String s = v instanceof String str ? str.toLowerCase(java.util.Locale.ROOT) : "";
+    if (!s.equals("enable") && !s.equals("disable")) {
+      throw Errors.badRequest("Invalid input for field/attribute " + key + ": 'enable' or 'disable'.");
+    }
+    return s;
+  }
+
+  /** GET /os-hosts/{name}/startup|shutdown|reboot: the admin's, and a 501 (powering hosts is not this cloud's). */
+  Future<JsonObject> powerHost(AuthContext caller, String name, String action) {
+    check(caller, "os-hosts:" + ("startup".equals(action) ? "start" : action), Target.none());
+    return requireHost(name).compose(v -> Future.failedFuture(Errors.of(501, "Powering a compute host (" + action
+      + ") is not implemented.")));
   }
 
   private static JsonObject resource(String host, String project, Number cpu, Number ram, Number disk) {

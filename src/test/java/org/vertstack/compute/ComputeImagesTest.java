@@ -90,6 +90,9 @@ class ComputeImagesTest {
     assertThat(resp.bodyAsJsonObject().getJsonObject("itemNotFound").getString("message")).isEqualTo("Image not found.");
     assertThat(call(other, HttpMethod.DELETE, "/images/" + id, null).statusCode()).isEqualTo(404);
     assertThat(call(token, HttpMethod.GET, "/images/" + java.util.UUID.randomUUID(), null).statusCode()).isEqualTo(404);
+    assertThat(call(token, HttpMethod.GET, "/images/!@%23$", null).statusCode()).isEqualTo(404);
+    assertThat(call(token, HttpMethod.DELETE, "/images/-1", null).statusCode()).isEqualTo(404);
+    assertThat(call(token, HttpMethod.DELETE, "/images/" + "a".repeat(100), null).statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -74,5 +74,28 @@ class OsHostsTest {
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.bodyAsJsonObject().containsKey("itemNotFound")).isTrue();
     assertThat(call(admin, "/os-hosts", "2.43").statusCode()).isEqualTo(404);
+    assertThat(call(admin, "/os-hosts?zone=", "2.42").bodyAsJsonObject().getJsonArray("hosts")).isNotEmpty();
+    assertThat(call(member, "/os-hosts/no-such-host/reboot", "2.42").statusCode()).isEqualTo(403);
+    assertThat(call(admin, "/os-hosts/no-such-host/reboot", "2.42").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void updatesAHostsStatusAndRefusesTheRest() {
+    String name = f.call(admin, HttpMethod.GET, "/os-hypervisors", null).bodyAsJsonObject().getJsonArray("hypervisors")
+      .getJsonObject(0).getString("hypervisor_hostname");
+    assertThat(put(admin, name, new JsonObject()).statusCode()).isEqualTo(400);
+    assertThat(put(admin, name, new JsonObject().put("status", "bad")).statusCode()).isEqualTo(400);
+    assertThat(put(admin, name, new JsonObject().put("maintenance_mode", "bad")).statusCode()).isEqualTo(400);
+    assertThat(put(member, name, new JsonObject().put("status", "enable")).statusCode()).isEqualTo(403);
+    assertThat(put(admin, "no-such-host", new JsonObject().put("status", "enable")).statusCode()).isEqualTo(404);
+    var enabled = put(admin, name, new JsonObject().put("status", "enable"));
+    assertThat(enabled.statusCode()).as(enabled.bodyAsString()).isEqualTo(200);
+    assertThat(enabled.bodyAsJsonObject()).isEqualTo(new JsonObject().put("host", name).put("status", "enabled"));
+    assertThat(call(admin, "/os-hosts/" + name + "/startup", "2.42").statusCode()).isEqualTo(501);
+  }
+
+  private static HttpResponse<Buffer> put(String token, String name, JsonObject body) {
+    return cloud.http().requestAbs(HttpMethod.PUT, cloud.baseUrl() + "/compute/v2.1/os-hosts/" + name)
+      .putHeader("OpenStack-API-Version", "compute 2.42").putHeader("X-Auth-Token", token).sendJsonObject(body).await();
   }
 }
