@@ -199,6 +199,32 @@ final class ComputeApi {
       "os-security-groups:list")
       .map(inst -> new JsonObject().put("security_groups", new JsonArray()))));
 
+    // the image proxy: gone from microversion 2.36, as in Nova; the image service decides with the caller's token
+    ComputeImages images = new ComputeImages(vertx, config.getString("public-url"));
+    r.route("/v2.1/images*").handler(ctx -> {
+      if (mv(ctx).atLeast(2, 36)) {
+        ctx.fail(Errors.notFound("The resource could not be found."));
+        return;
+      }
+      ctx.next();
+    });
+    r.get("/v2.1/images").handler(ctx -> api.reply(ctx, 200, images.list(imageToken(ctx, "index"), ctx.queryParams(), false)));
+    r.get("/v2.1/images/detail").handler(ctx -> api.reply(ctx, 200, images.list(imageToken(ctx, "index"), ctx.queryParams(), true)));
+    r.get("/v2.1/images/:id").handler(ctx -> api.reply(ctx, 200, images.get(imageToken(ctx, "show"), ctx.pathParam("id"))));
+    r.delete("/v2.1/images/:id").handler(ctx -> api.empty(ctx, 204, images.delete(imageToken(ctx, "delete"), ctx.pathParam("id"))));
+    r.get("/v2.1/images/:id/metadata").handler(ctx -> api.reply(ctx, 200,
+      images.metadata(imageToken(ctx, "show"), ctx.pathParam("id"))));
+    r.post("/v2.1/images/:id/metadata").handler(json).handler(ctx -> api.reply(ctx, 200,
+      images.setMetadata(imageToken(ctx, "update"), ctx.pathParam("id"), Json.body(ctx), false)));
+    r.put("/v2.1/images/:id/metadata").handler(json).handler(ctx -> api.reply(ctx, 200,
+      images.setMetadata(imageToken(ctx, "update"), ctx.pathParam("id"), Json.body(ctx), true)));
+    r.get("/v2.1/images/:id/metadata/:key").handler(ctx -> api.reply(ctx, 200,
+      images.item(imageToken(ctx, "show"), ctx.pathParam("id"), ctx.pathParam("key"))));
+    r.put("/v2.1/images/:id/metadata/:key").handler(json).handler(ctx -> api.reply(ctx, 200,
+      images.setItem(imageToken(ctx, "update"), ctx.pathParam("id"), ctx.pathParam("key"), Json.body(ctx))));
+    r.delete("/v2.1/images/:id/metadata/:key").handler(ctx -> api.empty(ctx, 204,
+      images.deleteItem(imageToken(ctx, "update"), ctx.pathParam("id"), ctx.pathParam("key"))));
+
     r.get("/v2.1/limits").handler(api::limits);
     r.get("/v2.1/os-availability-zone").handler(ctx -> api.reply(ctx, 200, c.hosts().zones(auth(ctx), false)
       .map(z -> new JsonObject().put("availabilityZoneInfo", z))));
@@ -225,6 +251,23 @@ final class ComputeApi {
     r.get("/v2.1/os-services").handler(ctx -> api.reply(ctx, 200, c.hosts().services(auth(ctx), mv(ctx), c.controllerHost(),
         ctx.queryParams().get("binary"), ctx.queryParams().get("host"))
       .map(s -> new JsonObject().put("services", s))));
+    // os-hosts: gone from microversion 2.43, as in Nova (os-services and os-hypervisors say it now)
+    r.route("/v2.1/os-hosts*").handler(ctx -> {
+      if (mv(ctx).atLeast(2, 43)) {
+        ctx.fail(Errors.notFound("The resource could not be found."));
+      } else {
+        ctx.next();
+      }
+    });
+    r.get("/v2.1/os-hosts").handler(ctx -> api.reply(ctx, 200, c.hosts().hostList(auth(ctx), c.controllerHost(),
+      ctx.queryParams().get("zone")).map(h -> new JsonObject().put("hosts", h))));
+    r.get("/v2.1/os-hosts/:name").handler(ctx -> api.reply(ctx, 200, c.hosts().host(auth(ctx), ctx.pathParam("name"))
+      .map(h -> new JsonObject().put("host", h))));
+    r.put("/v2.1/os-hosts/:name").handler(json).handler(ctx -> api.reply(ctx, 200,
+      c.hosts().updateHost(auth(ctx), ctx.pathParam("name"), Json.body(ctx))));
+    for (String action : new String[] {"startup", "shutdown", "reboot"}) {
+      r.get("/v2.1/os-hosts/:name/" + action).handler(ctx -> api.reply(ctx, 200, c.hosts().powerHost(auth(ctx), ctx.pathParam("name"), action)));
+    }
     r.put("/v2.1/os-services/:id").handler(json).handler(ctx -> api.reply(ctx, 200,
       c.hosts().updateService(auth(ctx), mv(ctx), ctx.pathParam("id"), Json.body(ctx)).map(s -> new JsonObject().put("service", s))));
 
@@ -232,11 +275,16 @@ final class ComputeApi {
     r.get("/v2.1/os-quota-sets/:project/detail").handler(ctx -> api.quotaSet(ctx, true, false));
     r.get("/v2.1/os-quota-sets/:project/defaults").handler(ctx -> api.quotaSet(ctx, false, true));
     r.put("/v2.1/os-quota-sets/:project").handler(json).handler(api::updateQuotaSet);
-    // host aggregates are not implemented: there are none
-    r.get("/v2.1/os-aggregates").handler(ctx -> {
-      check(auth(ctx), "os-aggregates:index", Target.none());
-      ctx.json(new JsonObject().put("aggregates", new JsonArray()));
-    });
+    Aggregates aggregates = c.aggregates();
+    r.get("/v2.1/os-aggregates").handler(ctx -> api.reply(ctx, 200, aggregates.list(auth(ctx), mv(ctx))));
+    r.post("/v2.1/os-aggregates").handler(json).handler(ctx -> api.reply(ctx, 200,
+      aggregates.create(auth(ctx), Json.body(ctx), mv(ctx))));
+    r.get("/v2.1/os-aggregates/:id").handler(ctx -> api.reply(ctx, 200, aggregates.get(auth(ctx), ctx.pathParam("id"), mv(ctx))));
+    r.put("/v2.1/os-aggregates/:id").handler(json).handler(ctx -> api.reply(ctx, 200,
+      aggregates.update(auth(ctx), ctx.pathParam("id"), Json.body(ctx), mv(ctx))));
+    r.delete("/v2.1/os-aggregates/:id").handler(ctx -> api.empty(ctx, 200, aggregates.delete(auth(ctx), ctx.pathParam("id"))));
+    r.post("/v2.1/os-aggregates/:id/action").handler(json).handler(ctx -> api.reply(ctx, 200,
+      aggregates.action(auth(ctx), ctx.pathParam("id"), Json.body(ctx), mv(ctx))));
     r.get("/v2.1/os-simple-tenant-usage").handler(ctx -> {
       if (ctx.request().path().endsWith("/")) { // a project id left empty, as Nova: no such usage
         ctx.fail(Errors.notFound("The resource could not be found."));
@@ -253,6 +301,16 @@ final class ComputeApi {
 
   private static AuthContext auth(RoutingContext ctx) {
     return AuthHandler.of(ctx);
+  }
+
+  /**
+   * The caller's token for the image service, once the rule {@code images:<action>} allows the caller
+   * in their own project: which image they may see or change, the image service decides per image.
+   */
+  private static String imageToken(RoutingContext ctx, String action) {
+    AuthContext caller = auth(ctx);
+    check(caller, "images:" + action, Target.project(caller.projectId(), caller.projectDomainId()));
+    return ctx.request().getHeader("X-Auth-Token");
   }
 
   /**

@@ -31,12 +31,14 @@ final class ComputeHostsImpl implements ComputeHosts {
     }
     return db.preparedQuery("""
         INSERT INTO hosts (id, hostname, hypervisor_type, hypervisor_version, host_ip, vcpus, memory_mb, disk_gb,
-                           cpu_ratio, ram_ratio, disk_ratio, availability_zone, virt_type, virt_probe, last_heartbeat)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now())
+                           cpu_ratio, ram_ratio, disk_ratio, availability_zone, reported_zone, virt_type, virt_probe, last_heartbeat)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, now())
         ON CONFLICT (hostname) DO UPDATE SET hypervisor_type = EXCLUDED.hypervisor_type,
           hypervisor_version = EXCLUDED.hypervisor_version, host_ip = EXCLUDED.host_ip, vcpus = EXCLUDED.vcpus,
           memory_mb = EXCLUDED.memory_mb, disk_gb = EXCLUDED.disk_gb, cpu_ratio = EXCLUDED.cpu_ratio,
-          ram_ratio = EXCLUDED.ram_ratio, disk_ratio = EXCLUDED.disk_ratio, availability_zone = EXCLUDED.availability_zone,
+          ram_ratio = EXCLUDED.ram_ratio, disk_ratio = EXCLUDED.disk_ratio, reported_zone = EXCLUDED.reported_zone,
+          availability_zone = coalesce((SELECT a.availability_zone FROM aggregates a JOIN aggregate_hosts ah ON ah.aggregate_id = a.id
+            WHERE ah.hostname = EXCLUDED.hostname AND a.availability_zone IS NOT NULL LIMIT 1), EXCLUDED.availability_zone),
           virt_type = EXCLUDED.virt_type, virt_probe = EXCLUDED.virt_probe, last_heartbeat = now()
         RETURNING id""")
       .execute(Tuple.from(new Object[] {UUID.randomUUID().toString(), hostname, report.getString("hypervisor_type"),

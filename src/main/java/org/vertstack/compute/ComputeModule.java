@@ -28,7 +28,7 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
 
   /** The controller's compute components (the module's handle), built once at start and shared by every HTTP verticle. */
   record Components(Flavors flavors, Keypairs keypairs, Servers servers, ServerGroups serverGroups, Hosts hosts, ComputeQuota quota,
-                    Usage usage, String controllerHost) {
+                    Usage usage, Aggregates aggregates, String controllerHost) {
   }
 
   @Override
@@ -87,7 +87,8 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
       Servers servers = new Servers(vertx, pool, flavors, keypairs, quota, scheduler, groups, config.getString("public-url"),
         conf.getInteger("max-build-attempts", 3));
       Hosts hosts = new Hosts(pool, downAfter);
-      Components components = new Components(flavors, keypairs, servers, groups, hosts, quota, new Usage(pool), hostname(config));
+      Components components = new Components(flavors, keypairs, servers, groups, hosts, quota, new Usage(pool),
+        new Aggregates(vertx, pool), hostname(config));
       PowerSync power = new PowerSync(pool, servers);
       HostWatchdog watchdog = new HostWatchdog(pool, servers, downAfter);
       return Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, power, conf))

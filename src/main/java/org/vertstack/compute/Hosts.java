@@ -124,6 +124,101 @@ final class Hosts {
       }));
   }
 
+  /** os-hosts (to 2.42): each service's host, the controller's as "internal", of one zone when asked. */
+  Future<JsonArray> hostList(AuthContext caller, String controllerHost, String zone) {
+    check(caller, "os-hosts:list", Target.none());
+    return db.query("SELECT hostname, availability_zone FROM hosts ORDER BY hostname").execute().map(rows -> {
+      JsonArray out = new JsonArray();
+      for (String service : new String[] {"scheduler", "conductor"}) {
+        out.add(new JsonObject().put("host_name", controllerHost).put("service", service).put("zone", "internal"));
+      }
+      rows.forEach(r -> out.add(new JsonObject().put("host_name", r.getString("hostname")).put("service", "compute")
+        .put("zone", r.getString("availability_zone"))));
+      out.getList().removeIf(o -> zone != null && !zone.isEmpty() && !zone.equals(((JsonObject) o).getString("zone")));
+      return out;
+    });
+  }
+
+  /** os-hosts/{name}: the compute host's capacity (total), what its servers use (used_now, used_max) and each project's part. */
+  Future<JsonArray> host(AuthContext caller, String name) {
+    check(caller, "os-hosts:show", Target.none());
+    return db.preparedQuery("SELECT * FROM hosts WHERE hostname = $1").execute(Tuple.of(name)).compose(rows -> {
+      if (rows.size() == 0) {
+        throw Errors.notFound("Compute host " + name + " could not be found.");
+      }
+      Row h = rows.iterator().next();
+      return db.preparedQuery("SELECT project_id, sum((flavor->>'vcpus')::int) AS cpu, sum((flavor->>'ram')::bigint) AS ram, "
+          + "sum((flavor->>'disk')::bigint) AS disk FROM instances WHERE host_id = $1 AND NOT deleted GROUP BY project_id ORDER BY 1")
+        .execute(Tuple.of(h.getString("id"))).map(projects -> {
+          JsonArray out = new JsonArray()
+            .add(resource(name, "(total)", h.getInteger("vcpus"), h.getLong("memory_mb"), h.getLong("disk_gb")))
+            .add(resource(name, "(used_now)", h.getInteger("vcpus_used"), h.getLong("memory_mb_used"), h.getLong("disk_gb_used")))
+            .add(resource(name, "(used_max)", h.getInteger("vcpus_used"), h.getLong("memory_mb_used"), h.getLong("disk_gb_used")));
+          projects.forEach(p -> out.add(resource(name, p.getString("project_id"), p.getLong("cpu"), p.getLong("ram"), p.getLong("disk"))));
+          return out;
+        });
+    });
+  }
+
+  /**
+   * PUT /os-hosts/{name}: {@code status} enable/disable turns the host's compute service on or off;
+   * {@code maintenance_mode} is a 501, as Nova's libvirt driver answers.
+   */
+  Future<JsonObject> updateHost(AuthContext caller, String name, JsonObject body) {
+    check(caller, "os-hosts:update", Target.none());
+    String status = hostSetting(body, "status");
+    String maintenance = hostSetting(body, "maintenance_mode");
+    for (String key : body.fieldNames()) {
+      if (!key.equals("status") && !key.equals("maintenance_mode")) {
+        throw Errors.badRequest("Additional properties are not allowed ('" + key + "' was unexpected).");
+      }
+    }
+    if (status == null && maintenance == null) {
+      throw Errors.badRequest("'status' or 'maintenance_mode' is required.");
+    }
+    return requireHost(name).compose(v -> {
+      if (maintenance != null) {
+        throw Errors.of(501, "Maintenance mode is not implemented on this cloud's hypervisor.");
+      }
+      boolean enable = status.equals("enable");
+      return db.preparedQuery("UPDATE hosts SET enabled = $2, disabled_reason = NULL WHERE hostname = $1")
+        .execute(Tuple.of(name, enable)).map(rows -> new JsonObject().put("host", name).put("status", enable ? "enabled" : "disabled"));
+    });
+  }
+
+  private Future<Void> requireHost(String name) {
+    return db.preparedQuery("SELECT 1 FROM hosts WHERE hostname = $1").execute(Tuple.of(name)).map(rows -> {
+      if (rows.size() == 0) {
+        throw Errors.notFound("Compute host " + name + " could not be found.");
+      }
+      return null;
+    });
+  }
+
+  private static String hostSetting(JsonObject body, String key) {
+    Object v = body.getValue(key);
+    if (v == null) {
+      return null;
+    }
+    String s = v instanceof String str ? str.toLowerCase(java.util.Locale.ROOT) : "";
+    if (!s.equals("enable") && !s.equals("disable")) {
+      throw Errors.badRequest("Invalid input for field/attribute " + key + ": 'enable' or 'disable'.");
+    }
+    return s;
+  }
+
+  /** GET /os-hosts/{name}/startup|shutdown|reboot: the admin's, and a 501 (powering hosts is not this cloud's). */
+  Future<JsonObject> powerHost(AuthContext caller, String name, String action) {
+    check(caller, "os-hosts:" + ("startup".equals(action) ? "start" : action), Target.none());
+    return requireHost(name).compose(v -> Future.failedFuture(Errors.of(501, "Powering a compute host (" + action
+      + ") is not implemented.")));
+  }
+
+  private static JsonObject resource(String host, String project, Number cpu, Number ram, Number disk) {
+    return new JsonObject().put("resource", new JsonObject().put("host", host).put("project", project).put("cpu", cpu)
+      .put("memory_mb", ram).put("disk_gb", disk));
+  }
+
   /** nova-compute per host, plus the controller's scheduler and conductor (this node). */
   Future<JsonArray> services(AuthContext caller, Microversion mv, String controllerHost) {
     return services(caller, mv, controllerHost, null, null);

@@ -311,7 +311,10 @@ class EveryApiIsolationMatrixTest {
 
   private static HttpResponse<Buffer> send(HttpMethod method, String path, String token) {
     requests.incrementAndGet();
-    HttpRequest<Buffer> r = cloud.http().requestAbs(method, cloud.baseUrl() + path).putHeader("OpenStack-API-Version", "compute 2.79");
+    // Nova's image proxy is served up to 2.35 only, os-hosts up to 2.42
+    String version = path.startsWith("/compute/v2.1/images") ? "compute 2.35"
+      : path.startsWith("/compute/v2.1/os-hosts") ? "compute 2.42" : "compute 2.79";
+    HttpRequest<Buffer> r = cloud.http().requestAbs(method, cloud.baseUrl() + path).putHeader("OpenStack-API-Version", version);
     if (token != null) {
       r.putHeader("X-Auth-Token", token);
       if (path.endsWith("/auth/tokens")) {
