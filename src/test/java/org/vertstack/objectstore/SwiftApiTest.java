@@ -431,10 +431,9 @@ class SwiftApiTest {
     try {
       Thread.sleep(4100);
       assertThat(call(alice, HttpMethod.GET, a + "/" + c + "/short").statusCode()).isEqualTo(404);
-      // until the expirer runs it is still listed; then it is gone from listing, counters and disks
-      assertThat(call(alice, HttpMethod.GET, a + "/" + c).bodyAsString()).contains("short");
-      JsonObject pass = cloud.node().handle(org.vertstack.objectstore.ObjectStoreRuntime.class).expire().await();
-      assertThat(pass.getLong("expired")).isGreaterThanOrEqualTo(1);
+      // after an expirer pass it is gone from listing, counters and disks. The shared node's own
+      // expirer (every 60 s) may have made that pass already, so the one run here may find nothing
+      cloud.node().handle(org.vertstack.objectstore.ObjectStoreRuntime.class).expire().await();
       assertThat(call(alice, HttpMethod.GET, a + "/" + c).bodyAsString().lines().toList()).containsExactly("kept", "postponed");
       assertThat(call(alice, HttpMethod.HEAD, a + "/" + c).getHeader("X-Container-Object-Count")).isEqualTo("2");
       assertThat(call(alice, HttpMethod.GET, a + "/" + c + "/postponed").bodyAsString()).isEqualTo("later");
