@@ -90,7 +90,8 @@ public final class KvmProbe {
   private static long run(Path sector, String accel, long timeoutMs) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", accel, "-m", "16", "-nodefaults",
       "-display", "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-      "-drive", "file=" + sector + ",format=raw,if=ide,readonly=on"));
+      // snapshot=on, not readonly=on: QEMU 7.2 refuses a read-only IDE hard disk ("Block node is read-only")
+      "-drive", "file=" + sector + ",format=raw,if=ide,snapshot=on"));
     long start = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
