@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.json.JsonObject;
 import org.vertstack.common.http.ApiKit;
 import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.module.NodeContext;
@@ -15,7 +14,6 @@ import org.vertstack.image.store.IdentityServiceAuth;
 import org.vertstack.image.store.ImageStore;
 import org.vertstack.image.store.SwiftImageStore;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -30,7 +28,7 @@ public final class ImageModule implements ServiceModule<ImageModule.Components> 
    * The node's image components, built once by {@link ImageVerticle} and shared by every HTTP
    * verticle; {@code storeKind} is "swift" or "file".
    */
-  public record Components(ImageService images, ImageData data, ImageStore store, Garbage garbage, JsonObject config,
+  public record Components(ImageService images, ImageData data, ImageStore store, Garbage garbage, ImageSettings settings,
                            String nodeId, String storeKind, ImageCache cache) {
 
     /**
@@ -39,9 +37,8 @@ public final class ImageModule implements ServiceModule<ImageModule.Components> 
      * node-wide client, large uploads stalled now and then on a lost drain across event loops).
      */
     ImageData dataForThisEventLoop(Vertx vertx) {
-      ImageStore local = newStore(vertx, config, storeKind);
-      return new ImageData(images, local, garbage, settings(config).getLong("max-image-bytes", 5L << 30), nodeId,
-        config.getString("region", "RegionOne"), cache);
+      ImageStore local = newStore(vertx, settings, storeKind);
+      return new ImageData(images, local, garbage, settings.maxImageBytes(), nodeId, settings.region(), cache);
     }
   }
 
@@ -60,14 +57,10 @@ public final class ImageModule implements ServiceModule<ImageModule.Components> 
     return Set.of("identity", "objectstore");
   }
 
-  static JsonObject settings(JsonObject config) {
-    return config.getJsonObject("image", new JsonObject());
-  }
-
   @Override
   public Future<Components> start(NodeContext node) {
     // "auto": the object store when this node serves one, else files under the state dir
-    String kind = settings(node.config()).getString("store", "auto");
+    String kind = ImageSettings.from(node.config()).store();
     if ("auto".equals(kind)) {
       kind = node.serves("object-store") ? "swift" : "file";
     }
@@ -76,13 +69,13 @@ public final class ImageModule implements ServiceModule<ImageModule.Components> 
       .map(id -> verticle.components());
   }
 
-  static ImageStore newStore(Vertx vertx, JsonObject config, String kind) {
+  static ImageStore newStore(Vertx vertx, ImageSettings settings, String kind) {
     if ("file".equals(kind)) {
-      return new FileImageStore(vertx, Path.of(config.getString("state-dir"), "images"));
+      return new FileImageStore(vertx, settings.fileStoreDir());
     }
     var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(60),
       new PoolOptions().setHttp1MaxSize(32));
-    return new SwiftImageStore(client, config.getString("public-url"), settings(config).getString("container", "glance"),
+    return new SwiftImageStore(client, settings.publicUrl(), settings.container(),
       new IdentityServiceAuth(vertx, "glance"));
   }
 

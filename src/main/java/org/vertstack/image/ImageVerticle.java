@@ -43,7 +43,8 @@ final class ImageVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject config = config();
-    Path nodeIdFile = Path.of(config.getString("state-dir"), "image", "node-id");
+    ImageSettings settings = ImageSettings.from(config);
+    Path nodeIdFile = settings.nodeIdFile();
     return Databases.migrate(vertx, config, "image").compose(v -> vertx.executeBlocking(() -> {
       // a stable id for this node's uploads (kept in its state dir across restarts)
       if (!Files.exists(nodeIdFile)) {
@@ -51,15 +52,14 @@ final class ImageVerticle extends VerticleBase {
         Files.writeString(nodeIdFile, UUID.randomUUID().toString());
       }
       return Files.readString(nodeIdFile).trim();
-    })).compose(nodeId -> ImageCache.open(vertx, Path.of(config.getString("state-dir"), "image", "cache").toString())
+    })).compose(nodeId -> ImageCache.open(vertx, settings.cacheDir().toString())
       .compose(cache -> {
       Pool pool = Databases.pool(vertx, config, "image");
-      ImageStore store = ImageModule.newStore(vertx, config, storeKind);
+      ImageStore store = ImageModule.newStore(vertx, settings, storeKind);
       Garbage garbage = new Garbage(pool, store);
       ImageService images = new ImageService(vertx, pool, new QuotaClient(vertx, ImageService.QUOTA_SERVICE), garbage, store.id());
-      ImageData data = new ImageData(images, store, garbage, ImageModule.settings(config).getLong("max-image-bytes", 5L << 30), nodeId,
-        config.getString("region", "RegionOne"), cache);
-      components = new ImageModule.Components(images, data, store, garbage, config, nodeId, storeKind, cache);
+      ImageData data = new ImageData(images, store, garbage, settings.maxImageBytes(), nodeId, settings.region(), cache);
+      components = new ImageModule.Components(images, data, store, garbage, settings, nodeId, storeKind, cache);
       // a deleted image's cached copy goes with it
       vertx.eventBus().<JsonObject>consumer(ResourceEvents.ADDRESS, m -> {
         JsonObject e = m.body();
@@ -71,7 +71,7 @@ final class ImageVerticle extends VerticleBase {
       vertx.setPeriodic(60_000, 300_000, id -> Singleton.run(vertx, "image.garbage-sweep", garbage::sweep)
         .onFailure(err -> LOG.warn("image garbage sweep: {}", err.getMessage())));
       // the tiny guest goes in through the node's own APIs: only once the front door listens
-      nodeReady.onSuccess(x -> Singleton.run(vertx, "image.tiny-guest", () -> new TinyGuest(vertx, config, components).importOnce()));
+      nodeReady.onSuccess(x -> Singleton.run(vertx, "image.tiny-guest", () -> new TinyGuest(vertx, components).importOnce()));
       // uploads this node was serving when it stopped: their images go back to queued, their bytes away
       return Services.register(vertx, ImageCatalog.ADDRESS, ImageCatalog.class, new ImageCatalogImpl(images))
         .compose(x -> pool.preparedQuery("UPDATE images SET status = 'queued', upload_id = NULL, updated_at = date_trunc('second', now()) "

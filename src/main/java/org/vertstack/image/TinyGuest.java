@@ -29,31 +29,29 @@ final class TinyGuest {
   private static final Logger LOG = LoggerFactory.getLogger(TinyGuest.class);
 
   private final Vertx vertx;
-  private final JsonObject config;
   private final ImageModule.Components c;
 
-  TinyGuest(Vertx vertx, JsonObject config, ImageModule.Components c) {
+  TinyGuest(Vertx vertx, ImageModule.Components c) {
     this.vertx = vertx;
-    this.config = config;
     this.c = c;
   }
 
   /** Completes when done (or given up: failures are logged, never reported). */
   Future<Void> importOnce() {
-    JsonObject conf = ImageModule.settings(config);
-    if (!conf.getBoolean("tiny-guest", true)) {
+    ImageSettings settings = c.settings();
+    if (!settings.tinyGuest()) {
       return Future.succeededFuture();
     }
     return c.images().pool().preparedQuery("SELECT 1 FROM images WHERE name = $1 LIMIT 1")
       .execute(io.vertx.sqlclient.Tuple.of(NAME))
-      .compose(rows -> rows.size() > 0 ? Future.succeededFuture() : locateOrBuild(conf).compose(this::upload))
+      .compose(rows -> rows.size() > 0 ? Future.succeededFuture() : locateOrBuild(settings).compose(this::upload))
       .onFailure(err -> LOG.warn("the tiny guest image was not imported: {}", err.getMessage()))
       .<Void>mapEmpty().recover(err -> Future.succeededFuture());
   }
 
-  private Future<Path> locateOrBuild(JsonObject conf) {
-    Path own = Path.of(config.getString("state-dir"), "guest", FILE);
-    Path cacheDir = Path.of(conf.getString("tiny-guest-cache", "/var/tmp/vertstack-guest"));
+  private Future<Path> locateOrBuild(ImageSettings settings) {
+    Path own = settings.ownTinyGuest(FILE);
+    Path cacheDir = settings.tinyGuestCache();
     return vertx.executeBlocking(() -> {
       if (Files.isRegularFile(own)) {
         return own;
@@ -65,7 +63,7 @@ final class TinyGuest {
       if (!Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
         throw new IllegalStateException("no pre-built " + FILE + " and no apt-get to build one");
       }
-      return build(cacheDir, conf.getString("tiny-guest-kernel", ""));
+      return build(cacheDir, settings.tinyGuestKernel());
     }, false);
   }
 
