@@ -13,15 +13,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.vertstack.testing.TestCloud;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * axe-core (from npm, run in the page) on every panel and tab an admin sees, with data in the
@@ -33,13 +29,13 @@ class AccessibilityBrowserTest {
   private static final String CONTAINER = TestCloud.unique("a11y-box");
 
   private static DashboardNode cloud;
+  private static BrowserSession session;
   private static WebDriver browser;
   private static WebDriverWait wait;
-  private static Path profile;
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(Chromium.installed(), "Debian's chromium and chromedriver are not installed");
+    BrowserSession.requireChromium();
     cloud = DashboardNode.shared();
     String admin = cloud.adminToken();
     String project = cloud.call("GET", "/identity/v3/auth/projects", admin, null).body().getJsonArray("projects").stream()
@@ -49,22 +45,15 @@ class AccessibilityBrowserTest {
     cloud.send("PUT", account + "/" + CONTAINER + "/docs/read-me.txt", admin, "hello".getBytes(StandardCharsets.UTF_8));
     cloud.call("POST", "/image/v2/images", admin, new JsonObject().put("name", TestCloud.unique("a11y-disk"))
       .put("disk_format", "raw").put("container_format", "bare"));
-    profile = Files.createTempDirectory("vertstack-chromium-");
-    browser = Chromium.start(Chromium.options(profile));
-    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    session = BrowserSession.open();
+    browser = session.browser();
+    wait = session.waiter();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (browser != null) {
-      List<String> problems = Chromium.pageProblems(browser);
-      browser.quit();
-      assertThat(problems).isEmpty();
-    }
-    if (profile != null) {
-      try (var all = Files.walk(profile)) {
-        all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+    if (session != null) {
+      session.close();
     }
   }
 
@@ -108,9 +97,7 @@ class AccessibilityBrowserTest {
     browser.get(cloud.url + "/");
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
     check("sign-in");
-    browser.findElement(By.name("username")).sendKeys("admin");
-    browser.findElement(By.name("password")).sendKeys(DashboardNode.ADMIN_PASSWORD);
-    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    session.fillSignIn("admin", DashboardNode.ADMIN_PASSWORD);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed-status"), "Live"));
 
     // a reload revalidates every file by its ETag: 304s with no body

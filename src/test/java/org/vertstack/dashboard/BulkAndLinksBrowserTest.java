@@ -19,12 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 13's bulk select, selected resources in the URL and guarded risky actions, in headless
@@ -46,11 +44,11 @@ class BulkAndLinksBrowserTest {
 
   private WebDriver browser;
   private WebDriverWait wait;
-  private Path profile;
+  private BrowserSession session;
 
   @BeforeAll
   static void startCloud() throws Exception {
-    assumeTrue(Chromium.installed(), "Debian's chromium and chromedriver are not installed");
+    BrowserSession.requireChromium();
     cloud = DashboardNode.shared();
     String admin = cloud.adminToken();
     projectId = cloud.create(admin, "projects", "project", new JsonObject().put("name", PROJECT)).getString("id");
@@ -63,32 +61,20 @@ class BulkAndLinksBrowserTest {
 
   @BeforeEach
   void openBrowser() throws Exception {
-    profile = Files.createTempDirectory("vertstack-chromium-");
-    browser = Chromium.start(Chromium.options(profile));
-    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    session = BrowserSession.open();
+    browser = session.browser();
+    wait = session.waiter();
   }
 
   @AfterEach
   void closeBrowser() throws Exception {
-    if (browser != null) {
-      List<String> problems = Chromium.pageProblems(browser);
-      browser.quit();
-      assertThat(problems).isEmpty();
-    }
-    try (var all = Files.walk(profile)) {
-      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    session.close();
   }
 
   // ---- helpers -----------------------------------------------------------------------
 
   private void signIn(String user, String password, String landsIn) {
-    browser.get(cloud.url + "/");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username"))).sendKeys(user);
-    browser.findElement(By.name("password")).sendKeys(password);
-    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".content h1"), landsIn));
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed-status"), "Live"));
+    session.signIn(cloud.url, user, password, landsIn);
   }
 
   private void signIn(String user) {

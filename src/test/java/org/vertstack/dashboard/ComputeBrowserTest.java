@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Compute panel on the test driver: a member launches a server and sees it go ACTIVE without
@@ -43,11 +42,11 @@ class ComputeBrowserTest {
 
   private WebDriver browser;
   private WebDriverWait wait;
-  private Path profile;
+  private BrowserSession session;
 
   @BeforeAll
   static void startCloud() throws Exception {
-    assumeTrue(Chromium.installed(), "Debian's chromium and chromedriver are not installed");
+    BrowserSession.requireChromium();
     cloud = DashboardNode.shared();
     String admin = cloud.adminToken();
     projectId = cloud.create(admin, "projects", "project", new JsonObject().put("name", PROJECT)).getString("id");
@@ -73,30 +72,18 @@ class ComputeBrowserTest {
 
   @BeforeEach
   void openBrowser() throws Exception {
-    profile = Files.createTempDirectory("vertstack-chromium-");
-    browser = Chromium.start(Chromium.options(profile));
-    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    session = BrowserSession.open();
+    browser = session.browser();
+    wait = session.waiter();
   }
 
   @AfterEach
   void closeBrowser() throws Exception {
-    if (browser != null) {
-      List<String> problems = Chromium.pageProblems(browser);
-      browser.quit();
-      assertThat(problems).isEmpty();
-    }
-    try (var all = Files.walk(profile)) {
-      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    session.close();
   }
 
   private void signIn(String user) {
-    browser.get(cloud.url + "/");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username"))).sendKeys(user);
-    browser.findElement(By.name("password")).sendKeys(PASSWORD);
-    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".content h1"), PROJECT));
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed-status"), "Live"));
+    session.signIn(cloud.url, user, PASSWORD, PROJECT);
     browser.findElement(By.cssSelector("a[data-panel=compute]")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".content h1"), "Compute"));
   }

@@ -12,7 +12,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.vertstack.testing.RequiredTool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -51,11 +49,11 @@ class DashboardBrowserTest {
 
   private WebDriver browser;
   private WebDriverWait wait;
-  private Path profile;
+  private BrowserSession session;
 
   @BeforeAll
   static void startCloud() throws Exception {
-    RequiredTool.require(Chromium.installed(), "Debian's chromium and chromedriver");
+    BrowserSession.requireChromium();
     cloud = DashboardNode.shared();
     adminToken = cloud.adminToken();
     alpha = cloud.create(adminToken, "projects", "project", new JsonObject().put("name", ALPHA).put("description", "Team alpha"));
@@ -69,32 +67,20 @@ class DashboardBrowserTest {
 
   @BeforeEach
   void openBrowser() throws Exception {
-    profile = Files.createTempDirectory("vertstack-chromium-");
-    ChromeOptions options = Chromium.options(profile);
-    browser = Chromium.start(options);
-    wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    session = BrowserSession.open(Duration.ofSeconds(15));
+    browser = session.browser();
+    wait = session.waiter();
   }
 
   @AfterEach
   void closeBrowser() throws Exception {
-    if (browser != null) {
-      // the page broke no rule of its Content-Security-Policy and threw no uncaught error
-      List<String> problems = Chromium.pageProblems(browser);
-      browser.quit();
-      assertThat(problems).isEmpty();
-    }
-    try (var files = Files.walk(profile)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    session.close();
   }
 
   // ---- helpers -----------------------------------------------------------------------
 
   private void signIn(String user, String password) {
-    browser.get(cloud.url + "/");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username"))).sendKeys(user);
-    browser.findElement(By.name("password")).sendKeys(password);
-    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    session.submitSignIn(cloud.url, user, password);
   }
 
   private void waitForShell(String projectName) {

@@ -21,12 +21,10 @@ import org.vertstack.testing.TestCloud;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What each caller may do, and what one session leaves for the next (issue 13): a reader sees
@@ -52,12 +50,12 @@ class RoleAwareBrowserTest {
 
   private WebDriver browser;
   private WebDriverWait wait;
-  private Path profile;
+  private BrowserSession session;
   private Path files;
 
   @BeforeAll
   static void startCloud() throws Exception {
-    assumeTrue(Chromium.installed(), "Debian's chromium and chromedriver are not installed");
+    BrowserSession.requireChromium();
     cloud = DashboardNode.shared();
     adminToken = cloud.adminToken();
     alpha = cloud.create(adminToken, "projects", "project", new JsonObject().put("name", ALPHA));
@@ -79,24 +77,15 @@ class RoleAwareBrowserTest {
 
   @BeforeEach
   void openBrowser() throws Exception {
-    profile = Files.createTempDirectory("vertstack-chromium-");
-    files = Files.createTempDirectory("vertstack-uploads-");
-    browser = Chromium.start(Chromium.options(profile));
-    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    session = BrowserSession.open();
+    browser = session.browser();
+    wait = session.waiter();
+    files = session.files();
   }
 
   @AfterEach
   void closeBrowser() throws Exception {
-    if (browser != null) {
-      List<String> problems = Chromium.pageProblems(browser);
-      browser.quit();
-      assertThat(problems).isEmpty();
-    }
-    for (Path dir : new Path[] {profile, files}) {
-      try (var all = Files.walk(dir)) {
-        all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    session.close();
   }
 
   // ---- helpers -----------------------------------------------------------------------
@@ -109,13 +98,8 @@ class RoleAwareBrowserTest {
     if (!browser.getCurrentUrl().startsWith(cloud.url)) {
       browser.get(cloud.url + "/");
     }
-    WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
-    name.clear();
-    name.sendKeys(user);
-    browser.findElement(By.name("password")).sendKeys(password);
-    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".content h1"), project));
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed-status"), "Live"));
+    session.fillSignIn(user, password);
+    session.waitForShell(project);
   }
 
   private void signOut() {

@@ -13,7 +13,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.chromium.HasNetworkConditions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import org.vertstack.testing.RequiredTool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -58,13 +56,13 @@ class StoragePanelsBrowserTest {
 
   private WebDriver browser;
   private WebDriverWait wait;
-  private Path profile;
+  private BrowserSession session;
   private Path files;
   private Path downloads;
 
   @BeforeAll
   static void startCloud() throws Exception {
-    RequiredTool.require(Chromium.installed(), "Debian's chromium and chromedriver");
+    BrowserSession.requireChromium();
     cloud = DashboardNode.shared();
     String admin = cloud.adminToken();
     alpha = cloud.create(admin, "projects", "project", new JsonObject().put("name", ALPHA));
@@ -79,40 +77,22 @@ class StoragePanelsBrowserTest {
 
   @BeforeEach
   void openBrowser() throws Exception {
-    profile = Files.createTempDirectory("vertstack-chromium-");
-    files = Files.createTempDirectory("vertstack-uploads-");
-    ChromeOptions options = Chromium.options(profile);
-    downloads = Files.createDirectories(files.resolve("downloads"));
-    options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
-      "download.prompt_for_download", false));
-    browser = Chromium.start(options);
-    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    session = BrowserSession.open();
+    browser = session.browser();
+    wait = session.waiter();
+    files = session.files();
+    downloads = session.downloads();
   }
 
   @AfterEach
   void closeBrowser() throws Exception {
-    if (browser != null) {
-      // the page broke no rule of its Content-Security-Policy and threw no uncaught error
-      List<String> problems = Chromium.pageProblems(browser);
-      browser.quit();
-      assertThat(problems).isEmpty();
-    }
-    for (Path dir : new Path[] {profile, files}) {
-      try (var all = Files.walk(dir)) {
-        all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    session.close();
   }
 
   // ---- helpers -----------------------------------------------------------------------
 
   private void signIn(String user, String project) {
-    browser.get(cloud.url + "/");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username"))).sendKeys(user);
-    browser.findElement(By.name("password")).sendKeys(PASSWORD);
-    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".content h1"), project));
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed-status"), "Live"));
+    session.signIn(cloud.url, user, PASSWORD, project);
   }
 
   private void openPanel(String id, String title) {
