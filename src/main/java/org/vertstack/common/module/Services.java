@@ -64,8 +64,15 @@ public final class Services {
       if (result instanceof Future<?> f) {
         @SuppressWarnings("unchecked")
         Future<Object> answer = (Future<Object>) f;
-        return answer.recover(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
-          ? retried(method, anywhere, args) : Future.failedFuture(err));
+        return answer.recover(err -> {
+          if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            // the local registration went away (its verticle was undeployed): stop trying it first;
+            // a new registration marks the address again
+            vertx.sharedData().getLocalMap(LOCAL).remove(address);
+            return retried(method, anywhere, args);
+          }
+          return Future.failedFuture(err);
+        });
       }
       return result;
     };
