@@ -9,6 +9,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 jar="$root/target/vertstack.jar"
 [ -f "$jar" ] || (cd "$root" && mvn -q -B package -DskipTests)
+# the class-data-sharing archive mvn package trains, as the README's run command uses it
+# (CLASS_ARCHIVE=off measures without it)
+archive="$root/target/vertstack.jsa"
+cds=()
+[ -f "$archive" ] && [ "${CLASS_ARCHIVE:-on}" != off ] && cds=("-XX:SharedArchiveFile=$archive")
 runs=${RUNS:-3}
 idle=${IDLE_SECONDS:-30}
 
@@ -17,7 +22,7 @@ idle=${IDLE_SECONDS:-30}
 launch() {
   local state=$1 port=$2 t0
   t0=$(date +%s%N)
-  java "${@:3}" -jar "$jar" --state-dir "$state" --port "$port" --set image.tiny-guest=false >>"$state.log" 2>&1 &
+  java "${cds[@]}" "${@:3}" -jar "$jar" --state-dir "$state" --port "$port" --set image.tiny-guest=false >>"$state.log" 2>&1 &
   node=$!
   until curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
     kill -0 "$node" 2>/dev/null || { echo "the node died at start:" >&2; tail -20 "$state.log" >&2; exit 1; }
@@ -39,7 +44,7 @@ stop() {
   kill "$node"; wait "$node" 2>/dev/null || true
 }
 
-echo "VertStack start-up and idle memory, $(nproc) cores, $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "VertStack start-up and idle memory, $(nproc) cores, $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg), class archive: ${cds[*]:-none}"
 printf '%-4s %12s %12s %18s\n' run "first (ms)" "warm (ms)" "idle RSS (MiB)"
 for i in $(seq 1 "$runs"); do
   dir=$(mktemp -d /tmp/vertstack-startup.XXXXXX)
