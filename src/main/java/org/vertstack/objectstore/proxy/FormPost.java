@@ -106,10 +106,10 @@ final class FormPost {
       if (info == null) {
         return Future.failedFuture(Errors.notFound("Not Found"));
       }
-      JsonObject meta = api.objectHandler.newMeta(dst, headers);
+      JsonObject meta = ObjectHeaders.newMeta(dst, headers);
       CappedBody body = new CappedBody(upload, form.maxFileSize(), Errors.badRequest("FormPost: max_file_size exceeded"));
       // the write resumes the (paused) upload once it is ready for its bytes
-      return api.objectHandler.store(null, dst, info, body, -1, meta, null, null).mapEmpty();
+      return api.objectService.store(dst, info, Upload.of(body, -1), meta, null).mapEmpty();
     });
   }
 
