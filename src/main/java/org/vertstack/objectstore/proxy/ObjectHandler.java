@@ -21,12 +21,10 @@ import java.util.Locale;
  */
 final class ObjectHandler {
 
-  private final SwiftApi api;
   private final ObjectService service;
   private final ObjectDownload download;
 
-  ObjectHandler(SwiftApi api, ObjectService service) {
-    this.api = api;
+  ObjectHandler(ObjectService service) {
     this.service = service;
     this.download = new ObjectDownload(service.vertx, service.objects);
   }
@@ -67,7 +65,7 @@ final class ObjectHandler {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    if (length > api.settings.maxObjectSize()) {
+    if (length > service.settings.maxObjectSize()) {
       return Future.failedFuture(Errors.of(413, "Your request is too large."));
     }
     JsonObject meta = ObjectHeaders.newMeta(path, h);

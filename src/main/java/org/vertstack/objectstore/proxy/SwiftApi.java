@@ -56,7 +56,7 @@ public final class SwiftApi {
     this.objects = objectService.objects;
     this.containers = objectService.containers;
     this.metaQuotas = objectService.metaQuotas;
-    this.objectHandler = new ObjectHandler(this, objectService);
+    this.objectHandler = new ObjectHandler(objectService);
   }
 
   /** What {@link #dispatch} serves, for the route inventory. */
