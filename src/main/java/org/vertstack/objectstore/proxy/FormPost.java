@@ -73,7 +73,14 @@ final class FormPost {
     // the first failure answers (a file's, as soon as it happens), else the end of the form
     Promise<Void> outcome = Promise.promise();
     failed.future().onFailure(outcome::tryFail);
-    all.onComplete(outcome);
+    // tried, not completed: after a file's failure answered, the form's end must not complete it again
+    all.onComplete(ar -> {
+      if (ar.succeeded()) {
+        outcome.tryComplete();
+      } else {
+        outcome.tryFail(ar.cause());
+      }
+    });
     return outcome.future().map(v -> {
       respond(ctx, form[0].redirect(), 201, "");
       return null;
