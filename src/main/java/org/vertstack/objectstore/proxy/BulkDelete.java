@@ -96,6 +96,6 @@ final class BulkDelete {
     }
     String object = SwiftPath.decode(p.substring(slash + 1));
     SwiftPath.checkObjectName(object);
-    return api.objectHandler.remove(new SwiftPath(account.account(), account.projectId(), container, object));
+    return api.objectService.remove(new SwiftPath(account.account(), account.projectId(), container, object));
   }
 }

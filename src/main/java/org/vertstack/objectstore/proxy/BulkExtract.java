@@ -144,8 +144,8 @@ final class BulkExtract {
         PushedBody member = new PushedBody(context);
         long size = entry.getSize();
         CompletableFuture<Void> stored = start(context, () -> api.containerInfo(dst.account(), dst.container()).compose(info ->
-          api.objectHandler.store(null, dst, info, member, size, api.objectHandler.newMeta(dst, MultiMap.caseInsensitiveMultiMap()),
-            null, null)).onComplete(ar -> member.abandon()).mapEmpty());
+          api.objectService.store(dst, info, Upload.of(member, size), ObjectHeaders.newMeta(dst, MultiMap.caseInsensitiveMultiMap()),
+            null)).onComplete(ar -> member.abandon()).mapEmpty());
         int n;
         boolean consumed = true;
         while ((n = tar.read(chunk)) > 0) {

@@ -3,6 +3,8 @@ package org.vertstack.objectstore.proxy;
 import io.vertx.core.MultiMap;
 
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 
 /** If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since: 200, 304 or 412. */
 final class Conditions {
@@ -18,7 +20,7 @@ final class Conditions {
     }
     String ius = h.get("If-Unmodified-Since");
     if (ius != null) {
-      Instant t = ObjectHandler.parseHttpDate(ius);
+      Instant t = parseHttpDate(ius);
       if (t != null && lastModified > t.getEpochSecond()) {
         return 412;
       }
@@ -29,7 +31,7 @@ final class Conditions {
     }
     String ims = h.get("If-Modified-Since");
     if (ims != null && inm == null) {
-      Instant t = ObjectHandler.parseHttpDate(ims);
+      Instant t = parseHttpDate(ims);
       if (t != null && lastModified <= t.getEpochSecond()) {
         return 304;
       }
@@ -50,5 +52,13 @@ final class Conditions {
       }
     }
     return false;
+  }
+
+  static Instant parseHttpDate(String v) {
+    try {
+      return ZonedDateTime.parse(v.trim(), SwiftApi.HTTP_DATE).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 }

@@ -112,7 +112,7 @@ public final class ContainerSync {
           }
           SwiftPath from = new SwiftPath(src.account(), src.projectId(), src.container(), e.getKey());
           SwiftPath to = new SwiftPath(dst.account(), dst.projectId(), dst.container(), e.getKey());
-          chain = chain.compose(v -> api.objectHandler.copyInternal(from, to, true)
+          chain = chain.compose(v -> api.objectService.copyInternal(from, to, true)
             .map(x -> count(stats, "copied", 1))
             .recover(err -> Future.succeededFuture(count(stats, "failed", 1))));
         }

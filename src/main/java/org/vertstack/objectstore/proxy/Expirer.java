@@ -16,13 +16,13 @@ public final class Expirer {
   private static final int BATCH = 200;
 
   private final Vertx vertx;
-  private final SwiftApi api;
+  private final ObjectService objects;
   private Future<JsonObject> running;
 
-  /** Uses its own proxy instance: it deletes the way a client's DELETE does, without HTTP. */
+  /** Uses an object service of its own: it deletes the way a client's DELETE does, without HTTP. */
   public Expirer(Vertx vertx, JsonObject config, ObjectStoreRuntime runtime) {
     this.vertx = vertx;
-    this.api = new SwiftApi(vertx, config, null, runtime);
+    this.objects = ObjectService.create(vertx, config, runtime);
   }
 
   /** One pass (or the one under way): {expired, kept, failed}. */
@@ -41,7 +41,7 @@ public final class Expirer {
 
   private Future<Void> batch(JsonObject stats) {
     long before = stats.getLong("expired") + stats.getLong("kept");
-    return api.db.expired(System.currentTimeMillis() / 1000, BATCH).compose(rows -> {
+    return objects.db.expired(System.currentTimeMillis() / 1000, BATCH).compose(rows -> {
       Future<Void> chain = Future.succeededFuture();
       for (JsonObject row : rows) {
         chain = chain.compose(v -> one(row, stats));
@@ -55,7 +55,7 @@ public final class Expirer {
   private Future<Void> one(JsonObject row, JsonObject stats) {
     String account = row.getString("account");
     SwiftPath path = new SwiftPath(account, account.substring("AUTH_".length()), row.getString("container"), row.getString("name"));
-    return api.objectHandler.expire(path, row.getLong("delete_at"))
+    return objects.expire(path, row.getLong("delete_at"))
       .map(deleted -> count(stats, deleted ? "expired" : "kept"))
       .recover(err -> Future.succeededFuture(count(stats, "failed")));
   }

@@ -73,7 +73,14 @@ final class FormPost {
     // the first failure answers (a file's, as soon as it happens), else the end of the form
     Promise<Void> outcome = Promise.promise();
     failed.future().onFailure(outcome::tryFail);
-    all.onComplete(outcome);
+    // tried, not completed: after a file's failure answered, the form's end must not complete it again
+    all.onComplete(ar -> {
+      if (ar.succeeded()) {
+        outcome.tryComplete();
+      } else {
+        outcome.tryFail(ar.cause());
+      }
+    });
     return outcome.future().map(v -> {
       respond(ctx, form[0].redirect(), 201, "");
       return null;
@@ -106,10 +113,10 @@ final class FormPost {
       if (info == null) {
         return Future.failedFuture(Errors.notFound("Not Found"));
       }
-      JsonObject meta = api.objectHandler.newMeta(dst, headers);
+      JsonObject meta = ObjectHeaders.newMeta(dst, headers);
       CappedBody body = new CappedBody(upload, form.maxFileSize(), Errors.badRequest("FormPost: max_file_size exceeded"));
       // the write resumes the (paused) upload once it is ready for its bytes
-      return api.objectHandler.store(null, dst, info, body, -1, meta, null, null).mapEmpty();
+      return api.objectService.store(dst, info, Upload.of(body, -1), meta, null).mapEmpty();
     });
   }
 

@@ -14,7 +14,11 @@ import org.vertstack.objectstore.storage.BufferReadStream;
 import io.vertx.serviceproxy.ServiceException;
 import org.vertstack.common.http.ErrorFormat;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +40,7 @@ final class LargeObjects {
   private LargeObjects() {
   }
 
-  static Future<ObjectHandler.Pieces> pieces(ObjectHandler h, SwiftApi api, SwiftPath path, JsonObject meta, Caller caller) {
+  static Future<Pieces> pieces(ObjectService h, SwiftPath path, JsonObject meta, Caller caller) {
     if (meta.getBoolean("slo", false)) {
       return h.readSmall(h.hash(path)).compose(body -> {
         JsonArray segs = body.toJsonArray();
@@ -52,18 +56,18 @@ final class LargeObjects {
         for (Object o : segs) {
           JsonObject s = (JsonObject) o;
           String[] co = SwiftPath.containerAndObject(s.getString("name"), true);
-          hashes.add(h.objects().ring().hash(path.account(), co[0], co[1]));
+          hashes.add(h.objects.ring().hash(path.account(), co[0], co[1]));
           sizes.add(s.getLong("bytes"));
           total += s.getLong("bytes");
         }
-        return new ObjectHandler.Pieces(hashes, sizes, total, meta.getString("slo_etag"));
+        return new Pieces(hashes, sizes, total, meta.getString("slo_etag"));
       });
     }
     String manifest = SwiftPath.decode(meta.getString("manifest"));
     int slash = manifest.indexOf('/');
     String container = slash < 0 ? manifest : manifest.substring(0, slash);
     String prefix = slash < 0 ? "" : manifest.substring(slash + 1);
-    return mayRead(h, path, Set.of(container), caller).compose(ok -> api.db.listObjects(path.account(), container, new ListQuery(ListQuery.MAX_LIMIT, null, null, prefix, null, false))
+    return mayRead(h, path, Set.of(container), caller).compose(ok -> h.db.listObjects(path.account(), container, new ListQuery(ListQuery.MAX_LIMIT, null, null, prefix, null, false))
       .map(list -> {
         List<String> hashes = new ArrayList<>();
         List<Long> sizes = new ArrayList<>();
@@ -71,17 +75,17 @@ final class LargeObjects {
         long total = 0;
         for (Object o : list) {
           JsonObject s = (JsonObject) o;
-          hashes.add(h.objects().ring().hash(path.account(), container, s.getString("name")));
+          hashes.add(h.objects.ring().hash(path.account(), container, s.getString("name")));
           sizes.add(s.getLong("bytes"));
           total += s.getLong("bytes");
           etags.append(s.getString("hash"));
         }
-        return new ObjectHandler.Pieces(hashes, sizes, total, ObjectHandler.md5Hex(etags.toString()));
+        return new Pieces(hashes, sizes, total, md5Hex(etags.toString()));
       }));
   }
 
   /** Succeeds when the caller may read objects of each container (of the manifest's account). */
-  private static Future<Void> mayRead(ObjectHandler h, SwiftPath manifest, Set<String> containers, Caller caller) {
+  private static Future<Void> mayRead(ObjectService h, SwiftPath manifest, Set<String> containers, Caller caller) {
     Future<Void> chain = Future.succeededFuture();
     for (String c : containers) {
       SwiftPath seg = new SwiftPath(manifest.account(), manifest.projectId(), c, null);
@@ -99,7 +103,7 @@ final class LargeObjects {
   }
 
   /** ?multipart-manifest=put: validates each segment against what is stored, then stores the manifest. */
-  static Future<?> putManifest(ObjectHandler h, SwiftApi api, RoutingContext ctx, SwiftPath path, JsonObject info, Caller caller) {
+  static Future<?> putManifest(ObjectService h, RoutingContext ctx, SwiftPath path, JsonObject info, Caller caller) {
     String cl = ctx.request().getHeader("Content-Length");
     if (cl != null && Long.parseLong(cl) > 8 * 1024 * 1024) {
       return Future.failedFuture(Errors.of(413, "Manifest File > 8388608 bytes"));
@@ -128,7 +132,7 @@ final class LargeObjects {
           String refused = refusal(err);
           return Future.failedFuture(refused == null ? err : Errors.badRequest(seg.getString("path") + ": " + refused));
         });
-        checks.add(allowed.compose(ok -> h.objects().get(h.objects().ring().hash(path.account(), co[0], co[1]), -1, -1, true)).compose(f -> {
+        checks.add(allowed.compose(ok -> h.objects.get(h.objects.ring().hash(path.account(), co[0], co[1]), -1, -1, true)).compose(f -> {
           if (f.status() != 200) {
             return Future.failedFuture(Errors.badRequest(seg.getString("path") + ": 404 Not Found"));
           }
@@ -154,10 +158,10 @@ final class LargeObjects {
           etags.append(f.result().getString("hash"));
           total += f.result().getLong("bytes");
         }
-        JsonObject meta = h.newMeta(path, ctx.request().headers()).put("slo", true).put("slo_size", total)
-          .put("slo_etag", ObjectHandler.md5Hex(etags.toString()));
+        JsonObject meta = ObjectHeaders.newMeta(path, ctx.request().headers()).put("slo", true).put("slo_size", total)
+          .put("slo_etag", md5Hex(etags.toString()));
         Buffer manifest = stored.toBuffer();
-        return h.store(null, path, info, new BufferReadStream(manifest), manifest.length(), meta, null, null).map(r -> {
+        return h.store(path, info, Upload.of(new BufferReadStream(manifest), manifest.length()), meta, null).map(r -> {
           ctx.response().setStatusCode(201).putHeader("Etag", "\"" + meta.getString("slo_etag") + "\"")
             .putHeader("Last-Modified", SwiftApi.HTTP_DATE.format(java.time.Instant.ofEpochMilli(
               org.vertstack.objectstore.storage.Timestamps.millis(r.getString("ts")))))
@@ -168,13 +172,13 @@ final class LargeObjects {
     });
   }
 
-  static Future<Buffer> manifestBody(ObjectHandler h, SwiftPath path, JsonObject meta) {
+  static Future<Buffer> manifestBody(ObjectService h, SwiftPath path, JsonObject meta) {
     return h.readSmall(h.hash(path));
   }
 
   /** ?multipart-manifest=delete: the segments first, then (by the caller) the manifest. */
-  static Future<Void> deleteSegments(ObjectHandler h, SwiftPath path, Caller caller) {
-    return h.objects().get(h.hash(path), -1, -1, true).compose(f -> {
+  static Future<Void> deleteSegments(ObjectService h, SwiftPath path, Caller caller) {
+    return h.objects.get(h.hash(path), -1, -1, true).compose(f -> {
       if (f.status() != 200 || !f.meta().getBoolean("slo", false)) {
         return Future.succeededFuture();
       }
@@ -190,5 +194,14 @@ final class LargeObjects {
         return chain;
       });
     });
+  }
+
+  /** Swift's etag of a large object: the MD5 of its segments' etags. */
+  static String md5Hex(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -38,7 +38,7 @@ final class LocalGet {
       }
       JsonObject meta = local.meta();
       List<ByteRanges.Range> ranges = ByteRanges.parse(req.getHeader("Range"), local.size());
-      if (ObjectHandler.expired(meta) || meta.getString("manifest") != null || meta.getBoolean("slo", false)
+      if (ObjectService.expired(meta) || meta.getString("manifest") != null || meta.getBoolean("slo", false)
         || (ranges != null && ranges.size() > 1)) {
         objects.close(local.channel());
         return Future.succeededFuture(false);
@@ -60,7 +60,7 @@ final class LocalGet {
     if (resp.closed()) {
       return Future.succeededFuture();
     }
-    ObjectHandler.objectHeaders(resp, meta, etag);
+    ObjectDownload.objectHeaders(resp, meta, etag);
     if (cond == 304) {
       return resp.setStatusCode(304).putHeader("Content-Length", "0").end();
     }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.vertstack.common.http.Errors;
+import org.vertstack.objectstore.db.ContainerDb;
 
 import java.util.Optional;
 
@@ -20,15 +21,15 @@ final class MetaQuotas {
   static final String CONTAINER_BYTES = "x-container-meta-quota-bytes";
   static final String CONTAINER_COUNT = "x-container-meta-quota-count";
 
-  private final SwiftApi api;
+  private final ContainerDb db;
   /**
    * Each account's byte quota, if any, read at most every 2 s (it is changed rarely); shared by
    * the node's proxy instances, so a change is seen at once on the node that made it.
    */
   private final Cache<String, Optional<Long>> accountQuota;
 
-  MetaQuotas(SwiftApi api, Cache<String, Optional<Long>> accountQuota) {
-    this.api = api;
+  MetaQuotas(ContainerDb db, Cache<String, Optional<Long>> accountQuota) {
+    this.db = db;
     this.accountQuota = accountQuota;
   }
 
@@ -61,7 +62,7 @@ final class MetaQuotas {
       return Future.succeededFuture();
     }
     // the cached info's counters may be behind: a quota is checked against the database's
-    return api.db.container(path.account(), path.container()).compose(fresh -> {
+    return db.container(path.account(), path.container()).compose(fresh -> {
       if (fresh == null) {
         return Future.succeededFuture();
       }
@@ -78,7 +79,7 @@ final class MetaQuotas {
   private Future<Void> checkAccount(SwiftPath path, long bytes) {
     Optional<Long> cached = accountQuota.getIfPresent(path.account());
     Future<Optional<Long>> quota = cached != null ? Future.succeededFuture(cached)
-      : api.db.account(path.account()).map(acct -> {
+      : db.account(path.account()).map(acct -> {
         Optional<Long> q = Optional.ofNullable(limit(acct.getJsonObject("meta").getString(ACCOUNT_BYTES)));
         accountQuota.put(path.account(), q);
         return q;
@@ -87,7 +88,7 @@ final class MetaQuotas {
       if (q.isEmpty()) {
         return Future.succeededFuture();
       }
-      return api.db.account(path.account()).compose(acct -> acct.getLong("bytes") + Math.max(0, bytes) > q.get()
+      return db.account(path.account()).compose(acct -> acct.getLong("bytes") + Math.max(0, bytes) > q.get()
         ? Future.failedFuture(Errors.of(413, "Upload exceeds quota."))
         : Future.succeededFuture());
     });

@@ -1,26 +1,21 @@
 package org.vertstack.objectstore.proxy;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.vertstack.common.auth.TokenVerifier;
-import org.vertstack.common.db.Databases;
 import org.vertstack.common.events.ResourceEvents;
 import org.vertstack.common.http.Errors;
 import org.vertstack.common.http.ErrorFormat;
 import org.vertstack.common.http.FailureHandler;
 import org.vertstack.common.http.RouteInventory;
 import org.vertstack.common.policy.Target;
-import org.vertstack.objectstore.ObjectStoreModule;
 import org.vertstack.objectstore.ObjectStoreRuntime;
 import org.vertstack.objectstore.ObjectStoreSettings;
 import org.vertstack.objectstore.db.ContainerDb;
@@ -31,7 +26,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -48,24 +42,21 @@ public final class SwiftApi {
   final ObjectClient objects;
   final TokenVerifier verifier;
   final ObjectStoreSettings settings;
+  final ObjectService objectService;
   final ObjectHandler objectHandler;
   final MetaQuotas metaQuotas;
-  /** Container lookups cached briefly for the object path (shared by the node's proxy instances). */
-  private final Cache<String, Optional<JsonObject>> containers;
+  private final ContainerLookup containers;
 
   public SwiftApi(Vertx vertx, JsonObject config, TokenVerifier verifier, ObjectStoreRuntime runtime) {
     this.vertx = vertx;
-    this.containers = runtime.containers();
     this.verifier = verifier;
-    this.settings = ObjectStoreSettings.from(config);
-    this.db = new ContainerDb(Databases.pool(vertx, config, ObjectStoreModule.NAME));
-    this.objects = new ObjectClient(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-      .setReceiveBufferSize(1024 * 1024).setSendBufferSize(1024 * 1024)
-      .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024),
-      new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1)), runtime::ring,
-      runtime::local, vertx.createSharedWorkerExecutor("objectstore-disk", settings.diskThreads()));
-    this.metaQuotas = new MetaQuotas(this, runtime.accountQuotas());
-    this.objectHandler = new ObjectHandler(this);
+    this.objectService = ObjectService.create(vertx, config, runtime);
+    this.settings = objectService.settings;
+    this.db = objectService.db;
+    this.objects = objectService.objects;
+    this.containers = objectService.containers;
+    this.metaQuotas = objectService.metaQuotas;
+    this.objectHandler = new ObjectHandler(objectService);
   }
 
   /** What {@link #dispatch} serves, for the route inventory. */
@@ -344,16 +335,11 @@ public final class SwiftApi {
 
   /** The container's info (meta, counters), cached briefly; null when it does not exist. */
   Future<JsonObject> containerInfo(String account, String container) {
-    String key = account + "/" + container;
-    Optional<JsonObject> cached = containers.getIfPresent(key);
-    if (cached != null) {
-      return Future.succeededFuture(cached.orElse(null));
-    }
-    return db.container(account, container).onSuccess(info -> containers.put(key, Optional.ofNullable(info)));
+    return containers.info(account, container);
   }
 
   void forgetContainer(String account, String container) {
-    containers.invalidate(account + "/" + container);
+    containers.forget(account, container);
   }
 
   private Future<?> containerGet(RoutingContext ctx, SwiftPath path, Caller caller) {

@@ -38,7 +38,7 @@ final class Versioning {
     return String.format("%03x", object.getBytes(StandardCharsets.UTF_8).length) + object + "/";
   }
 
-  static Future<Void> beforeOverwrite(ObjectHandler h, SwiftPath path, JsonObject info) {
+  static Future<Void> beforeOverwrite(ObjectService h, SwiftPath path, JsonObject info) {
     String loc = location(info);
     if (loc == null) {
       return Future.succeededFuture();
@@ -46,8 +46,8 @@ final class Versioning {
     return archive(h, path, SwiftPath.decode(loc));
   }
 
-  private static Future<Void> archive(ObjectHandler h, SwiftPath path, String versions) {
-    return h.objects().get(h.hash(path), -1, -1, true).compose(f -> {
+  private static Future<Void> archive(ObjectService h, SwiftPath path, String versions) {
+    return h.objects.get(h.hash(path), -1, -1, true).compose(f -> {
       if (f.status() != 200) {
         return Future.succeededFuture();
       }
@@ -56,7 +56,7 @@ final class Versioning {
     });
   }
 
-  static Future<Void> beforeDelete(ObjectHandler h, SwiftPath path, JsonObject info) {
+  static Future<Void> beforeDelete(ObjectService h, SwiftPath path, JsonObject info) {
     String loc = location(info);
     if (loc == null || !history(info)) {
       return Future.succeededFuture();
@@ -65,7 +65,7 @@ final class Versioning {
   }
 
   /** Stack mode: puts the newest archived copy back. True when one was restored. */
-  static Future<Boolean> afterDelete(ObjectHandler h, SwiftPath path, JsonObject info) {
+  static Future<Boolean> afterDelete(ObjectService h, SwiftPath path, JsonObject info) {
     String loc = location(info);
     if (loc == null || history(info)) {
       return Future.succeededFuture(false);

@@ -5,24 +5,20 @@ import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import org.vertstack.objectstore.ring.Device;
 import org.vertstack.objectstore.ring.Ring;
 import org.vertstack.objectstore.storage.ReplicaWrite.Reply;
 
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -45,10 +41,22 @@ public final class ObjectClient {
     this.disk = disk;
   }
 
-  /** The local path of a device when this node serves it and the proxy may use it directly. */
-  private Path localPath(Device d) {
+  /** This node's disk for a device its object server serves (when the proxy has a disk pool), else HTTP. */
+  private ReplicaTransport transport(Device d) {
     LocalDevices l = disk == null ? null : local.get();
-    return l == null ? null : l.pathOf(d);
+    Path root = l == null ? null : l.pathOf(d);
+    return root != null ? new LocalReplica(d, root, disk, l.writes()) : new RemoteReplica(client, d);
+  }
+
+  /** Tries {@code attempt} on {@code d}, then on the next handoff while it fails (handoffs are shared by the replicas). */
+  private static <T> Future<T> withHandoffs(Device d, Iterator<Device> handoffs, Function<Device, Future<T>> attempt) {
+    return attempt.apply(d).recover(err -> {
+      Device next;
+      synchronized (handoffs) {
+        next = handoffs.hasNext() ? handoffs.next() : null;
+      }
+      return next == null ? Future.failedFuture(err) : withHandoffs(next, handoffs, attempt);
+    });
   }
 
   public Ring ring() {
@@ -63,15 +71,6 @@ public final class ObjectClient {
   public record Fetched(int status, JsonObject meta, HttpClientResponse body, String tombstoneTs) {
   }
 
-  private static String uri(Device d, int part, String hash) {
-    return "/o/" + d.name() + "/" + part + "/" + hash;
-  }
-
-  private static RequestOptions options(HttpMethod method, Device d, String uri) {
-    return new RequestOptions().setMethod(method).setHost(d.host()).setPort(d.port()).setURI(uri)
-      .setConnectTimeout(5_000).setIdleTimeout(120_000);
-  }
-
   /**
    * Streams {@code body} to the partition's replicas. {@code length} is -1 for chunked bodies.
    * The body must be paused; it is resumed once enough object servers accepted the write.
@@ -82,7 +81,7 @@ public final class ObjectClient {
     Iterator<Device> handoffs = r.handoffs(part).iterator();
     List<Future<ReplicaWrite>> opening = new ArrayList<>();
     for (Device d : r.primaries(part)) {
-      opening.add(openPut(d, part, hash, length, meta, expectedEtag, ts, handoffs));
+      opening.add(withHandoffs(d, handoffs, to -> transport(to).openWrite(part, hash, length, meta, expectedEtag, ts)));
     }
     return Future.join(opening).transform(x -> {
       List<ReplicaWrite> live = new ArrayList<>();
@@ -108,114 +107,35 @@ public final class ObjectClient {
     int part = r.partition(hash);
     Iterator<Device> handoffs = r.handoffs(part).iterator();
     List<Future<Reply>> all = new ArrayList<>();
-    String encoded = Wire.encode(meta);
     for (Device d : r.primaries(part)) {
-      all.add(sendBody(d, part, hash, body, meta, encoded, expectedEtag, ts, handoffs));
+      all.add(withHandoffs(d, handoffs, to -> transport(to).putWhole(part, hash, body, meta, expectedEtag, ts)));
     }
     // all replicas are awaited (not just a quorum): a 201 means every reachable copy is durable
-    return Future.join(all).transform(x -> {
-      int ok = 0;
-      int mismatch = 0;
-      String etag = null;
-      long size = 0;
-      for (Future<Reply> f : all) {
-        if (f.succeeded()) {
-          Reply resp = f.result();
-          if (resp.status() == 201) {
-            ok++;
-            etag = resp.etag();
-            size = resp.size();
-          } else if (resp.status() == 422) {
-            mismatch++;
-          }
-        }
-      }
-      if (ok >= r.quorum()) {
-        return Future.succeededFuture(new PutResult(201, etag, size));
-      }
-      return Future.succeededFuture(new PutResult(mismatch > 0 ? 422 : 503, null, 0));
-    });
+    return Future.join(all).transform(x -> Future.succeededFuture(tally(all, r.quorum())));
   }
 
-
-  private Future<Reply> sendBody(Device d, int part, String hash, Buffer body, JsonObject meta, String encoded, String etag,
-                                 String ts, Iterator<Device> handoffs) {
-    Path dev = localPath(d);
-    Future<Reply> sent;
-    if (dev != null) {
-      // this node's own device: the object server's write (same checks, rename and fsync) without the loopback hop
-      JsonObject copy = meta.copy();
-      sent = disk.executeBlocking(() -> {
-        if (!DiskStore.mounted(dev)) {
-          throw new java.io.IOException("device " + d.name() + " is not mounted");
+  /** 201 when a quorum of replicas stored the body, else 422 if any refused its checksum, else 503. */
+  private static PutResult tally(List<Future<Reply>> replies, int quorum) {
+    int ok = 0;
+    int mismatch = 0;
+    String etag = null;
+    long size = 0;
+    for (Future<Reply> f : replies) {
+      if (f.succeeded()) {
+        Reply reply = f.result();
+        if (reply.status() == 201) {
+          ok++;
+          etag = reply.etag();
+          size = reply.size();
+        } else if (reply.status() == 422) {
+          mismatch++;
         }
-        String written = DiskStore.storeSmall(dev, part, hash, body, copy, etag, ts, local.get().writes().syncDir());
-        return written == null ? new Reply(422, null, 0) : new Reply(201, written, body.length());
-      }, false);
-    } else {
-      sent = client.request(options(HttpMethod.PUT, d, uri(d, part, hash))).compose(req -> {
-        req.putHeader(Wire.TS, ts).putHeader(Wire.META, encoded);
-        if (etag != null) {
-          req.putHeader(Wire.ETAG, etag);
-        }
-        return req.send(body);
-      }).compose(resp -> {
-        drain(resp);
-        int s = resp.statusCode();
-        return s == 201 ? Future.succeededFuture(new Reply(201, resp.getHeader("Etag"), Long.parseLong(resp.getHeader(Wire.SIZE))))
-          : s == 422 ? Future.succeededFuture(new Reply(422, null, 0)) : Future.failedFuture("status " + s);
-      });
+      }
     }
-    return sent.recover(err -> {
-      Device next;
-      synchronized (handoffs) {
-        next = handoffs.hasNext() ? handoffs.next() : null;
-      }
-      return next == null ? Future.failedFuture(err) : sendBody(next, part, hash, body, meta, encoded, etag, ts, handoffs);
-    });
-  }
-
-  private Future<ReplicaWrite> openPut(Device d, int part, String hash, long length, JsonObject meta, String etag, String ts,
-                                       Iterator<Device> handoffs) {
-    Path dev = localPath(d);
-    Future<ReplicaWrite> opened = dev != null
-      // this node's own device: the object server's temp file, checks, fsync and rename, without the loopback hop
-      ? ReplicaFile.create(disk, dev, part, hash, local.get().writes()).map(file -> new ReplicaWrite.Local(file, meta.copy(), ts, etag, length))
-      : openRemote(d, part, hash, length, meta, etag, ts);
-    return opened.recover(err -> {
-      Device next;
-      synchronized (handoffs) {
-        next = handoffs.hasNext() ? handoffs.next() : null;
-      }
-      return next == null ? Future.failedFuture(err) : openPut(next, part, hash, length, meta, etag, ts, handoffs);
-    });
-  }
-
-  private Future<ReplicaWrite> openRemote(Device d, int part, String hash, long length, JsonObject meta, String etag, String ts) {
-    return client.request(options(HttpMethod.PUT, d, uri(d, part, hash))).compose(req -> {
-      req.putHeader(Wire.TS, ts).putHeader(Wire.META, Wire.encode(meta)).putHeader("Expect", "100-continue");
-      if (etag != null) {
-        req.putHeader(Wire.ETAG, etag);
-      }
-      if (length >= 0) {
-        req.putHeader("Content-Length", Long.toString(length));
-      } else {
-        req.setChunked(true);
-      }
-      Promise<ReplicaWrite> ready = Promise.promise();
-      Future<HttpClientResponse> response = req.response();
-      req.continueHandler(v -> ready.tryComplete(new ReplicaWrite.Remote(req, response)));
-      response.onComplete(ar -> {
-        if (ready.tryFail(ar.succeeded() ? "status " + ar.result().statusCode() : String.valueOf(ar.cause()))) {
-          if (ar.succeeded()) {
-            ar.result().exceptionHandler(err -> { });
-          }
-          abandon(req);
-        }
-      });
-      req.sendHead().onFailure(ready::tryFail);
-      return ready.future();
-    });
+    if (ok >= quorum) {
+      return new PutResult(201, etag, size);
+    }
+    return new PutResult(mismatch > 0 ? 422 : 503, null, 0);
   }
 
   /**
@@ -274,30 +194,8 @@ public final class ObjectClient {
     });
     body.resume();
     List<Future<Reply>> replies = targets.stream().map(ReplicaWrite::reply).toList();
-    return sent.future().compose(v -> Future.join(replies).transform(x -> {
-      int ok = 0;
-      int mismatch = 0;
-      String etag = null;
-      long size = 0;
-      for (Future<Reply> f : replies) {
-        if (f.succeeded()) {
-          Reply reply = f.result();
-          if (reply.status() == 201) {
-            ok++;
-            etag = reply.etag();
-            size = reply.size();
-          } else if (reply.status() == 422) {
-            mismatch++;
-          }
-        }
-      }
-      if (ok >= quorum) {
-        return Future.succeededFuture(new PutResult(201, etag, size));
-      }
-      return Future.succeededFuture(new PutResult(mismatch > 0 ? 422 : 503, null, 0));
-    }));
+    return sent.future().compose(v -> Future.join(replies).transform(x -> Future.succeededFuture(tally(replies, quorum))));
   }
-
 
   /**
    * Fetches an object (or the inclusive byte range first..last; first &lt; 0 for all) from the
@@ -316,8 +214,6 @@ public final class ObjectClient {
   public record LocalRead(JsonObject meta, long size, Buffer small, FileChannel channel, Path file) {
   }
 
-  private static final int SMALL_READ = 64 * 1024;
-
   /**
    * Opens the current version of an object on the first replica in read order when that
    * replica is on this node. Succeeds with null when it is not, or has no live version there
@@ -328,39 +224,9 @@ public final class ObjectClient {
     int part = r.partition(hash);
     List<Device> order = r.primaries(part);
     Device first = order.get((int) Math.floorMod(Thread.currentThread().getId() + System.nanoTime(), (long) order.size()));
-    Path dev = localPath(first);
-    if (dev == null) {
-      return Future.succeededFuture();
-    }
-    return disk.executeBlocking(() -> {
-      if (!DiskStore.mounted(dev)) {
-        return null;
-      }
-      for (int attempt = 0; attempt < 3; attempt++) {
-        JsonObject meta = DiskStore.current(dev, part, hash);
-        if (meta == null || meta.getBoolean("deleted", false)) {
-          return null;
-        }
-        long size = meta.getLong("size");
-        try {
-          Path file = DiskStore.dataFile(dev, part, hash, meta);
-          FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-          if (size > SMALL_READ) {
-            return new LocalRead(meta, size, null, ch, file);
-          }
-          try (ch) {
-            ByteBuffer bb = ByteBuffer.allocate((int) size);
-            while (bb.hasRemaining() && ch.read(bb, bb.position()) > 0) {
-              // keep reading
-            }
-            return bb.hasRemaining() ? null : new LocalRead(meta, size, Buffer.buffer(bb.array()), null, file);
-          }
-        } catch (NoSuchFileException e) {
-          // replaced while we looked; read the newer version
-        }
-      }
-      return null;
-    }, false).recover(err -> Future.succeededFuture());
+    return transport(first) instanceof LocalReplica replica
+      ? replica.readCurrent(part, hash).recover(err -> Future.succeededFuture())
+      : Future.succeededFuture();
   }
 
   /** Closes a channel from {@link #openLocal} off the event loop. */
@@ -383,18 +249,12 @@ public final class ObjectClient {
       return Future.succeededFuture(best404 != null ? best404 : new Fetched(errors ? 503 : 404, null, null, null));
     }
     Device d = order.get(idx);
-    HttpMethod method = head ? HttpMethod.HEAD : HttpMethod.GET;
-    return client.request(options(method, d, uri(d, part, hash))).compose(req -> {
-      if (first >= 0) {
-        req.putHeader(Wire.RANGE, first + "-" + last);
-      }
-      return req.send();
-    }).transform(ar -> {
+    return new RemoteReplica(client, d).fetch(part, hash, first, last, head).transform(ar -> {
       if (ar.succeeded() && ar.result().statusCode() == 200) {
         HttpClientResponse resp = ar.result();
         resp.pause();
         if (head) {
-          drain(resp);
+          RemoteReplica.drain(resp);
         }
         return Future.succeededFuture(new Fetched(200, Wire.decode(resp.getHeader(Wire.META)), head ? null : resp, null));
       }
@@ -402,7 +262,7 @@ public final class ObjectClient {
       Fetched nf = best404;
       if (ar.succeeded()) {
         HttpClientResponse resp = ar.result();
-        drain(resp);
+        RemoteReplica.drain(resp);
         String tts = resp.getHeader(Wire.TS);
         if (resp.statusCode() == 404 && (nf == null || (tts != null && (nf.tombstoneTs == null || tts.compareTo(nf.tombstoneTs) > 0)))) {
           nf = new Fetched(404, null, null, tts);
@@ -431,7 +291,7 @@ public final class ObjectClient {
     Iterator<Device> handoffs = r.handoffs(part).iterator();
     List<Future<Integer>> all = new ArrayList<>();
     for (Device d : r.primaries(part)) {
-      all.add(sendSimple(method, d, part, hash, ts, meta, handoffs));
+      all.add(withHandoffs(d, handoffs, to -> new RemoteReplica(client, to).update(method, part, hash, ts, meta)));
     }
     return Future.join(all).transform(x -> {
       int success = 0;
@@ -461,43 +321,5 @@ public final class ObjectClient {
       }
       return Future.succeededFuture(status);
     });
-  }
-
-  private Future<Integer> sendSimple(HttpMethod method, Device d, int part, String hash, String ts, JsonObject meta,
-                                     Iterator<Device> handoffs) {
-    return client.request(options(method, d, uri(d, part, hash)))
-      .compose(req -> req.putHeader(Wire.TS, ts).putHeader(Wire.META, Wire.encode(meta)).send())
-      .map(resp -> {
-        drain(resp);
-        return resp.statusCode();
-      })
-      .compose(status -> status >= 500 ? Future.failedFuture("status " + status) : Future.succeededFuture(status))
-      .recover(err -> {
-        Device next;
-        synchronized (handoffs) {
-          next = handoffs.hasNext() ? handoffs.next() : null;
-        }
-        return next == null ? Future.failedFuture(err) : sendSimple(method, next, part, hash, ts, meta, handoffs);
-      });
-  }
-
-  /** Resets a request we give up on, quietly: its failure is already accounted for. */
-  static void abandon(HttpClientRequest req) {
-    try {
-      req.exceptionHandler(err -> { });
-    } catch (IllegalStateException ended) {
-      // sent in full already: a reset reports nowhere
-    }
-    req.reset();
-  }
-
-  /** Lets a response we do not read finish (it may have ended already), so its connection is reused. */
-  static void drain(HttpClientResponse resp) {
-    try {
-      resp.handler(null);
-      resp.resume();
-    } catch (IllegalStateException ignored) {
-      // already ended
-    }
   }
 }

@@ -50,12 +50,12 @@ sealed interface ReplicaWrite permits ReplicaWrite.Remote, ReplicaWrite.Local {
     }
 
     public void abort() {
-      ObjectClient.abandon(req);
+      RemoteReplica.abandon(req);
     }
 
     public Future<Reply> reply() {
       return response.map(resp -> {
-        ObjectClient.drain(resp);
+        RemoteReplica.drain(resp);
         String size = resp.getHeader(Wire.SIZE);
         return new Reply(resp.statusCode(), resp.getHeader("Etag"), size == null ? 0 : Long.parseLong(size));
       });
