@@ -29,25 +29,25 @@ public class IdentityVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject conf = config();
-    JsonObject identity = conf.getJsonObject("identity");
-    Path stateDir = Path.of(conf.getString("state-dir"));
-    String publicUrl = conf.getString("public-url");
-    String region = conf.getString("region", "RegionOne");
-    long ttl = identity.getLong("token-ttl-seconds", 3600L);
+    IdentitySettings settings = IdentitySettings.from(conf);
+    Path stateDir = settings.stateDir();
+    String publicUrl = settings.publicUrl();
+    String region = settings.region();
+    long ttl = settings.tokenTtlSeconds();
     db = Databases.pool(vertx, conf, "identity");
     List<CatalogEntry> running = conf.getJsonArray("catalog-entries", new JsonArray()).stream()
       .map(o -> (JsonObject) o)
       .map(o -> new CatalogEntry(o.getString("type"), o.getString("name"), o.getString("path")))
       .toList();
     return Databases.migrate(vertx, conf, "identity")
-      .compose(v -> vertx.executeBlocking(() -> KeyEncryption.load(identity.getString("key-secret"), stateDir)))
+      .compose(v -> vertx.executeBlocking(() -> KeyEncryption.load(settings.keySecret(), stateDir)))
       .compose(encryption -> {
         this.encryption = encryption;
         return new SigningKeys(vertx, db, encryption, ttl).start(stateDir);
       })
       .compose(keys -> {
-        rotateKeys(keys, identity);
-        Passwords passwords = new Passwords(vertx, identity.getInteger("password-hash-cost", 10));
+        rotateKeys(keys, settings);
+        Passwords passwords = new Passwords(vertx, settings.passwordHashCost());
         Revoker revoker = new Revoker(vertx, db, ttl);
         Catalog catalog = new Catalog(db);
         ServiceBinder binder = new ServiceBinder(vertx);
@@ -55,19 +55,19 @@ public class IdentityVerticle extends VerticleBase {
         binder.setAddress(QuotaService.ADDRESS).register(QuotaService.class, new QuotaServiceImpl(db));
         Services.servedHere(vertx, TokenAuthority.ADDRESS);
         Services.servedHere(vertx, QuotaService.ADDRESS);
-        return new Bootstrap(vertx, db, passwords).run(identity.getString("admin-password"), region, stateDir, publicUrl)
+        return new Bootstrap(vertx, db, passwords).run(settings.adminPassword(), region, stateDir, publicUrl)
           .compose(v -> catalog.sync(running, publicUrl, region))
           .compose(v -> TokenVerifier.get(vertx))
           .map(verifier -> {
-            TokenIssuer issuer = new TokenIssuer(vertx, keys, ttl, identity.getBoolean("any-project-admin", false));
+            TokenIssuer issuer = new TokenIssuer(vertx, keys, ttl, settings.anyProjectAdmin());
             Assignments assignments = new Assignments(db);
             Authenticator authenticator = new Authenticator(db, passwords, issuer, assignments, verifier,
-              identity.getInteger("lockout-failure-attempts", 6), identity.getLong("lockout-duration-seconds", 1800L));
-            IdentityService service = new IdentityServiceImpl(vertx, db, publicUrl + "/identity", passwords, authenticator,
+              settings.lockoutFailureAttempts(), settings.lockoutDurationSeconds());
+            IdentityService service = new IdentityServiceImpl(vertx, db, settings.identityUrl(), passwords, authenticator,
               assignments, catalog, revoker, issuer);
             binder.setAddress(IdentityService.ADDRESS).register(IdentityService.class, service);
             Services.servedHere(vertx, IdentityService.ADDRESS);
-            String identityUrl = publicUrl + "/identity";
+            String identityUrl = settings.identityUrl();
             Credentials credentials = new Credentials(db, encryption, assignments, identityUrl);
             binder.setAddress(IdentityExtensions.ADDRESS).register(IdentityExtensions.class, new IdentityExtensionsImpl(Map.of(
               "trusts", new Trusts(db, assignments, revoker, identityUrl),
@@ -90,11 +90,10 @@ public class IdentityVerticle extends VerticleBase {
    * identity.key-rotation-days (any controller may; one wins), and reloads it when any controller
    * says it changed, so every node signs with the newest key and verifies with all.
    */
-  private void rotateKeys(SigningKeys keys, JsonObject identity) {
+  private void rotateKeys(SigningKeys keys, IdentitySettings settings) {
     vertx.eventBus().consumer(TokenAuthority.KEYS_CHANGED, msg -> keys.reload());
-    double days = identity.getDouble("key-rotation-days", 30.0);
-    java.time.Duration every = java.time.Duration.ofMillis((long) (days * 86_400_000L));
-    long check = identity.getLong("key-rotation-check-seconds", 60L);
+    java.time.Duration every = settings.keyRotation();
+    long check = settings.keyRotationCheckSeconds();
     vertx.setPeriodic(check * 1000, id -> keys.rotateIfDue(every)
       .compose(changed -> changed ? keys.reload().map(true) : Future.succeededFuture(false))
       .onSuccess(changed -> {
