@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * extra specs, booted with a config drive, a key pair, metadata and user data: the disks exist
  * with their sizes and formats, libvirt runs the domain with them (and the cputune and iotune),
  * the guest sees vdb and vdc, the ISO carries the server's uuid, key and user data, the server
- * shows config_drive "True", and deleting the server removes every file.
+ * shows config_drive "True", a resize grows the ephemeral disk and swap and its revert restores
+ * them, and deleting the server removes every file.
  */
-@Timeout(value = 420, unit = TimeUnit.SECONDS)
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class LocalDisksQemuTest {
 
   static Path dir;
@@ -146,6 +147,29 @@ class LocalDisksQemuTest {
         .contains("<shares>512</shares>").contains("<total_iops_sec>2000</total_iops_sec>");
       // and the guest sees the two extra disks
       awaitConsole(token, id, line -> line.startsWith("VERTSTACK-GUEST-DISKS") && line.contains("vdb") && line.contains("vdc"));
+
+      // resize: a smaller ephemeral disk is refused; a larger one grows (the old kept aside), swap is made anew
+      String smaller = flavor(admin, 0, 64);
+      assertThat(f.call(token, HttpMethod.POST, "/servers/" + id + "/action",
+        new JsonObject().put("resize", new JsonObject().put("flavorRef", smaller))).statusCode()).isEqualTo(400);
+      String larger = flavor(admin, 2, 128);
+      var resized = f.call(token, HttpMethod.POST, "/servers/" + id + "/action",
+        new JsonObject().put("resize", new JsonObject().put("flavorRef", larger)));
+      assertThat(resized.statusCode()).as(resized.bodyAsString()).isEqualTo(202);
+      awaitStatus(token, id, "VERIFY_RESIZE");
+      assertThat(virtualSize(instanceDir.resolve("disk.eph0"))).isEqualTo(2L << 30);
+      assertThat(virtualSize(instanceDir.resolve("disk.swap"))).isEqualTo(128L << 20);
+      assertThat(instanceDir.resolve("disk.eph0.pre-resize")).exists();
+      assertThat(instanceDir.resolve("disk.config")).exists();
+      // revert: the kept ephemeral disk and the old swap size come back
+      assertThat(f.call(token, HttpMethod.POST, "/servers/" + id + "/action", new JsonObject().putNull("revertResize"))
+        .statusCode()).isEqualTo(202);
+      awaitStatus(token, id, "ACTIVE");
+      assertThat(virtualSize(instanceDir.resolve("disk.eph0"))).isEqualTo(1L << 30);
+      assertThat(virtualSize(instanceDir.resolve("disk.swap"))).isEqualTo(64L << 20);
+      assertThat(instanceDir.resolve("disk.eph0.pre-resize")).doesNotExist();
+      assertThat(run("virsh", "-c", "qemu:///system", "dumpxml", "vs-" + id)).contains("disk.eph0").contains("disk.swap")
+        .contains("disk.config");
     } finally {
       assertThat(f.call(token, HttpMethod.DELETE, "/servers/" + id, null).statusCode()).isEqualTo(204);
       f.awaitGone(token, id);
@@ -155,6 +179,32 @@ class LocalDisksQemuTest {
       Thread.sleep(100);
     }
     assertThat(instanceDir).as("the instance's disks, config drive and console log").doesNotExist();
+  }
+
+  private static String flavor(String admin, int ephemeralGb, int swapMb) {
+    var created = f.call(admin, HttpMethod.POST, "/flavors", new JsonObject().put("flavor", new JsonObject()
+      .put("name", TestCloud.unique("disks")).put("ram", 128).put("vcpus", 1).put("disk", 1)
+      .put("OS-FLV-EXT-DATA:ephemeral", ephemeralGb).put("swap", swapMb)));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(200);
+    return created.bodyAsJsonObject().getJsonObject("flavor").getString("id");
+  }
+
+  private static long virtualSize(Path disk) throws Exception {
+    return new JsonObject(run("qemu-img", "info", "-U", "--output=json", disk.toString())).getLong("virtual-size");
+  }
+
+  private static void awaitStatus(String token, String id, String status) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    JsonObject s = null;
+    while (System.nanoTime() < deadline) {
+      s = f.server(token, id);
+      if (status.equals(s.getString("status")) && s.getString("OS-EXT-STS:task_state") == null) {
+        return;
+      }
+      assertThat(s.getString("status")).as(s.encode()).isNotEqualTo("ERROR");
+      Thread.sleep(200);
+    }
+    throw new AssertionError("not " + status + " in 180 s: " + s);
   }
 
   private static JsonObject awaitActive(String token, String id) throws InterruptedException {
