@@ -150,12 +150,13 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
       long delay = ComputeModule.settings(config()).getLong("test-build-delay-ms", 0L);
       Future<Void> held = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
       Future<Path> base = held.compose(v -> h.needsImage() ? images.fetch(imageId, request.getString("token")) : Future.succeededFuture(null));
+      // a config drive when the request asks for one or this node forces it (Nova's force_config_drive)
+      boolean configDrive = request.getBoolean("config_drive", false)
+        || ComputeModule.settings(config()).getBoolean("force-config-drive", false);
       return base.compose(file -> blocking(() -> {
         String format = request.getString("disk_format", "qcow2");
-        h.spawn(new Hypervisor.Spec(request.getString("instance_id"), request.getString("name"),
-          request.getInteger("vcpus"), request.getLong("memory_mb"), request.getLong("disk_gb"), file,
-          "raw".equals(format) ? "raw" : "qcow2"));
-        return powerState(h, request.getString("instance_id"));
+        h.spawn(spec(request, file, "raw".equals(format) ? "raw" : "qcow2", configDrive));
+        return powerState(h, request.getString("instance_id")).put("config_drive", configDrive);
       }));
     });
   }
@@ -196,8 +197,7 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
   @Override
   public Future<JsonObject> resize(JsonObject request) {
     return ready().compose(h -> blocking(() -> {
-      Hypervisor.Spec spec = new Hypervisor.Spec(request.getString("instance_id"), request.getString("name"),
-        request.getInteger("vcpus"), request.getLong("memory_mb"), request.getLong("disk_gb"), null, null);
+      Hypervisor.Spec spec = spec(request, null, null, false);
       if (request.getBoolean("revert", false)) {
         h.revertResize(spec);
       } else {
@@ -267,6 +267,16 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
       return String.format(" %s up %d days, %2d:%02d,  load average: %s, %s, %s",
         java.time.LocalTime.now().withNano(0), minutes / 1440, (minutes / 60) % 24, minutes % 60, load[0], load[1], load[2]);
     });
+  }
+
+  /** The hypervisor's spec of a build or resize request (the config drive's files rendered here, on a worker). */
+  private static Hypervisor.Spec spec(JsonObject request, Path baseImage, String baseFormat, boolean configDrive) {
+    java.util.Map<String, String> extraSpecs = new java.util.HashMap<>();
+    request.getJsonObject("extra_specs", new JsonObject()).forEach(e -> extraSpecs.put(e.getKey(), String.valueOf(e.getValue())));
+    return new Hypervisor.Spec(request.getString("instance_id"), request.getString("name"),
+      request.getInteger("vcpus"), request.getLong("memory_mb"), request.getLong("disk_gb"), baseImage, baseFormat,
+      request.getLong("ephemeral_gb", 0L), request.getLong("swap_mb", 0L), extraSpecs,
+      configDrive ? ConfigDrive.files(request) : null);
   }
 
   private static JsonObject powerState(Hypervisor h, String instanceId) throws Exception {

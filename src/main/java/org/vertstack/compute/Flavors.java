@@ -202,6 +202,11 @@ final class Flavors {
         throw Errors.badRequest("Invalid input for field/attribute extra_specs: keys are 1-255 of letters, digits, '_', '-', '.', ':' "
           + "and spaces, values strings of at most 255 characters.");
       }
+      // the keys that shape a guest here (CPU topology, cputune, iotune) must hold values libvirt takes
+      String bad = org.vertstack.compute.hypervisor.GuestSpecs.check(e.getKey(), value);
+      if (bad != null) {
+        throw Errors.badRequest(bad);
+      }
       rows.add(Tuple.of(id, e.getKey(), value));
     }
     JsonObject stored = new JsonObject();

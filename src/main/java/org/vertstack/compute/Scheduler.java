@@ -51,14 +51,15 @@ final class Scheduler {
       UPDATE hosts SET vcpus_used = vcpus_used + $2, memory_mb_used = memory_mb_used + $3, disk_gb_used = disk_gb_used + $4
       WHERE id = $1 AND enabled AND EXISTS (SELECT 1 FROM inst) AND vcpus_used + $2 <= floor(vcpus * cpu_ratio)
         AND memory_mb_used + $3 <= floor(memory_mb * ram_ratio) AND disk_gb_used + $4 <= floor(disk_gb * disk_ratio)
-      RETURNING id, hostname),
+      RETURNING id, hostname, availability_zone),
     alloc AS (INSERT INTO allocations (instance_id, host_id, vcpus, memory_mb, disk_gb) SELECT $5, id, $2, $3, $4 FROM host),
     slot AS (INSERT INTO server_group_hosts (group_id, host_id, affinity, members, max_members)
       SELECT g.id, host.id, g.policy = 'affinity', 1,
         CASE WHEN g.policy = 'anti-affinity' THEN coalesce((g.rules->>'max_server_per_host')::int, 1) ELSE 2147483647 END
       FROM host, server_group_members m JOIN server_groups g ON g.id = m.group_id WHERE m.instance_id = $5
       ON CONFLICT (group_id, host_id) DO UPDATE SET members = server_group_hosts.members + 1),
-    placed AS (UPDATE instances i SET host_id = host.id, host = host.hostname, task_state = 'spawning', updated_at = now()
+    placed AS (UPDATE instances i SET host_id = host.id, host = host.hostname, availability_zone = host.availability_zone,
+      task_state = 'spawning', updated_at = now()
       FROM host WHERE i.id = $5 RETURNING i.*)
     SELECT (SELECT count(*) FROM inst) AS claim_alive, placed.* FROM (SELECT 1) one LEFT JOIN placed ON true""";
 

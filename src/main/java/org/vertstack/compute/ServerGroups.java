@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.events.ResourceEvents;
@@ -33,8 +34,8 @@ final class ServerGroups {
   static final Set<String> HARD = Set.of("affinity", "anti-affinity");
   private static final Set<String> POLICIES = Set.of("affinity", "anti-affinity", "soft-affinity", "soft-anti-affinity");
 
-  /** The group an instance joins, as the scheduler needs it. */
-  record Membership(String groupId, String policy, int maxPerHost) {
+  /** The group an instance joins, as the scheduler needs it; memberLimit is server_group_members (-1: none). */
+  record Membership(String groupId, String policy, int maxPerHost, long memberLimit) {
   }
 
   private final Vertx vertx;
@@ -178,8 +179,30 @@ final class ServerGroups {
       if (max >= 0 && members + count > max) {
         throw Errors.forbidden("Quota exceeded, too many servers in group");
       }
-      return new Membership(groupId, r.getString("policy"), maxPerHost(r));
+      return new Membership(groupId, r.getString("policy"), maxPerHost(r), max);
     }));
+  }
+
+  /**
+   * The atomic half of the server_group_members check, inside the transaction that inserts the
+   * memberships: the group's row is locked (concurrent boots into one group queue here until this
+   * transaction ends), then the members are counted by a new statement, whose snapshot sees every
+   * membership committed before the lock was granted. So two boots can never both take the last place.
+   */
+  static Future<Void> admit(SqlClient tx, Membership group, int count) {
+    if (group.memberLimit() < 0) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery("SELECT id FROM server_groups WHERE id = $1 FOR UPDATE").execute(Tuple.of(group.groupId()))
+      .compose(locked -> {
+        if (locked.size() == 0) {
+          return Future.failedFuture(Errors.badRequest("Invalid server group: group " + group.groupId() + " could not be found."));
+        }
+        return tx.preparedQuery("SELECT count(*) AS members FROM server_group_members m JOIN instances i ON i.id = m.instance_id "
+            + "AND NOT i.deleted WHERE m.group_id = $1").execute(Tuple.of(group.groupId()))
+          .compose(rows -> rows.iterator().next().getLong("members") + count > group.memberLimit()
+            ? Future.failedFuture(Errors.forbidden("Quota exceeded, too many servers in group")) : Future.succeededFuture());
+      });
   }
 
   private static int maxPerHost(Row r) {

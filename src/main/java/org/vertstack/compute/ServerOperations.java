@@ -234,12 +234,22 @@ final class ServerOperations {
           .compose(reply -> servers.withGroups(reply.body().getJsonObject("server"), id, mv).map(reply))));
   }
 
+  /**
+   * What the agent needs to build the instance: the flavor's disks and extra specs, the image, and
+   * what a config drive tells the guest (the agent never reads the database).
+   */
   static JsonObject buildRequest(JsonObject inst, JsonObject image) {
     JsonObject flavor = inst.getJsonObject("flavor");
-    return new JsonObject().put("instance_id", inst.getString("id")).put("name", inst.getString("name"))
-      .put("vcpus", flavor.getInteger("vcpus")).put("memory_mb", (long) flavor.getInteger("ram"))
-      .put("disk_gb", (long) flavor.getInteger("disk")).put("image_id", image.getString("id"))
-      .put("disk_format", image.getString("disk_format")).put("image_size", image.getLong("size"));
+    String zone = inst.getString("availability_zone") != null ? inst.getString("availability_zone") : inst.getString("requested_az");
+    return spec(inst, flavor).put("image_id", image.getString("id"))
+      .put("disk_format", image.getString("disk_format")).put("image_size", image.getLong("size"))
+      .put("config_drive", inst.getBoolean("config_drive", false))
+      .put("hostname", ServerView.hostname(inst.getString("name")) + ".novalocal") // Nova's default dhcp_domain
+      .put("project_id", inst.getString("project_id")).put("availability_zone", zone != null ? zone : "nova")
+      .put("launch_index", inst.getInteger("launch_index", 0)).put("reservation_id", inst.getString("reservation_id"))
+      .put("flavor_name", flavor.getString("name")).put("key_name", inst.getString("key_name"))
+      .put("key_data", inst.getString("key_data")).put("metadata", inst.getJsonObject("metadata", new JsonObject()))
+      .put("user_data", inst.getString("user_data"));
   }
 
   // ---- resize --------------------------------------------------------------------------------
@@ -290,6 +300,10 @@ final class ServerOperations {
         }
         if (newFlavor.getInteger("disk") < oldFlavor.getInteger("disk")) {
           throw Errors.badRequest("Resize to a smaller disk flavor is not allowed.");
+        }
+        if (newFlavor.getInteger("ephemeral", 0) < oldFlavor.getInteger("ephemeral", 0)) {
+          // Nova's libvirt driver refuses it too ("Unable to resize disk down"): the disk holds the guest's data
+          throw Errors.badRequest("Resize to a smaller ephemeral disk is not allowed.");
         }
         Map<String, Long> more = growth(oldFlavor, newFlavor);
         return reserve(inst.getString("project_id"), more)
@@ -413,10 +427,12 @@ final class ServerOperations {
     return growth(current, other);
   }
 
+  /** The flavor as the agent builds it: vCPUs, RAM, the root, ephemeral and swap disks, and the extra specs. */
   private static JsonObject spec(JsonObject inst, JsonObject flavor) {
     return new JsonObject().put("instance_id", inst.getString("id")).put("name", inst.getString("name"))
       .put("vcpus", flavor.getInteger("vcpus")).put("memory_mb", (long) flavor.getInteger("ram"))
-      .put("disk_gb", (long) flavor.getInteger("disk"));
+      .put("disk_gb", (long) flavor.getInteger("disk")).put("ephemeral_gb", (long) flavor.getInteger("ephemeral", 0))
+      .put("swap_mb", (long) flavor.getInteger("swap", 0)).put("extra_specs", flavor.getJsonObject("extra_specs", new JsonObject()));
   }
 
   private Future<Reply> confirmResize(AuthContext caller, String id) {

@@ -78,7 +78,7 @@ final class ServerView {
       .put("OS-DCF:diskConfig", "MANUAL")
       .put("OS-EXT-AZ:availability_zone", inst.getString("availability_zone") != null ? inst.getString("availability_zone")
         : inst.getString("requested_az") != null ? inst.getString("requested_az") : "")
-      .put("config_drive", "")
+      .put("config_drive", inst.getBoolean("config_drive", false) ? "True" : "")
       .put("key_name", inst.getString("key_name"))
       .put("OS-SRV-USG:launched_at", micro(inst.getString("launched_at")))
       .put("OS-SRV-USG:terminated_at", micro(inst.getString("terminated_at")))
@@ -164,7 +164,7 @@ final class ServerView {
     return t == null ? null : t.replace("Z", ".000000");
   }
 
-  private static String hostname(String name) {
+  static String hostname(String name) {
     String h = name.toLowerCase().replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
     return h.isEmpty() ? "server" : h.substring(0, Math.min(63, h.length()));
   }

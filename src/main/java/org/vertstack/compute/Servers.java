@@ -89,7 +89,7 @@ final class Servers {
   /** A validated create request. */
   private record Request(String name, String imageRef, String flavorRef, String keyName, String userData,
                          JsonObject metadata, String zone, int minCount, int maxCount, boolean returnReservation,
-                         String description, String group, String adminPass) {
+                         String description, String group, String adminPass, boolean configDrive) {
   }
 
   /**
@@ -104,13 +104,13 @@ final class Servers {
       .compose(v -> validateBlockDevices(caller, s))
       .compose(v -> resolveFlavor(caller, req.flavorRef()))
       .compose(flavor -> resolveImage(caller, req.imageRef(), flavor).compose(image -> resolveKey(caller, req.keyName())
-        .compose(key -> req.group() == null ? Future.succeededFuture() : groups.forBoot(caller, req.group(), req.minCount())
+        .compose(key -> req.group() == null ? Future.<ServerGroups.Membership>succeededFuture() : groups.forBoot(caller, req.group(), req.minCount())
           .recover(err -> err instanceof ServiceException se && se.failureCode() == 404
             ? Future.failedFuture(Errors.badRequest("Invalid server group: group " + req.group() + " could not be found."))
             : Future.failedFuture(err)))
-        .compose(group -> checkZone(req.zone()))
+        .compose(group -> checkZone(req.zone())
         .compose(zone -> reserveQuota(caller.projectId(), flavor, req.minCount(), req.maxCount())
-          .compose(count -> insert(caller, req, flavor, image, zone, count, token, requestId)))));
+          .compose(count -> insert(caller, req, flavor, image, zone, count, token, requestId, group))))));
   }
 
   private static final java.util.regex.Pattern UUID_FORMAT =
@@ -187,7 +187,23 @@ final class Servers {
     // Nova answers the password it was given (this cloud cannot set it in the guest: no agent)
     String adminPass = Json.optString(s, "adminPass", 255);
     return new Request(name.trim(), imageRef, flavorRef, Json.optString(s, "key_name"), userData, metadata,
-      Json.optString(s, "availability_zone"), min, max, Boolean.TRUE.equals(rr), description, group, adminPass);
+      Json.optString(s, "availability_zone"), min, max, Boolean.TRUE.equals(rr), description, group, adminPass,
+      configDrive(s.getValue("config_drive")));
+  }
+
+  /** Nova's boolean parameter type: true, false, or one of their spellings. */
+  private static boolean configDrive(Object v) {
+    if (v == null || v instanceof Boolean) {
+      return Boolean.TRUE.equals(v);
+    }
+    String text = v instanceof String str ? str.toLowerCase(java.util.Locale.ROOT) : "";
+    if (Set.of("true", "1", "on", "yes").contains(text)) {
+      return true;
+    }
+    if (Set.of("false", "0", "off", "no").contains(text)) {
+      return false;
+    }
+    throw Errors.badRequest("Invalid input for field/attribute config_drive. Value: " + v + ". It is not a boolean.");
   }
 
   private static final java.util.regex.Pattern IPV4 =
@@ -380,7 +396,7 @@ final class Servers {
   }
 
   private Future<JsonObject> insert(AuthContext caller, Request req, JsonObject flavor, JsonObject image, String zone, int count,
-                                    String token, String requestId) {
+                                    String token, String requestId, ServerGroups.Membership group) {
     String reservation = "r-" + UUID.randomUUID().toString().substring(0, 8);
     return resolveKeyData(caller, req.keyName()).compose(keyData -> {
       List<Tuple> rows = new ArrayList<>();
@@ -388,19 +404,25 @@ final class Servers {
         String name = count > 1 ? req.name() + "-" + (i + 1) : req.name();
         rows.add(Tuple.from(new Object[] {UUID.randomUUID().toString(), caller.projectId(), caller.userId(), name,
           req.description(), image.getString("id"), flavor, req.keyName(), keyData, req.userData(), req.metadata(), zone,
-          reservation, i, image.getString("disk_format"), requestId != null ? requestId : "req-" + UUID.randomUUID(), req.group()}));
+          reservation, i, image.getString("disk_format"), requestId != null ? requestId : "req-" + UUID.randomUUID(), req.group(),
+          req.configDrive()}));
       }
       // the instance and its create action in one statement (the action log entry exists before the build can finish it)
-      return db.preparedQuery("""
+      String insert = """
           WITH ins AS (
             INSERT INTO instances (id, project_id, user_id, name, description, image_ref, flavor, key_name, key_data, user_data,
-                                   metadata, requested_az, reservation_id, launch_index, image_format, vm_state, task_state)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'building', 'scheduling') RETURNING *),
+                                   metadata, requested_az, reservation_id, launch_index, image_format, vm_state, task_state,
+                                   config_drive)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'building', 'scheduling', $18) RETURNING *),
           action AS (INSERT INTO instance_actions (instance_id, action, request_id, user_id, project_id)
             SELECT id, 'create', $16, user_id, project_id FROM ins),
           member AS (INSERT INTO server_group_members (instance_id, group_id) SELECT id, $17 FROM ins WHERE $17::text IS NOT NULL)
-          SELECT * FROM ins""")
-        .executeBatch(rows);
+          SELECT * FROM ins""";
+      // joining a group with a members limit takes its place in the same transaction (ServerGroups.admit)
+      if (group != null && group.memberLimit() >= 0) {
+        return db.withTransaction(tx -> ServerGroups.admit(tx, group, count).compose(v -> tx.preparedQuery(insert).executeBatch(rows)));
+      }
+      return db.preparedQuery(insert).executeBatch(rows);
     }).recover(err -> quota.release(caller.projectId(), amounts(flavor, count)).compose(v -> Future.failedFuture(err)))
       .map(result -> {
         List<JsonObject> created = new ArrayList<>();
@@ -445,24 +467,23 @@ final class Servers {
       }
       triedHosts.add(claim.hostId());
       publishState(claim.instance());
-      JsonObject request = new JsonObject().put("instance_id", id).put("name", inst.getString("name"))
-        .put("vcpus", flavor.getInteger("vcpus")).put("memory_mb", (long) flavor.getInteger("ram"))
-        .put("disk_gb", (long) flavor.getInteger("disk")).put("image_id", image.getString("id"))
-        .put("disk_format", image.getString("disk_format")).put("image_size", image.getLong("size")).put("token", token);
+      JsonObject request = ServerOperations.buildRequest(claim.instance(), image).put("token", token);
       ComputeAgent.createProxy(vertx, claim.hostname()).build(request).onComplete(built -> {
         if (built.succeeded()) {
           // the instance and its create action finish in one statement (one round trip per boot saved)
           db.preparedQuery("""
               WITH done AS (
                 UPDATE instances SET vm_state = 'active', task_state = NULL, power_state = $2, launched_at = now(),
-                  availability_zone = (SELECT availability_zone FROM hosts WHERE id = host_id), updated_at = now()
+                  availability_zone = (SELECT availability_zone FROM hosts WHERE id = host_id), updated_at = now(),
+                  config_drive = config_drive OR $4
                 WHERE id = $1 AND NOT deleted AND vm_state = 'building' AND task_state = 'spawning' AND host_id = $3 RETURNING *),
               action AS (
                 UPDATE instance_actions SET finish_time = now(), result = 'Success' WHERE id =
                   (SELECT max(id) FROM instance_actions WHERE instance_id = $1 AND action = 'create' AND finish_time IS NULL)
                   AND EXISTS (SELECT 1 FROM done))
               SELECT * FROM done""")
-            .execute(Tuple.of(id, built.result().getInteger("power_state"), claim.hostId()))
+            .execute(Tuple.of(id, built.result().getInteger("power_state"), claim.hostId(),
+              built.result().getBoolean("config_drive", false)))
             .onSuccess(rows -> {
               if (rows.size() == 0) {
                 // deleted while it was being built, or taken back from this host: the domain must go too

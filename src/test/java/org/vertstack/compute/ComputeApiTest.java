@@ -114,6 +114,10 @@ class ComputeApiTest {
     JsonObject body = f.serverBody("web", image, "42");
     body.getJsonObject("server").put("key_name", "k1").put("metadata", new JsonObject().put("role", "web"))
       .put("user_data", java.util.Base64.getEncoder().encodeToString("#!/bin/sh\necho hi\n".getBytes()));
+    // config_drive takes Nova's boolean spellings only
+    body.getJsonObject("server").put("config_drive", "maybe");
+    assertThat(f.call(token, HttpMethod.POST, "/servers", body).statusCode()).isEqualTo(400);
+    body.getJsonObject("server").put("config_drive", "yes");
     var created = f.call(token, HttpMethod.POST, "/servers", body);
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(202);
     String id = created.bodyAsJsonObject().getJsonObject("server").getString("id");
@@ -123,6 +127,7 @@ class ComputeApiTest {
     assertThat(s.getString("OS-EXT-STS:vm_state")).isEqualTo("active");
     assertThat(s.getInteger("OS-EXT-STS:power_state")).isEqualTo(1);
     assertThat(s.getString("key_name")).isEqualTo("k1");
+    assertThat(s.getString("config_drive")).isEqualTo("True");
     assertThat(s.getJsonObject("metadata").getString("role")).isEqualTo("web");
     assertThat(s.getJsonObject("flavor").getString("original_name")).isEqualTo("m1.nano");
     assertThat(s.getString("tenant_id")).isEqualTo(user.getString("project_id"));

@@ -130,4 +130,25 @@ class FlavorAccessTest {
     assertThat(f.call(admin, HttpMethod.POST, base, new JsonObject().put("extra_specs", new JsonObject().put("k", new JsonObject())))
       .statusCode()).isEqualTo(400);
   }
+
+  /** The keys that shape a guest (CPU topology, cputune, iotune) take only values libvirt accepts; nothing is stored otherwise. */
+  @Test
+  void guestShapingExtraSpecsRefuseValuesLibvirtWouldNot() {
+    String base = "/flavors/" + flavor(true) + "/os-extra_specs";
+    var good = f.call(admin, HttpMethod.POST, base, new JsonObject().put("extra_specs", new JsonObject()
+      .put("hw:cpu_sockets", "2").put("quota:cpu_quota", -1).put("quota:disk_read_iops_sec", "500")));
+    assertThat(good.statusCode()).as(good.bodyAsString()).isEqualTo(200);
+    for (var bad : java.util.List.of(new JsonObject().put("hw:cpu_cores", "0"), new JsonObject().put("hw:cpu_threads", "two"),
+        new JsonObject().put("quota:cpu_period", "10"), new JsonObject().put("quota:cpu_shares", "-1"),
+        new JsonObject().put("quota:disk_total_bytes_sec", "1.5"), new JsonObject().put("k", "v").put("quota:cpu_quota", "-7"))) {
+      var refused = f.call(admin, HttpMethod.POST, base, new JsonObject().put("extra_specs", bad));
+      assertThat(refused.statusCode()).as(bad.encode()).isEqualTo(400);
+      assertThat(refused.bodyAsJsonObject().getJsonObject("badRequest").getString("message")).contains("must be an integer");
+    }
+    assertThat(f.call(admin, HttpMethod.PUT, base + "/hw:cpu_sockets", new JsonObject().put("hw:cpu_sockets", "x")).statusCode())
+      .isEqualTo(400);
+    assertThat(f.call(admin, HttpMethod.GET, base, null).bodyAsJsonObject().getJsonObject("extra_specs").getMap())
+      .containsOnly(java.util.Map.entry("hw:cpu_sockets", "2"), java.util.Map.entry("quota:cpu_quota", "-1"),
+        java.util.Map.entry("quota:disk_read_iops_sec", "500"));
+  }
 }

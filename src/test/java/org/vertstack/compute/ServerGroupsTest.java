@@ -218,6 +218,59 @@ class ServerGroupsTest {
     assertThat(f.call(t, HttpMethod.POST, "/servers", foreign).statusCode()).isEqualTo(400);
   }
 
+  /**
+   * server_group_members is taken in the transaction that adds the members (the group's row
+   * locked, the members counted after): of 10 boots at once into a group whose project may have 3
+   * members in it, exactly 3 are accepted, however the requests interleave.
+   */
+  @Test
+  void concurrentBootsNeverExceedTheGroupMembersQuota() throws Exception {
+    JsonObject user = cloud.projectWithUser("member").await();
+    var quota = f.call(admin, HttpMethod.PUT, "/os-quota-sets/" + user.getString("project_id"), new JsonObject()
+      .put("quota_set", new JsonObject().put("server_group_members", 3)));
+    assertThat(quota.statusCode()).as(quota.bodyAsString()).isEqualTo(200);
+    String t = user.getString("token");
+    for (int round = 0; round < 2; round++) {
+      String id = createGroup(t, new JsonObject().put("name", "limited").put("policy", "soft-anti-affinity"), "2.64", 200)
+        .getJsonObject("server_group").getString("id");
+      int count = 10;
+      WebClient client = WebClient.create(cloud.node().vertx(), new WebClientOptions(),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(count));
+      List<Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>>> posted = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        JsonObject body = f.serverBody(TestCloud.unique("limited"), image, flavor)
+          .put("os:scheduler_hints", new JsonObject().put("group", id));
+        posted.add(client.postAbs(cloud.baseUrl() + "/compute/v2.1/servers").putHeader("X-Auth-Token", t)
+          .putHeader("OpenStack-API-Version", "compute 2.79").sendJsonObject(body));
+      }
+      List<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> answers = Future.all(posted).await().list();
+      client.close();
+      List<JsonObject> accepted = new ArrayList<>();
+      for (var r : answers) {
+        assertThat(r.statusCode()).as(r.bodyAsString()).isIn(202, 403);
+        if (r.statusCode() == 202) {
+          accepted.add(r.bodyAsJsonObject().getJsonObject("server"));
+        } else {
+          assertThat(r.bodyAsJsonObject().getJsonObject("forbidden").getString("message"))
+            .isEqualTo("Quota exceeded, too many servers in group");
+        }
+      }
+      assertThat(accepted).as("round %d", round).hasSize(3);
+      JsonObject g = f.call(t, HttpMethod.GET, "/os-server-groups/" + id, null).bodyAsJsonObject().getJsonObject("server_group");
+      assertThat(g.getJsonArray("members")).hasSize(3);
+      // the refused boots gave their instance quota back: only the accepted ones hold it
+      JsonObject detail = f.call(t, HttpMethod.GET, "/os-quota-sets/" + user.getString("project_id") + "/detail", null)
+        .bodyAsJsonObject().getJsonObject("quota_set");
+      assertThat(detail.getJsonObject("instances").getLong("in_use")).isEqualTo(3);
+      for (JsonObject s : accepted) {
+        f.call(t, HttpMethod.DELETE, "/servers/" + s.getString("id"), null);
+      }
+      for (JsonObject s : accepted) {
+        f.awaitGone(t, s.getString("id"));
+      }
+    }
+  }
+
   @Test
   void concurrentBootsOfAnAntiAffinityGroupNeverShareAHost() throws Exception {
     for (int round = 0; round < 3; round++) {

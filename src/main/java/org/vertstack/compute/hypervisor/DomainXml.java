@@ -1,6 +1,7 @@
 package org.vertstack.compute.hypervisor;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /** libvirt domain definitions for the two drivers. Values are ids and paths we made ourselves. */
 final class DomainXml {
@@ -20,6 +21,10 @@ final class DomainXml {
       """.formatted(name, spec.instanceId(), spec.memoryMb(), spec.vcpus());
   }
 
+  /** The instance's local disks; a null path is a disk the flavor does not have. */
+  record Disks(Path root, Path ephemeral, Path swap, Path configDrive) {
+  }
+
   /**
    * A guest under QEMU: virtType {@code qemu} is TCG emulation (works everywhere), {@code kvm}
    * needs hardware virtualisation that really runs guests. The serial console is a pty
@@ -27,35 +32,84 @@ final class DomainXml {
    * file ({@code append='on'}: kept across restarts) that os-getConsoleOutput reads. QEMU runs as root
    * for these domains (a static DAC label) because the state directory may sit under a private
    * directory that the libvirt-qemu user cannot traverse.
+   *
+   * <p>Disks as Nova's libvirt driver lays them out: the root disk vda, then the ephemeral disk
+   * and swap on the next virtio names (vdb, vdc), the config drive a read-only IDE cdrom on the
+   * bus's last name (hdd). The flavor's {@code quota:disk_*} limits are an iotune on every
+   * writable disk, its CPU topology and {@code quota:cpu_*} a cpu topology and a cputune.
    */
-  static String qemu(String virtType, String name, Hypervisor.Spec spec, Path disk, Path console) {
+  static String qemu(String virtType, String name, Hypervisor.Spec spec, Disks disks, Path console) {
+    Map<String, String> iotune = GuestSpecs.iotune(spec.extraSpecs());
+    StringBuilder devices = new StringBuilder();
+    char next = 'a';
+    for (Path disk : new Path[] {disks.root(), disks.ephemeral(), disks.swap()}) {
+      if (disk != null) {
+        devices.append(disk(disk, "vd" + next++, iotune));
+      }
+    }
+    if (disks.configDrive() != null) {
+      devices.append("""
+            <disk type='file' device='cdrom'>
+              <driver name='qemu' type='raw'/>
+              <source file='%s'/>
+              <target dev='hdd' bus='ide'/>
+              <readonly/>
+            </disk>
+        """.formatted(escape(disks.configDrive().toAbsolutePath().toString())));
+    }
     return """
       <domain type='%s'>
         <name>%s</name>
         <uuid>%s</uuid>
         <memory unit='MiB'>%d</memory>
         <vcpu>%d</vcpu>
-        <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>
+      %s%s  <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>
         <features><acpi/><apic/></features>
         <on_poweroff>destroy</on_poweroff>
         <on_reboot>restart</on_reboot>
         <on_crash>destroy</on_crash>
         <devices>
-          <disk type='file' device='disk'>
-            <driver name='qemu' type='qcow2'/>
-            <source file='%s'/>
-            <target dev='vda' bus='virtio'/>
-          </disk>
-          <serial type='pty'>
-            <log file='%s' append='on'/>
-            <target port='0'/>
-          </serial>
-          <memballoon model='virtio'/>
-        </devices>
-        <seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel>
-      </domain>
-      """.formatted(virtType, name, spec.instanceId(), spec.memoryMb(), spec.vcpus(),
-      escape(disk.toAbsolutePath().toString()), escape(console.toAbsolutePath().toString()));
+      %s      <serial type='pty'>
+              <log file='%s' append='on'/>
+              <target port='0'/>
+            </serial>
+            <memballoon model='virtio'/>
+          </devices>
+          <seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel>
+        </domain>
+      """.formatted(virtType, name, spec.instanceId(), spec.memoryMb(), spec.vcpus(), cpu(spec), cputune(spec),
+      devices, escape(console.toAbsolutePath().toString()));
+  }
+
+  private static String disk(Path file, String target, Map<String, String> iotune) {
+    StringBuilder limits = new StringBuilder();
+    if (!iotune.isEmpty()) {
+      limits.append("      <iotune>");
+      iotune.forEach((k, v) -> limits.append('<').append(k).append('>').append(v).append("</").append(k).append('>'));
+      limits.append("</iotune>\n");
+    }
+    return """
+            <disk type='file' device='disk'>
+              <driver name='qemu' type='qcow2'/>
+              <source file='%s'/>
+              <target dev='%s' bus='virtio'/>
+        %s    </disk>
+        """.formatted(escape(file.toAbsolutePath().toString()), target, limits.isEmpty() ? "" : "    " + limits);
+  }
+
+  private static String cpu(Hypervisor.Spec spec) {
+    GuestSpecs.Topology t = GuestSpecs.topology(spec.vcpus(), spec.extraSpecs());
+    return t == null ? "" : "  <cpu><topology sockets='%d' cores='%d' threads='%d'/></cpu>\n".formatted(t.sockets(), t.cores(), t.threads());
+  }
+
+  private static String cputune(Hypervisor.Spec spec) {
+    Map<String, String> tune = GuestSpecs.cputune(spec.extraSpecs());
+    if (tune.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder("  <cputune>");
+    tune.forEach((k, v) -> out.append('<').append(k).append('>').append(v).append("</").append(k).append('>'));
+    return out.append("</cputune>\n").toString();
   }
 
   private static String escape(String s) {

@@ -30,8 +30,18 @@ public interface Hypervisor extends AutoCloseable {
     void changed(String instanceId, int powerState);
   }
 
-  /** What is needed to run one instance; the base image file is null for drivers without disks. */
-  record Spec(String instanceId, String name, int vcpus, long memoryMb, long diskGb, Path baseImage, String baseFormat) {
+  /**
+   * What is needed to run one instance; the base image file is null for drivers without disks.
+   * Besides the root disk a flavor may ask for an ephemeral disk (GiB) and swap (MiB), attached
+   * after the root disk; its extra specs shape the guest ({@link GuestSpecs}); {@code configDrive}
+   * holds the config drive's files by path (null: no config drive).
+   */
+  record Spec(String instanceId, String name, int vcpus, long memoryMb, long diskGb, Path baseImage, String baseFormat,
+              long ephemeralGb, long swapMb, Map<String, String> extraSpecs, Map<String, byte[]> configDrive) {
+
+    public Spec {
+      extraSpecs = extraSpecs == null ? Map.of() : Map.copyOf(extraSpecs);
+    }
   }
 
   Inventory inventory() throws Exception;

@@ -40,6 +40,8 @@ public final class LibvirtHypervisor implements Hypervisor {
   private final boolean real;
   private final String virtType;
   private final Path instancesDir;
+  /** Shared backing files: cached images, and the formatted ephemeral and swap bases. */
+  private final Path baseDir;
   private final Path stateDir;
   private final long shutdownTimeoutMs;
   private final String virtReason;
@@ -63,6 +65,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     this.events = Boolean.TRUE.equals(eventLoop) && listenForLifecycle();
     this.stateDir = stateDir;
     this.instancesDir = stateDir.resolve("compute").resolve("instances");
+    this.baseDir = stateDir.resolve("compute").resolve("base");
     this.shutdownTimeoutMs = shutdownTimeoutMs;
   }
 
@@ -191,7 +194,11 @@ public final class LibvirtHypervisor implements Hypervisor {
         cmd.add(spec.diskGb() + "G");
       }
       run(cmd);
-      xml = DomainXml.qemu(virtType, domainName(spec.instanceId()), spec, disk, dir.resolve("console.log"));
+      LocalDisks.ensure(dir, spec, baseDir);
+      if (spec.configDrive() != null) {
+        LocalDisks.configDrive(dir, spec.configDrive());
+      }
+      xml = DomainXml.qemu(virtType, domainName(spec.instanceId()), spec, LocalDisks.of(dir), dir.resolve("console.log"));
     } else {
       xml = DomainXml.test(domainName(spec.instanceId()), spec);
     }
@@ -361,10 +368,15 @@ public final class LibvirtHypervisor implements Hypervisor {
     if (real) {
       Path disk = instancesDir.resolve(spec.instanceId()).resolve("disk");
       Files.copy(disk, disk.resolveSibling("disk.pre-resize"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Path ephemeral = disk.resolveSibling(LocalDisks.EPHEMERAL);
+      if (Files.exists(ephemeral)) {
+        Files.copy(ephemeral, disk.resolveSibling(LocalDisks.EPHEMERAL + ".pre-resize"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
       long current = virtualSize(disk);
       if (spec.diskGb() > 0 && (spec.diskGb() << 30) > current) {
         run(List.of("qemu-img", "resize", "-q", disk.toString(), spec.diskGb() + "G"));
       }
+      LocalDisks.ensure(disk.getParent(), spec, baseDir); // a larger ephemeral disk grows, swap is made anew
     }
     redefine(spec, wasRunning);
   }
@@ -378,6 +390,12 @@ public final class LibvirtHypervisor implements Hypervisor {
       if (Files.exists(kept)) {
         Files.move(kept, disk, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
+      Path ephemeral = disk.resolveSibling(LocalDisks.EPHEMERAL);
+      Path keptEphemeral = disk.resolveSibling(LocalDisks.EPHEMERAL + ".pre-resize");
+      if (Files.exists(keptEphemeral)) {
+        Files.move(keptEphemeral, ephemeral, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      LocalDisks.ensure(disk.getParent(), spec, baseDir); // the old flavor's swap, no ephemeral disk if it had none
     }
     redefine(spec, wasRunning);
   }
@@ -386,6 +404,7 @@ public final class LibvirtHypervisor implements Hypervisor {
   public void confirmResize(String instanceId) throws Exception {
     if (real) {
       Files.deleteIfExists(instancesDir.resolve(instanceId).resolve("disk.pre-resize"));
+      Files.deleteIfExists(instancesDir.resolve(instanceId).resolve(LocalDisks.EPHEMERAL + ".pre-resize"));
     }
   }
 
@@ -406,7 +425,7 @@ public final class LibvirtHypervisor implements Hypervisor {
 
   private void redefine(Spec spec, boolean start) throws Exception {
     String xml = real
-      ? DomainXml.qemu(virtType, domainName(spec.instanceId()), spec, instancesDir.resolve(spec.instanceId()).resolve("disk"),
+      ? DomainXml.qemu(virtType, domainName(spec.instanceId()), spec, LocalDisks.of(instancesDir.resolve(spec.instanceId())),
           instancesDir.resolve(spec.instanceId()).resolve("console.log"))
       : DomainXml.test(domainName(spec.instanceId()), spec);
     Domain d = conn.domainDefineXML(xml); // same name and uuid: replaces the definition
@@ -419,7 +438,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
   }
 
-  private static long virtualSize(Path disk) throws IOException, InterruptedException {
+  static long virtualSize(Path disk) throws IOException, InterruptedException {
     String info = output(List.of("qemu-img", "info", "-U", "--output=json", disk.toString()));
     var m = java.util.regex.Pattern.compile("\"virtual-size\":\\s*(\\d+)").matcher(info);
     return m.find() ? Long.parseLong(m.group(1)) : 0L;
@@ -550,7 +569,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     return d;
   }
 
-  private static void run(List<String> cmd) throws IOException, InterruptedException {
+  static void run(List<String> cmd) throws IOException, InterruptedException {
     output(cmd);
   }
 
@@ -563,7 +582,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     return out;
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
