@@ -206,11 +206,11 @@ final class Servers {
     if (v == null || "".equals(v)) {
       return "";
     }
-    boolean ok = v instanceof String a && (v6 ? isIpv6Literal(a) : IPV4.matcher(a).matches());
-    if (!ok) {
+    String text = v instanceof String a ? (v6 ? ipv6Text(a) : IPV4.matcher(a).matches() ? a : null) : null;
+    if (text == null) {
       throw Errors.badRequest("Invalid input for field/attribute " + key + ": '" + v + "' is not a valid IPv" + (v6 ? 6 : 4) + " address.");
     }
-    return (String) v;
+    return text;
   }
 
   /** SQL setting the access addresses from four parameters from ${@code first}: (set v4?, v4, set v6?, v6). */
@@ -223,16 +223,57 @@ final class Servers {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  private static boolean isIpv6Literal(String a) {
+  /**
+   * An IPv6 literal in the canonical text Nova keeps (netaddr's): lower-case groups without leading
+   * zeros, the first longest run of two or more zero groups as "::", an IPv4-mapped address as
+   * ::ffff:a.b.c.d. Null when it is not an IPv6 literal (never a name to resolve).
+   */
+  static String ipv6Text(String a) {
     if (!a.contains(":") || !a.matches("[0-9A-Fa-f:.]+")) {
-      return false; // only a literal: never a name to resolve
+      return null;
     }
+    java.net.InetAddress parsed;
     try {
-      return java.net.InetAddress.getByName(a) instanceof java.net.Inet6Address;
+      parsed = java.net.InetAddress.getByName(a);
     } catch (java.net.UnknownHostException e) {
-      return false;
+      return null;
     }
+    if (parsed instanceof java.net.Inet4Address) { // Java reads ::ffff:a.b.c.d as the IPv4 address
+      return "::ffff:" + parsed.getHostAddress();
+    }
+    byte[] b = parsed.getAddress();
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(groups[i]));
+    }
+    return out.toString();
   }
+
 
   /** No network service runs, so no security group exists but the implicit "default". */
   private static void checkSecurityGroups(JsonObject s) {

@@ -252,6 +252,20 @@ class NovaOperatorApiTest {
   }
 
   @Test
+  void accessIpv6IsKeptInNetaddrsCanonicalText() {
+    assertThat(Servers.ipv6Text("0000:0000:0000:0000:0000:babe:220.12.22.2")).isEqualTo("::babe:dc0c:1602");
+    assertThat(Servers.ipv6Text("2001:0:0:1:0:0:0:1")).isEqualTo("2001:0:0:1::1");
+    assertThat(Servers.ipv6Text("1:0:0:2:0:0:3:4")).isEqualTo("1::2:0:0:3:4");
+    assertThat(Servers.ipv6Text("2001:DB8::1")).isEqualTo("2001:db8::1");
+    assertThat(Servers.ipv6Text("2001:db8:0:1:1:1:1:1")).isEqualTo("2001:db8:0:1:1:1:1:1");
+    assertThat(Servers.ipv6Text("::ffff:1.2.3.4")).isEqualTo("::ffff:1.2.3.4");
+    assertThat(Servers.ipv6Text("::")).isEqualTo("::");
+    assertThat(Servers.ipv6Text("fe80::")).isEqualTo("fe80::");
+    assertThat(Servers.ipv6Text("1.2.3.4")).isNull();
+    assertThat(Servers.ipv6Text("localhost")).isNull();
+  }
+
+  @Test
   void createBackupKeepsTheNewestRotationBackupsOfItsType() throws Exception {
     String token = member();
     String id = f.boot(token, "bk", image, "42");
