@@ -10,9 +10,12 @@
 # tempest.api.<area> per area (concurrency $CONCURRENCY, default 2) and prints per-area counts
 # and the failing tests. Exit status: 0 when no test failed, 1 otherwise, 2 on a set-up error.
 # Knobs: CONCURRENCY, TEMPEST_WORK (work dir, default target/tempest), EXCLUDE (a regex of tests
-# to leave out, each with its reason in the README), LIBVIRT_URI (the started cloud's
+# to leave out, each with its reason in the README), ALL_TESTS=1 (ignore the exclusion lists
+# below, to measure everything), LIBVIRT_URI (the started cloud's
 # compute.libvirt-uri: default auto, i.e. qemu:///system when libvirtd runs; test:///default is
 # libvirt's in-process test driver, no real guests).
+# An area's exclusion list, src/test/tempest/exclude-<area>.txt when present (one commented regex
+# per line: tests that need a service this cloud does not have yet), is always applied.
 set -uo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 # Debian's python3, where tempest lives
 here=$(cd "$(dirname "$0")" && pwd)
@@ -76,6 +79,11 @@ for area in "${areas[@]}"; do
   out="$work/logs/$area.out"
   args=(run --config-file "$work/etc/tempest.conf" --regex "^tempest\.api\.$area\." --concurrency "$concurrency")
   [ -n "${EXCLUDE:-}" ] && args+=(--exclude-regex "$EXCLUDE")
+  excluded=
+  if [ -f "$here/exclude-$area.txt" ] && [ -z "${ALL_TESTS:-}" ]; then
+    args+=(--exclude-list "$here/exclude-$area.txt")
+    excluded=" (left out: $(grep -cv '^[[:space:]]*\(#\|$\)' "$here/exclude-$area.txt") patterns of exclude-$area.txt)"
+  fi
   started=$(date +%s)
   (cd "$work" && tempest "${args[@]}") >"$out" 2>&1
   count() { sed -n "s/^ - $1: \([0-9]*\).*/\1/p" "$out" | tail -1; }
@@ -84,7 +92,8 @@ for area in "${areas[@]}"; do
     echo "tempest.api.$area: no result (see $out)"; tail -5 "$out"; passed=0 failed=1 skipped=0
   fi
   passed=${passed:-0} failed=${failed:-0} skipped=${skipped:-0}
-  printf 'tempest.api.%-16s passed %4d  failed %4d  skipped %4d  (%ss)\n' "$area" "$passed" "$failed" "$skipped" $(($(date +%s) - started))
+  printf 'tempest.api.%-16s passed %4d  failed %4d  skipped %4d  (%ss)%s\n' "$area" "$passed" "$failed" "$skipped" \
+    $(($(date +%s) - started)) "$excluded"
   grep -E '\.\.\. FAILED' "$out" | sed -E 's/^\{[0-9]+\} //; s/ \[.*//' | sort -u | tee "$work/logs/$area.failed" | sed 's/^/    FAILED /'
   total_passed=$((total_passed + passed)) total_failed=$((total_failed + failed)) total_skipped=$((total_skipped + skipped))
 done

@@ -259,6 +259,16 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
   }
 
   @Override
+  public Future<JsonObject> diagnostics(String instanceId) {
+    return ready().compose(h -> blocking(() -> {
+      if (h.powerState(instanceId) != Hypervisor.RUNNING) {
+        throw new ServiceException(409, "Instance " + instanceId + " is not running: it has no diagnostics.");
+      }
+      return ServerDiagnostics.toJson(h.diagnostics(instanceId));
+    }));
+  }
+
+  @Override
   public Future<String> uptime() {
     return blocking(() -> {
       double seconds = Double.parseDouble(java.nio.file.Files.readString(Path.of("/proc/uptime")).split("\\s+")[0]);

@@ -52,6 +52,9 @@ public interface ComputeAgent {
    */
   Future<Void> openConsole(String instanceId, String relayAddress);
 
+  /** A running instance's statistics from the hypervisor (see ServerDiagnostics); 409 when it is not running. */
+  Future<JsonObject> diagnostics(String instanceId);
+
   /** The node's uptime line, as the {@code uptime} command prints it. */
   Future<String> uptime();
 

@@ -71,6 +71,15 @@ final class ComputeApi {
       .map(f -> new JsonObject().put("flavor", c.flavors().render(f, mv(ctx), true)))));
     r.post("/v2.1/flavors").handler(json).handler(ctx -> api.reply(ctx, 200, c.flavors().create(auth(ctx), Json.body(ctx))
       .map(f -> new JsonObject().put("flavor", c.flavors().render(f, mv(ctx), true)))));
+    // a flavor's description is the one thing that changes, from 2.55 (before: Nova's 404 for the method)
+    r.put("/v2.1/flavors/:id").handler(json).handler(ctx -> {
+      if (!mv(ctx).atLeast(2, 55)) {
+        ctx.fail(Errors.notFound("The resource could not be found."));
+        return;
+      }
+      api.reply(ctx, 200, c.flavors().update(auth(ctx), ctx.pathParam("id"), Json.body(ctx))
+        .map(f -> new JsonObject().put("flavor", c.flavors().render(f, mv(ctx), true))));
+    });
     r.delete("/v2.1/flavors/:id").handler(ctx -> api.empty(ctx, 202, c.flavors().delete(auth(ctx), ctx.pathParam("id"))));
     r.get("/v2.1/flavors/:id/os-extra_specs").handler(ctx -> api.reply(ctx, 200,
       c.flavors().extraSpecs(auth(ctx), ctx.pathParam("id"))));
@@ -275,6 +284,34 @@ final class ComputeApi {
     r.get("/v2.1/os-quota-sets/:project/detail").handler(ctx -> api.quotaSet(ctx, true, false));
     r.get("/v2.1/os-quota-sets/:project/defaults").handler(ctx -> api.quotaSet(ctx, false, true));
     r.put("/v2.1/os-quota-sets/:project").handler(json).handler(api::updateQuotaSet);
+    r.delete("/v2.1/os-quota-sets/:project").handler(ctx -> {
+      AuthContext caller = auth(ctx);
+      String project = ctx.pathParam("project");
+      check(caller, "os-quota-sets:delete", Target.project(project, null));
+      api.empty(ctx, 202, c.quota().deleteLimits(caller, project));
+    });
+    ComputeModule.Operator op = c.operator();
+    r.get("/v2.1/os-quota-class-sets/:class").handler(ctx -> api.reply(ctx, 200,
+      op.quotaClasses().show(auth(ctx), ctx.pathParam("class"), mv(ctx))));
+    r.put("/v2.1/os-quota-class-sets/:class").handler(json).handler(ctx -> api.reply(ctx, 200,
+      op.quotaClasses().update(auth(ctx), ctx.pathParam("class"), Json.body(ctx), mv(ctx))));
+    r.get("/v2.1/os-instance_usage_audit_log").handler(ctx -> api.reply(ctx, 200, op.auditLog().list(auth(ctx))));
+    r.get("/v2.1/os-instance_usage_audit_log/:before").handler(ctx -> api.reply(ctx, 200,
+      op.auditLog().show(auth(ctx), ctx.pathParam("before"))));
+    r.get("/v2.1/os-migrations").handler(ctx -> api.reply(ctx, 200, op.migrations().list(auth(ctx), ctx.queryParams(), mv(ctx))));
+    r.post("/v2.1/os-server-external-events").handler(json).handler(ctx -> op.externalEvents().create(auth(ctx), Json.body(ctx), mv(ctx))
+      .onSuccess(res -> ctx.response().setStatusCode(res.status()).putHeader("Content-Type", "application/json").end(res.body().encode()))
+      .onFailure(ctx::fail));
+    r.get("/v2.1/servers/:id/diagnostics").handler(ctx -> api.reply(ctx, 200,
+      op.diagnostics().show(auth(ctx), ctx.pathParam("id"), mv(ctx))));
+    r.get("/v2.1/extensions").handler(ctx -> {
+      check(auth(ctx), "extensions", Target.none());
+      api.reply(ctx, 200, Future.succeededFuture(Extensions.list()));
+    });
+    r.get("/v2.1/extensions/:alias").handler(ctx -> {
+      check(auth(ctx), "extensions", Target.none());
+      api.reply(ctx, 200, Future.succeededFuture(Extensions.show(ctx.pathParam("alias"))));
+    });
     Aggregates aggregates = c.aggregates();
     r.get("/v2.1/os-aggregates").handler(ctx -> api.reply(ctx, 200, aggregates.list(auth(ctx), mv(ctx))));
     r.post("/v2.1/os-aggregates").handler(json).handler(ctx -> api.reply(ctx, 200,

@@ -28,7 +28,12 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
 
   /** The controller's compute components (the module's handle), built once at start and shared by every HTTP verticle. */
   record Components(Flavors flavors, Keypairs keypairs, Servers servers, ServerGroups serverGroups, Hosts hosts, ComputeQuota quota,
-                    Usage usage, Aggregates aggregates, String controllerHost) {
+                    Usage usage, Aggregates aggregates, String controllerHost, Operator operator) {
+  }
+
+  /** The operator's views and hooks beyond servers: audit log, migrations, quota classes, external events, diagnostics. */
+  record Operator(UsageAuditLog auditLog, Migrations migrations, QuotaClasses quotaClasses, ExternalEvents externalEvents,
+                  ServerDiagnostics diagnostics) {
   }
 
   @Override
@@ -88,7 +93,8 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
         conf.getInteger("max-build-attempts", 3));
       Hosts hosts = new Hosts(pool, downAfter);
       Components components = new Components(flavors, keypairs, servers, groups, hosts, quota, new Usage(pool),
-        new Aggregates(vertx, pool), hostname(config));
+        new Aggregates(vertx, pool), hostname(config), new Operator(new UsageAuditLog(pool), new Migrations(pool),
+          new QuotaClasses(pool, quota), new ExternalEvents(pool), new ServerDiagnostics(vertx, servers)));
       PowerSync power = new PowerSync(pool, servers);
       HostWatchdog watchdog = new HostWatchdog(pool, servers, downAfter);
       return Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, power, conf))

@@ -137,4 +137,47 @@ final class ComputeQuota {
       }));
   }
 
+  /** The cloud's default compute limits: the identity service's registered limits, {resource: limit}. */
+  Future<Map<String, Long>> defaultLimits(AuthContext caller) {
+    return serviceId(caller).compose(serviceId -> identity.list(caller, "registered_limits", new JsonObject().put("service_id", serviceId)))
+      .map(list -> {
+        Map<String, Long> out = new LinkedHashMap<>();
+        list.forEach(o -> {
+          JsonObject l = (JsonObject) o;
+          out.put(l.getString("resource_name"), l.getLong("default_limit"));
+        });
+        return out;
+      });
+  }
+
+  /** Sets default limits (admin): updates or registers the identity service's registered limits. */
+  Future<Void> setDefaultLimits(AuthContext caller, Map<String, Long> limits) {
+    return serviceId(caller).compose(serviceId -> identity.list(caller, "registered_limits", new JsonObject().put("service_id", serviceId))
+      .compose(existing -> {
+        Future<?> chain = Future.succeededFuture();
+        for (var e : limits.entrySet()) {
+          JsonObject found = existing.stream().map(o -> (JsonObject) o)
+            .filter(l -> e.getKey().equals(l.getString("resource_name"))).findFirst().orElse(null);
+          chain = chain.compose(v -> found != null
+            ? identity.update(caller, "registered_limits", found.getString("id"), new JsonObject().put("default_limit", e.getValue()))
+            : identity.create(caller, "registered_limits", new JsonObject().put("service_id", serviceId)
+              .put("resource_name", e.getKey()).put("default_limit", e.getValue())));
+        }
+        return chain.mapEmpty();
+      }));
+  }
+
+  /** Removes the project's own compute limits (admin): the defaults apply to it again. */
+  Future<Void> deleteLimits(AuthContext caller, String project) {
+    return serviceId(caller).compose(serviceId -> identity.list(caller, "limits",
+        new JsonObject().put("service_id", serviceId).put("project_id", project))
+      .compose(existing -> {
+        Future<?> chain = Future.succeededFuture();
+        for (Object o : existing) {
+          String id = ((JsonObject) o).getString("id");
+          chain = chain.compose(v -> identity.delete(caller, "limits", id));
+        }
+        return chain.mapEmpty();
+      }));
+  }
 }

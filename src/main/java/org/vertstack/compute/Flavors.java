@@ -91,7 +91,7 @@ final class Flavors {
     // flavors and the private ones its project was given access to
     boolean admin = seesEveryFlavor(caller);
     String publicFilter = admin ? query.get("is_public") : "true";
-    Boolean isPublic = publicFilter == null ? Boolean.TRUE : "none".equalsIgnoreCase(publicFilter) ? null : Json.queryBoolean(publicFilter);
+    Boolean isPublic = publicFilter == null ? Boolean.TRUE : "none".equalsIgnoreCase(publicFilter) ? null : isPublicFilter(publicFilter);
     String accessOf = admin ? null : caller.projectId() == null ? "" : caller.projectId();
     Future<Object[]> after = marker == null ? Future.succeededFuture(null)
       : get(caller, marker).recover(err -> Future.failedFuture(Errors.badRequest("marker [" + marker + "] not found")))
@@ -145,6 +145,40 @@ final class Flavors {
       .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
         ? Future.failedFuture(Errors.conflict("Flavor with name or id " + name + "/" + id + " already exists."))
         : Future.failedFuture(err));
+  }
+
+  /** Nova's is_public filter: oslo's strict bool_from_string words, any case ("t", "y", "off"...). */
+  private static boolean isPublicFilter(String raw) {
+    return switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+      case "1", "t", "true", "on", "y", "yes" -> true;
+      case "0", "f", "false", "off", "n", "no" -> false;
+      default -> throw Errors.badRequest("Invalid is_public filter [" + raw + "]");
+    };
+  }
+
+  /** PUT /flavors/{id} (2.55+): only the description changes (null clears it), as in Nova. */
+  Future<JsonObject> update(AuthContext caller, String id, JsonObject body) {
+    check(caller, "os-flavor-manage:update", Target.none());
+    JsonObject f = Json.object(body, "flavor");
+    if (!f.containsKey("description")) {
+      throw Errors.badRequest("Invalid input for field/attribute flavor: 'description' is a required property.");
+    }
+    for (String key : f.fieldNames()) {
+      if (!"description".equals(key)) {
+        throw Errors.badRequest("Invalid input for field/attribute flavor: additional property '" + key + "' is not allowed.");
+      }
+    }
+    String description = Json.optString(f, "description", 65535);
+    return db.preparedQuery("UPDATE flavors SET description = $2 WHERE id = $1").execute(Tuple.of(id, description))
+      .compose(rows -> {
+        if (rows.rowCount() == 0) {
+          throw Errors.notFound("Flavor " + id + " could not be found.");
+        }
+        return get(id);
+      }).map(updated -> {
+        publish(updated, "updated");
+        return updated;
+      });
   }
 
   Future<Void> delete(AuthContext caller, String id) {

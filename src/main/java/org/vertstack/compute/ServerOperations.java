@@ -2,6 +2,7 @@ package org.vertstack.compute;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -36,7 +37,7 @@ final class ServerOperations {
   private static final Logger LOG = LoggerFactory.getLogger(ServerOperations.class);
 
   /** The actions handled here (POST /servers/{id}/action). */
-  static final Set<String> NAMES = Set.of("createImage", "rebuild", "resize", "confirmResize", "revertResize",
+  static final Set<String> NAMES = Set.of("createImage", "createBackup", "rebuild", "resize", "confirmResize", "revertResize",
     "shelve", "shelveOffload", "unshelve", "restore", "os-resetState");
 
   // Nova's allowed vm_states (nova/compute/api.py check_instance_state), task_state always None
@@ -78,6 +79,7 @@ final class ServerOperations {
   Future<Reply> run(AuthContext caller, String id, String action, Object arg, Microversion mv, String token) {
     return switch (action) {
       case "createImage" -> createImage(caller, id, arg, mv, token);
+      case "createBackup" -> createBackup(caller, id, arg, mv, token);
       case "rebuild" -> rebuild(caller, id, arg, mv, token);
       case "resize" -> resize(caller, id, arg);
       case "confirmResize" -> confirmResize(caller, id);
@@ -123,7 +125,7 @@ final class ServerOperations {
     // Nova does not check the lock for a snapshot: a locked server may still be imaged
     return authorize(caller, id, "os_compute_api:servers:create_image", false)
       .compose(inst -> begin(caller, inst, SNAPSHOT_FROM, task, "createImage"))
-      .compose(inst -> newImage(caller, inst, name, metadata, token)
+      .compose(inst -> newImage(caller, inst, name, metadata, new JsonObject().put("image_type", "snapshot"), token)
         .recover(err -> clearTask(inst, task).compose(v -> Future.failedFuture(err)))
         .map(image -> {
           String imageId = image.getString("id");
@@ -134,6 +136,71 @@ final class ServerOperations {
           return mv.atLeast(2, 45) ? new Reply(202, new JsonObject().put("image_id", imageId), null)
             : new Reply(202, null, location);
         }));
+  }
+
+  // ---- createBackup ----------------------------------------------------------------------------
+
+  /**
+   * A snapshot marked as a backup of a type ("daily", "weekly"...): once it is uploaded, the
+   * server's backups of that type beyond the newest {@code rotation} are deleted (Nova's rotation).
+   */
+  private Future<Reply> createBackup(AuthContext caller, String id, Object arg, Microversion mv, String token) {
+    JsonObject a = argument(arg, "createBackup");
+    String name = Json.string(a, "name");
+    if (name.isBlank()) {
+      throw Errors.badRequest("Invalid input for field/attribute name: it must not be blank.");
+    }
+    String backupType = Json.string(a, "backup_type");
+    Object r = a.getValue("rotation");
+    long rotation;
+    try {
+      rotation = r instanceof Number n && n.doubleValue() == n.longValue() ? n.longValue()
+        : r instanceof String str ? Long.parseLong(str.trim()) : -1;
+    } catch (NumberFormatException e) {
+      rotation = -1;
+    }
+    if (rotation < 0) {
+      throw Errors.badRequest("Invalid input for field/attribute rotation: it must be an integer of 0 or more.");
+    }
+    JsonObject metadata = Json.optObject(a, "metadata");
+    if (metadata != null) {
+      Servers.checkMetadata(metadata);
+    }
+    long keep = rotation;
+    String task = "image_backup";
+    // as a snapshot: Nova does not check the lock
+    return authorize(caller, id, "os_compute_api:os-create-backup", false)
+      .compose(inst -> begin(caller, inst, SNAPSHOT_FROM, task, "createBackup"))
+      .compose(inst -> newImage(caller, inst, name, metadata,
+          new JsonObject().put("image_type", "backup").put("backup_type", backupType), token)
+        .recover(err -> clearTask(inst, task).compose(v -> Future.failedFuture(err)))
+        .map(image -> {
+          String imageId = image.getString("id");
+          servers.recordAction(inst, "createBackup", caller);
+          capture(inst, image, token).onComplete(done -> settle(inst, task, null, done.succeeded() ? done.result() : null)
+            .compose(x -> done.succeeded() ? rotateBackups(caller, id, backupType, keep, token) : Future.succeededFuture())
+            .onComplete(x -> finish(inst, "createBackup", imageId, token, done.cause())));
+          return mv.atLeast(2, 45) ? new Reply(202, new JsonObject().put("image_id", imageId), null)
+            : new Reply(202, null, imageUrl(imageId));
+        }));
+  }
+
+  /** Deletes the server's active backups of the type beyond the newest {@code keep}, oldest first. */
+  private Future<Void> rotateBackups(AuthContext caller, String id, String backupType, long keep, String token) {
+    JsonObject query = new JsonObject().put("instance_uuid", id).put("image_type", "backup").put("backup_type", backupType)
+      .put("status", "active").put("sort_key", "created_at").put("sort_dir", "desc").put("limit", "1000");
+    return catalog.listImages(caller, query).compose(list -> {
+      JsonArray images = list.getJsonArray("images", new JsonArray());
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = (int) Math.min(keep, images.size()); i < images.size(); i++) {
+        String old = images.getJsonObject(i).getString("id");
+        chain = chain.compose(v -> imageRecords.delete(token, old));
+      }
+      return chain;
+    }).recover(err -> {
+      LOG.warn("rotating the {} backups of {}: {}", backupType, id, err.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private String imageUrl(String imageId) {
@@ -153,7 +220,8 @@ final class ServerOperations {
    * The snapshot's image record, made with the user's token: the base image's formats and its
    * own properties carried over (as Nova does), then the snapshot's facts and the request's metadata.
    */
-  private Future<JsonObject> newImage(AuthContext caller, JsonObject inst, String name, JsonObject metadata, String token) {
+  private Future<JsonObject> newImage(AuthContext caller, JsonObject inst, String name, JsonObject metadata, JsonObject kind,
+                                      String token) {
     String baseRef = inst.getString("image_ref");
     return catalog.getImage(caller, baseRef).otherwise(new JsonObject()).compose(base -> {
       JsonObject image = new JsonObject();
@@ -169,7 +237,7 @@ final class ServerOperations {
         .put("min_ram", base.getInteger("min_ram", 0))
         .put("min_disk", Math.max(flavorDisk, base.getInteger("min_disk", 0)))
         .put("instance_uuid", inst.getString("id")).put("base_image_ref", baseRef)
-        .put("image_type", "snapshot").put("user_id", caller.userId());
+        .put("user_id", caller.userId()).mergeIn(kind);
       if (metadata != null) {
         metadata.forEach(e -> image.put(e.getKey(), e.getValue()));
       }
@@ -207,14 +275,18 @@ final class ServerOperations {
     }
     boolean setDescription = mv.atLeast(2, 19) && a.containsKey("description");
     String description = setDescription ? Json.optString(a, "description", 255) : null;
+    String accessIpV4 = Servers.checkAccessIp(a, "accessIPv4", false);
+    String accessIpV6 = Servers.checkAccessIp(a, "accessIPv6", true);
     String task = "rebuilding";
     return authorize(caller, id, "os_compute_api:servers:rebuild", true).compose(inst -> servers
         .resolveImage(caller, imageRef, requireState(inst, REBUILD_FROM, "rebuild").getJsonObject("flavor"))
         .compose(image -> db.preparedQuery("UPDATE instances SET task_state = $3, image_ref = $4, name = coalesce($5, name), "
-              + "metadata = coalesce($6, metadata), description = CASE WHEN $7 THEN $8 ELSE description END, updated_at = now() "
+              + "metadata = coalesce($6, metadata), description = CASE WHEN $7 THEN $8 ELSE description END, "
+              + Servers.accessIpsSet(9) + ", updated_at = now() "
               + "WHERE id = $1 AND NOT deleted AND vm_state = ANY($2) AND task_state IS NULL AND host IS NOT NULL RETURNING *")
           .execute(Tuple.from(new Object[] {id, REBUILD_FROM.toArray(String[]::new), task, imageRef,
-            name == null ? null : name.trim(), metadata, setDescription, description}))
+            name == null ? null : name.trim(), metadata, setDescription, description,
+            accessIpV4 != null, Servers.emptyAsNull(accessIpV4), accessIpV6 != null, Servers.emptyAsNull(accessIpV6)}))
           .map(rows -> {
             JsonObject started = started(rows, inst, "rebuild");
             servers.publishState(started);
@@ -513,7 +585,8 @@ final class ServerOperations {
     String task = "shelving";
     return authorize(caller, id, "os_compute_api:os-shelve:shelve", true)
       .compose(inst -> begin(caller, inst, SHELVE_FROM, task, "shelve"))
-      .compose(inst -> newImage(caller, inst, inst.getString("name") + "-shelved", null, token)
+      .compose(inst -> newImage(caller, inst, inst.getString("name") + "-shelved", null,
+        new JsonObject().put("image_type", "snapshot"), token)
         .recover(err -> clearTask(inst, task).compose(v -> Future.failedFuture(err)))
         .map(image -> {
           servers.recordAction(inst, "shelve", caller);

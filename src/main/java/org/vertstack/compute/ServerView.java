@@ -73,7 +73,7 @@ final class ServerView {
       .put("image", new JsonObject().put("id", inst.getString("image_ref")).put("links", new JsonArray()
         .add(new JsonObject().put("rel", "bookmark").put("href", base + "/images/" + inst.getString("image_ref")))))
       .put("created", inst.getString("created_at")).put("updated", inst.getString("updated_at"))
-      .put("addresses", new JsonObject()).put("accessIPv4", "").put("accessIPv6", "")
+      .put("addresses", new JsonObject()).put("accessIPv4", orEmpty(inst.getString("access_ip_v4"))).put("accessIPv6", orEmpty(inst.getString("access_ip_v6")))
       .put("links", links(id))
       .put("OS-DCF:diskConfig", "MANUAL")
       .put("OS-EXT-AZ:availability_zone", inst.getString("availability_zone") != null ? inst.getString("availability_zone")
@@ -158,6 +158,10 @@ final class ServerView {
       out.put("user_data", inst.getString("user_data"));
     }
     return out;
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   private static String micro(String t) {

@@ -89,7 +89,8 @@ final class Servers {
   /** A validated create request. */
   private record Request(String name, String imageRef, String flavorRef, String keyName, String userData,
                          JsonObject metadata, String zone, int minCount, int maxCount, boolean returnReservation,
-                         String description, String group, String adminPass, boolean configDrive) {
+                         String description, String group, String adminPass, boolean configDrive,
+                         String accessIpV4, String accessIpV6) {
   }
 
   /**
@@ -181,14 +182,14 @@ final class Servers {
     }
     String description = mv.atLeast(2, 19) ? Json.optString(s, "description", 255) : null;
     Boolean rr = s.getValue("return_reservation_id") instanceof Boolean b ? b : null;
-    checkAccessIp(s, "accessIPv4", false);
-    checkAccessIp(s, "accessIPv6", true);
+    String accessIpV4 = checkAccessIp(s, "accessIPv4", false);
+    String accessIpV6 = checkAccessIp(s, "accessIPv6", true);
     checkSecurityGroups(s);
     // Nova answers the password it was given (this cloud cannot set it in the guest: no agent)
     String adminPass = Json.optString(s, "adminPass", 255);
     return new Request(name.trim(), imageRef, flavorRef, Json.optString(s, "key_name"), userData, metadata,
       Json.optString(s, "availability_zone"), min, max, Boolean.TRUE.equals(rr), description, group, adminPass,
-      configDrive(s.getValue("config_drive")));
+      configDrive(s.getValue("config_drive")), accessIpV4, accessIpV6);
   }
 
   /** Nova's boolean parameter type: true, false, or one of their spellings. */
@@ -209,28 +210,86 @@ final class Servers {
   private static final java.util.regex.Pattern IPV4 =
     java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 
-  /** accessIPv4/accessIPv6 must be addresses of their family (Nova's schema); they are not kept here. */
-  static void checkAccessIp(JsonObject s, String key, boolean v6) {
+  /**
+   * accessIPv4/accessIPv6 must be addresses of their family (Nova's schema). Answers the address to
+   * keep as given ("" clears it, as in Nova), or null when the key is absent.
+   */
+  static String checkAccessIp(JsonObject s, String key, boolean v6) {
+    if (!s.containsKey(key)) {
+      return null;
+    }
     Object v = s.getValue(key);
     if (v == null || "".equals(v)) {
-      return;
+      return "";
     }
-    boolean ok = v instanceof String a && (v6 ? isIpv6Literal(a) : IPV4.matcher(a).matches());
-    if (!ok) {
+    String text = v instanceof String a ? (v6 ? ipv6Text(a) : IPV4.matcher(a).matches() ? a : null) : null;
+    if (text == null) {
       throw Errors.badRequest("Invalid input for field/attribute " + key + ": '" + v + "' is not a valid IPv" + (v6 ? 6 : 4) + " address.");
     }
+    return text;
   }
 
-  private static boolean isIpv6Literal(String a) {
-    if (!a.contains(":") || !a.matches("[0-9A-Fa-f:.]+")) {
-      return false; // only a literal: never a name to resolve
-    }
-    try {
-      return java.net.InetAddress.getByName(a) instanceof java.net.Inet6Address;
-    } catch (java.net.UnknownHostException e) {
-      return false;
-    }
+  /** SQL setting the access addresses from four parameters from ${@code first}: (set v4?, v4, set v6?, v6). */
+  static String accessIpsSet(int first) {
+    return "access_ip_v4 = CASE WHEN $" + first + " THEN $" + (first + 1) + " ELSE access_ip_v4 END, "
+      + "access_ip_v6 = CASE WHEN $" + (first + 2) + " THEN $" + (first + 3) + " ELSE access_ip_v6 END";
   }
+
+  static String emptyAsNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  /**
+   * An IPv6 literal in the canonical text Nova keeps (netaddr's): lower-case groups without leading
+   * zeros, the first longest run of two or more zero groups as "::", an IPv4-mapped address as
+   * ::ffff:a.b.c.d. Null when it is not an IPv6 literal (never a name to resolve).
+   */
+  static String ipv6Text(String a) {
+    if (!a.contains(":") || !a.matches("[0-9A-Fa-f:.]+")) {
+      return null;
+    }
+    java.net.InetAddress parsed;
+    try {
+      parsed = java.net.InetAddress.getByName(a);
+    } catch (java.net.UnknownHostException e) {
+      return null;
+    }
+    if (parsed instanceof java.net.Inet4Address) { // Java reads ::ffff:a.b.c.d as the IPv4 address
+      return "::ffff:" + parsed.getHostAddress();
+    }
+    byte[] b = parsed.getAddress();
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(groups[i]));
+    }
+    return out.toString();
+  }
+
 
   /** No network service runs, so no security group exists but the implicit "default". */
   private static void checkSecurityGroups(JsonObject s) {
@@ -405,15 +464,16 @@ final class Servers {
         rows.add(Tuple.from(new Object[] {UUID.randomUUID().toString(), caller.projectId(), caller.userId(), name,
           req.description(), image.getString("id"), flavor, req.keyName(), keyData, req.userData(), req.metadata(), zone,
           reservation, i, image.getString("disk_format"), requestId != null ? requestId : "req-" + UUID.randomUUID(), req.group(),
-          req.configDrive()}));
+          req.configDrive(), emptyAsNull(req.accessIpV4()), emptyAsNull(req.accessIpV6())}));
       }
       // the instance and its create action in one statement (the action log entry exists before the build can finish it)
       String insert = """
           WITH ins AS (
             INSERT INTO instances (id, project_id, user_id, name, description, image_ref, flavor, key_name, key_data, user_data,
                                    metadata, requested_az, reservation_id, launch_index, image_format, vm_state, task_state,
-                                   config_drive)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'building', 'scheduling', $18) RETURNING *),
+                                   config_drive, access_ip_v4, access_ip_v6)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'building', 'scheduling', $18, $19, $20)
+            RETURNING *),
           action AS (INSERT INTO instance_actions (instance_id, action, request_id, user_id, project_id)
             SELECT id, 'create', $16, user_id, project_id FROM ins),
           member AS (INSERT INTO server_group_members (instance_id, group_id) SELECT id, $17 FROM ins WHERE $17::text IS NOT NULL)
@@ -721,7 +781,7 @@ final class Servers {
       });
   }
 
-  private static OffsetDateTime parseTime(String raw, String what) {
+  static OffsetDateTime parseTime(String raw, String what) {
     try {
       return OffsetDateTime.parse(raw);
     } catch (RuntimeException e) {
@@ -743,11 +803,14 @@ final class Servers {
     }
     String description = mv.atLeast(2, 19) ? Json.optString(s, "description", 255) : null;
     boolean setDescription = mv.atLeast(2, 19) && s.containsKey("description");
+    String accessIpV4 = checkAccessIp(s, "accessIPv4", false);
+    String accessIpV6 = checkAccessIp(s, "accessIPv6", true);
     return load(caller, id).compose(inst -> {
       requireWriter(caller, inst, "servers:update");
       return db.preparedQuery("UPDATE instances SET name = coalesce($2, name), description = CASE WHEN $3 THEN $4 ELSE description END, "
-          + "updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *")
-        .execute(Tuple.of(id, name == null ? null : name.trim(), setDescription, description));
+          + accessIpsSet(5) + ", updated_at = now() WHERE id = $1 AND NOT deleted RETURNING *")
+        .execute(Tuple.from(new Object[] {id, name == null ? null : name.trim(), setDescription, description,
+          accessIpV4 != null, emptyAsNull(accessIpV4), accessIpV6 != null, emptyAsNull(accessIpV6)}));
     }).map(rows -> {
       JsonObject inst = ServerView.row(rows.iterator().next());
       publish(inst, "updated");

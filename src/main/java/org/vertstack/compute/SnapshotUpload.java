@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
@@ -22,7 +23,10 @@ final class SnapshotUpload {
 
   SnapshotUpload(Vertx vertx, String publicUrl) {
     this.vertx = vertx;
-    this.http = vertx.createHttpClient();
+    // one connection per upload: an upload the image service refuses before reading its body (the
+    // image deleted meanwhile) leaves that body half sent, and a pooled connection would carry it
+    // into the next upload (which then hung, or was answered 400)
+    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     this.publicUrl = publicUrl;
   }
 

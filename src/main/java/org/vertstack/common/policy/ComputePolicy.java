@@ -22,11 +22,13 @@ public final class ComputePolicy {
 
   public static final Policy RULES = Policy.of(
     P + "versions", "anyone",
+    P + "extensions", "authenticated",
     // flavors: public ones readable by all, managed by the operator
     P + "flavors:index", "reader",
     P + "flavors:show", "authenticated",
     P + "os-flavor-manage:create", "system_admin",
     P + "os-flavor-manage:delete", "system_admin",
+    P + "os-flavor-manage:update", "system_admin",
     P + "os-flavor-extra-specs:index", "authenticated",
     P + "os-flavor-extra-specs:show", "authenticated",
     P + "os-flavor-extra-specs:create", "system_admin",
@@ -60,6 +62,8 @@ public final class ComputePolicy {
     P + "os-instance-actions:show", READ,
     P + "os-instance-actions:events:details", "system_admin",
     P + "servers:create_image", WRITE,
+    P + "os-create-backup", WRITE,
+    P + "os-server-diagnostics", "system_admin",
     P + "servers:rebuild", WRITE,
     P + "servers:resize", WRITE,
     P + "servers:confirm_resize", WRITE,
@@ -102,8 +106,16 @@ public final class ComputePolicy {
     P + "os-quota-sets:detail", ADMIN_OR_OWN,
     P + "os-quota-sets:defaults", ADMIN_OR_OWN,
     P + "os-quota-sets:update", "system_admin",
+    P + "os-quota-sets:delete", "system_admin",
+    P + "os-quota-class-sets:show", "system_admin",
+    P + "os-quota-class-sets:update", "system_admin",
     P + "os-simple-tenant-usage:list", "system_admin",
     P + "os-simple-tenant-usage:show", ADMIN_OR_OWN,
+    P + "os-instance-usage-audit-log:list", "system_admin",
+    P + "os-instance-usage-audit-log:show", "system_admin",
+    // migrations and the other services' notices about servers: the operator's
+    P + "os-migrations:index", "system_admin",
+    P + "os-server-external-events:create", "system_admin",
     // the cloud's hosts: the operator's
     P + "os-availability-zone:list", "reader",
     P + "os-availability-zone:detail", "system_admin",  // lists the hosts, as Nova's default ADMIN
@@ -138,11 +150,14 @@ public final class ComputePolicy {
     "GET " + V, P + "versions",
     "GET " + V + "/", P + "versions",
     "GET /compute/v2/", P + "versions",
+    "GET " + V + "/extensions", P + "extensions",
+    "GET " + V + "/extensions/:alias", P + "extensions",
     "GET " + V + "/flavors", P + "flavors:index",
     "GET " + V + "/flavors/detail", P + "flavors:index",
     "GET " + V + "/flavors/:id", P + "flavors:show",
     "POST " + V + "/flavors", P + "os-flavor-manage:create",
     "DELETE " + V + "/flavors/:id", P + "os-flavor-manage:delete",
+    "PUT " + V + "/flavors/:id", P + "os-flavor-manage:update",
     "GET " + V + "/flavors/:id/os-extra_specs", P + "os-flavor-extra-specs:index",
     "POST " + V + "/flavors/:id/os-extra_specs", P + "os-flavor-extra-specs:create",
     "GET " + V + "/flavors/:id/os-extra_specs/:key", P + "os-flavor-extra-specs:show",
@@ -183,6 +198,7 @@ public final class ComputePolicy {
     "PUT " + V + "/servers/:id/tags/:tag", P + "os-server-tags:update",
     "DELETE " + V + "/servers/:id/tags/:tag", P + "os-server-tags:delete",
     "GET " + V + "/servers/:id/os-security-groups", P + "os-security-groups:list",
+    "GET " + V + "/servers/:id/diagnostics", P + "os-server-diagnostics",
     "GET " + V + "/servers/:id/os-server-password", P + "os-server-password:show",
     "DELETE " + V + "/servers/:id/os-server-password", P + "os-server-password:clear",
     "GET " + V + "/images", P + "images:index",
@@ -217,6 +233,9 @@ public final class ComputePolicy {
     "GET " + V + "/os-quota-sets/:project/detail", P + "os-quota-sets:detail",
     "GET " + V + "/os-quota-sets/:project/defaults", P + "os-quota-sets:defaults",
     "PUT " + V + "/os-quota-sets/:project", P + "os-quota-sets:update",
+    "DELETE " + V + "/os-quota-sets/:project", P + "os-quota-sets:delete",
+    "GET " + V + "/os-quota-class-sets/:class", P + "os-quota-class-sets:show",
+    "PUT " + V + "/os-quota-class-sets/:class", P + "os-quota-class-sets:update",
     // the body names the action: add_host, remove_host or set_metadata (each its own rule, all the admin's)
     "GET " + V + "/os-aggregates", P + "os-aggregates:index",
     "POST " + V + "/os-aggregates", P + "os-aggregates:create",
@@ -225,5 +244,9 @@ public final class ComputePolicy {
     "DELETE " + V + "/os-aggregates/:id", P + "os-aggregates:delete",
     "POST " + V + "/os-aggregates/:id/action", P + "os-aggregates:add_host",
     "GET " + V + "/os-simple-tenant-usage", P + "os-simple-tenant-usage:list",
-    "GET " + V + "/os-simple-tenant-usage/:project", P + "os-simple-tenant-usage:show");
+    "GET " + V + "/os-simple-tenant-usage/:project", P + "os-simple-tenant-usage:show",
+    "GET " + V + "/os-instance_usage_audit_log", P + "os-instance-usage-audit-log:list",
+    "GET " + V + "/os-instance_usage_audit_log/:before", P + "os-instance-usage-audit-log:show",
+    "GET " + V + "/os-migrations", P + "os-migrations:index",
+    "POST " + V + "/os-server-external-events", P + "os-server-external-events:create");
 }

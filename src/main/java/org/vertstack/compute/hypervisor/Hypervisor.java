@@ -98,6 +98,9 @@ public interface Hypervisor extends AutoCloseable {
   /** The last {@code maxLines} lines of the serial console ("" when there is none). */
   String consoleOutput(String instanceId, int maxLines) throws Exception;
 
+  /** The guest's statistics now (Nova's server diagnostics); the domain must exist. */
+  Diagnostics diagnostics(String instanceId) throws Exception;
+
   /** Registers the one listener for libvirt's lifecycle events (called on libvirt's event thread). */
   void onPowerChange(PowerListener listener);
 

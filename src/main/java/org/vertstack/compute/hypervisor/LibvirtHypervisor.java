@@ -511,6 +511,16 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   @Override
+  public Diagnostics diagnostics(String instanceId) throws Exception {
+    Domain d = require(instanceId);
+    try {
+      return DomainStats.read(d, virtType);
+    } finally {
+      d.free();
+    }
+  }
+
+  @Override
   public SerialConsole openConsole(String instanceId) throws Exception {
     if (!real) {
       throw new UnsupportedOperationException("libvirt's test driver has no serial console streams");
