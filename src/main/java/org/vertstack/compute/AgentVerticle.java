@@ -52,8 +52,7 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
         LOG.info("compute agent {} on {}", hostname, h.uri());
         // libvirt's lifecycle events (a guest that shut itself down, crashed, was paused behind our back)
         // reach the controller at once; the periodic full sync catches anything an event missed
-        h.onPowerChange((instanceId, power) -> vertx.runOnContext(v -> reportPower(
-          new JsonObject().put(instanceId, power), false, System.currentTimeMillis())));
+        h.onPowerChange((instanceId, power) -> vertx.runOnContext(v -> powerChanged(instanceId)));
         register();
         long every = conf.getLong("heartbeat-seconds", 10L) * 1000;
         vertx.setPeriodic(every, every, id -> heartbeat());
@@ -122,6 +121,24 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
       return states;
     }).onSuccess(states -> reportPower(states, true, takenAt))
       .onFailure(err -> LOG.warn("power sync of {}: {}", hostname, err.getMessage()));
+  }
+
+  /**
+   * A lifecycle event says the domain's state changed, not what it is now: an event can arrive late
+   * (the STOPPED of a hard reboot's destroy, delivered after the reboot has finished and been
+   * saved). As Nova does, the domain's current state is read and reported, stamped with the time
+   * before the read, so a late event can never undo a newer state. A domain that is gone is left
+   * to the full sync.
+   */
+  private void powerChanged(String instanceId) {
+    long takenAt = System.currentTimeMillis();
+    blocking(() -> hypervisor.powerState(instanceId))
+      .onSuccess(power -> {
+        if (power != Hypervisor.NOSTATE) {
+          reportPower(new JsonObject().put(instanceId, power), false, takenAt);
+        }
+      })
+      .onFailure(err -> LOG.debug("power state of {}: {}", instanceId, err.getMessage()));
   }
 
   private void reportPower(JsonObject states, boolean complete, long takenAt) {
