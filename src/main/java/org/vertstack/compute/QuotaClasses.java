@@ -33,7 +33,7 @@ final class QuotaClasses {
     m.put("injected_files", 5L);
     m.put("injected_file_content_bytes", 10240L);
     m.put("injected_file_path_bytes", 255L);
-    return m;
+    return java.util.Collections.unmodifiableMap(m); // kept in Nova's order
   }
 
   private final Pool db;

@@ -28,8 +28,8 @@ import java.util.Map;
 final class DomainStats {
 
   /** libvirt's memory statistic tags in order (virDomainMemoryStatTags), named as libvirt's Python binding names them. */
-  private static final String[] MEMORY_TAGS = {"swap_in", "swap_out", "major_fault", "minor_fault", "unused", "available",
-    "actual", "rss", "usable", "last_update", "disk_caches", "hugetlb_pgalloc", "hugetlb_pgfail"};
+  private static final List<String> MEMORY_TAGS = List.of("swap_in", "swap_out", "major_fault", "minor_fault", "unused",
+    "available", "actual", "rss", "usable", "last_update", "disk_caches", "hugetlb_pgalloc", "hugetlb_pgfail");
 
   private DomainStats() {
   }
@@ -48,9 +48,9 @@ final class DomainStats {
     }
     Map<String, Long> memory = new LinkedHashMap<>();
     try {
-      for (MemoryStatistic m : d.memoryStats(MEMORY_TAGS.length)) {
-        if (m.getTag() >= 0 && m.getTag() < MEMORY_TAGS.length) {
-          memory.put(MEMORY_TAGS[m.getTag()], m.getValue());
+      for (MemoryStatistic m : d.memoryStats(MEMORY_TAGS.size())) {
+        if (m.getTag() >= 0 && m.getTag() < MEMORY_TAGS.size()) {
+          memory.put(MEMORY_TAGS.get(m.getTag()), m.getValue());
         }
       }
     } catch (LibvirtException e) {

@@ -33,7 +33,7 @@ public final class GuestSpecs {
     for (int i = 0; i < kv.length; i += 2) {
       m.put(kv[i], kv[i + 1]);
     }
-    return m;
+    return java.util.Collections.unmodifiableMap(m); // kept in libvirt's order
   }
 
   /**
