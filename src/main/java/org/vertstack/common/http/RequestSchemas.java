@@ -41,7 +41,14 @@ public final class RequestSchemas {
    */
   public void install(Router router, Handler<RoutingContext> body) {
     for (Entry e : entries) {
-      router.route(e.method(), e.path()).handler(body).handler(e.schema());
+      router.route(e.method(), e.path()).putMetadata(RouteInventory.GUARD, true).handler(body).handler(e.schema());
+    }
+  }
+
+  /** {@link #install(Router, Handler)} for a router that reads every body already (a BodyHandler on all its routes). */
+  public void install(Router router) {
+    for (Entry e : entries) {
+      router.route(e.method(), e.path()).putMetadata(RouteInventory.GUARD, true).handler(e.schema());
     }
   }
 
