@@ -66,6 +66,12 @@ public final class RequestSchemas {
       return this;
     }
 
+    /** A schema built in code (e.g. from the schema an API publishes). */
+    public Builder body(HttpMethod method, String path, BodySchema schema) {
+      entries.add(new Entry(method, path, schema));
+      return this;
+    }
+
     public Builder post(String path, String resource) {
       return body(HttpMethod.POST, path, resource);
     }
