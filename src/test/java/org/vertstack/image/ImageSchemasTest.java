@@ -54,6 +54,9 @@ class ImageSchemasTest {
     accepts(schema(HttpMethod.POST, "/v2/images/:id/members"), "{\"member\": \"project-b\"}");
     refuses(schema(HttpMethod.POST, "/v2/images/:id/members"), "{\"member\": 5}", "member");
     refuses(schema(HttpMethod.PUT, "/v2/images/:id/members/:member"), "{\"status\": \"maybe\"}", "status");
+    // the openstack CLI sends the whole member back; Glance reads only its status
+    accepts(schema(HttpMethod.PUT, "/v2/images/:id/members/:member"), "{\"status\": \"accepted\", \"member_id\": \"p\", "
+      + "\"image_id\": \"i\", \"created_at\": \"2026-01-01T00:00:00Z\", \"schema\": \"/v2/schemas/member\"}");
     BodySchema importing = schema(HttpMethod.POST, "/v2/images/:id/import");
     accepts(importing, "{\"method\": {\"name\": \"web-download\", \"uri\": \"http://x/i.qcow2\"}, \"stores\": [\"s\"], \"all_stores\": false}");
     refuses(importing, "{\"method\": \"glance-direct\"}", "method");
