@@ -64,6 +64,7 @@ final class ComputeApi {
       ctx.next();
     });
     r.route("/v2.1/*").handler(new AuthHandler(verifier));
+    ComputeSchemas.TABLE.install(r, json);
 
     r.get("/v2.1/flavors").handler(ctx -> api.flavorList(ctx, false));
     r.get("/v2.1/flavors/detail").handler(ctx -> api.flavorList(ctx, true));

@@ -111,16 +111,11 @@ final class Flavors {
 
   Future<JsonObject> create(AuthContext caller, JsonObject body) {
     check(caller, "os-flavor-manage:create", Target.none());
-    JsonObject f = Json.object(body, "flavor");
-    String name = Json.string(f, "name").trim();
-    if (name.isEmpty()) {
-      throw Errors.badRequest("'name' must not be empty.");
-    }
+    // the name (not blank) and the id's characters were checked against schemas/flavor-create.json
+    JsonObject f = body.getJsonObject("flavor");
+    String name = f.getString("name").trim();
     Object rawId = f.getValue("id");
     String id = rawId == null || "auto".equals(rawId) ? UUID.randomUUID().toString() : String.valueOf(rawId);
-    if (!id.matches("[A-Za-z0-9._ -]{1,255}")) {
-      throw Errors.badRequest("Invalid flavor id.");
-    }
     long vcpus = positive(f, "vcpus", 1);
     long ram = positive(f, "ram", 1);
     long disk = positive(f, "disk", 0);
@@ -289,16 +284,10 @@ final class Flavors {
 
   /** addTenantAccess / removeTenantAccess (POST /flavors/{id}/action). */
   Future<JsonObject> action(AuthContext caller, String id, JsonObject body) {
+    // the body names one of the two actions and its tenant (schemas/flavor-action.json)
     boolean add = body.containsKey("addTenantAccess");
-    if (body.size() != 1 || !add && !body.containsKey("removeTenantAccess")) {
-      throw Errors.badRequest("The flavor action must be addTenantAccess or removeTenantAccess.");
-    }
     String action = add ? "addTenantAccess" : "removeTenantAccess";
-    JsonObject arg = Json.object(body, action);
-    Object tenant = arg.getValue("tenant");
-    if (!(tenant instanceof String project) || project.isBlank() || project.length() > 255) {
-      throw Errors.badRequest("Invalid input for field/attribute tenant: it must be a string of 1-255 characters.");
-    }
+    String project = body.getJsonObject(action).getString("tenant");
     check(caller, add ? "os-flavor-access:add_tenant_access" : "os-flavor-access:remove_tenant_access", Target.none());
     return get(caller, id).compose(f -> {
       if (f.getBoolean("is_public")) {

@@ -56,15 +56,10 @@ final class Keypairs {
 
   Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv) {
     check(caller, "os-keypairs:create", Target.user(caller.userId(), null));
-    JsonObject k = Json.object(body, "keypair");
-    String name = Json.string(k, "name");
-    if (!name.matches("[A-Za-z0-9 _.@-]{1,255}") || name.isBlank()) {
-      throw Errors.badRequest("Keypair name contains unsafe characters or is empty.");
-    }
-    String type = mv.atLeast(2, 2) ? Json.optString(k, "type") : null;
-    if (type != null && !Set.of("ssh", "x509").contains(type)) {
-      throw Errors.badRequest("Invalid input for field/attribute type: '" + type + "' is not one of ['ssh', 'x509'].");
-    }
+    // the name's characters and the type were checked against schemas/keypair-create.json
+    JsonObject k = body.getJsonObject("keypair");
+    String name = k.getString("name");
+    String type = mv.atLeast(2, 2) ? k.getString("type") : null;
     String user = owner(caller, mv.atLeast(2, 10) ? Json.optString(k, "user_id") : null, mv);
     String publicKey = Json.optString(k, "public_key", 65535);
     Future<JsonObject> material;

@@ -87,11 +87,9 @@ final class ServerGroups {
   }
 
   Future<JsonObject> create(AuthContext caller, JsonObject body, Microversion mv) {
-    JsonObject g = Json.object(body, "server_group");
-    String name = Json.string(g, "name");
-    if (name.isBlank() || name.length() > 255) {
-      throw Errors.badRequest("Invalid input for field/attribute name: it must be 1 to 255 characters.");
-    }
+    // the name, and a policy's or policies' values, were checked against schemas/server-group-create.json
+    JsonObject g = body.getJsonObject("server_group");
+    String name = g.getString("name");
     String policy;
     JsonObject rules = new JsonObject();
     if (mv.atLeast(2, 64)) {
@@ -130,10 +128,7 @@ final class ServerGroups {
       if (policies == null) {
         throw Errors.badRequest("'policies' is a required property.");
       }
-      if (policies.size() != 1 || !(policies.getValue(0) instanceof String p)) {
-        throw Errors.badRequest("Invalid input for field/attribute policies: it must name exactly one policy.");
-      }
-      policy = p;
+      policy = policies.getString(0);
     }
     boolean allowed = mv.atLeast(2, 15) ? POLICIES.contains(policy) : HARD.contains(policy);
     if (!allowed) {

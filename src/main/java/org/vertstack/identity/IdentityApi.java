@@ -59,6 +59,7 @@ final class IdentityApi {
     int limit = config.getJsonObject("http").getInteger("max-json-body-bytes", 1 << 20);
     r.route().handler(BodyHandler.create(false).setBodyLimit(limit));
     r.route().failureHandler(new FailureHandler(ErrorFormat.KEYSTONE));
+    IdentitySchemas.PUBLIC.install(r);
     r.get("/").handler(api::versions);
     r.get("/v3").handler(api::version);
     r.get("/v3/").handler(api::version);
@@ -69,6 +70,7 @@ final class IdentityApi {
 
     AuthHandler auth = new AuthHandler(verifier);
     r.route("/v3/*").handler(auth);
+    IdentitySchemas.PROTECTED.install(r);
     r.get("/v3/auth/tokens").handler(api::validate);
     r.head("/v3/auth/tokens").handler(api::validate);
     r.delete("/v3/auth/tokens").handler(api::revoke);

@@ -55,6 +55,7 @@ final class ImageApi {
     r.put("/v2/images/:id/file").handler(ImageApi::hold);
     r.put("/v2/images/:id/stage").handler(ImageApi::hold);
     r.route("/v2/*").handler(new AuthHandler(verifier));
+    ImageSchemas.TABLE.install(r, json);
 
     r.get("/v2/schemas/image").handler(ctx -> ctx.json(ImageJson.imageSchema()));
     r.get("/v2/schemas/images").handler(ctx -> ctx.json(ImageJson.imagesSchema()));

@@ -372,6 +372,31 @@ class EveryApiIsolationMatrixTest {
     if (path.endsWith("/os-server-groups")) {
       return new JsonObject().put("server_group", new JsonObject().put("name", name).put("policy", "anti-affinity"));
     }
+    // compute's declared schemas: bodies that match them and then change nothing (a taken flavor id,
+    // an aggregate or key that does not exist, a key pair without an OpenSSH key, no image to boot)
+    if (path.endsWith("/flavors")) {
+      return new JsonObject().put("flavor", new JsonObject().put("name", name).put("ram", 64).put("vcpus", 1).put("disk", 1)
+        .put("id", "42"));
+    }
+    if (path.endsWith("/os-extra_specs")) {
+      return new JsonObject().put("extra_specs", new JsonObject());
+    }
+    if (path.contains("/os-extra_specs/")) {
+      return new JsonObject().put("not-the-key-in-the-path", "v");
+    }
+    if (path.contains("/os-aggregates")) {
+      return path.endsWith("/action") ? new JsonObject().put("set_metadata", new JsonObject().put("metadata", new JsonObject().put("k", "v")))
+        : new JsonObject().put("aggregate", new JsonObject().put("name", name));
+    }
+    if (path.endsWith("/os-keypairs")) {
+      return new JsonObject().put("keypair", new JsonObject().put("name", name).put("public_key", "not an OpenSSH key"));
+    }
+    if (path.contains("/os-quota-sets/")) {
+      return new JsonObject().put("quota_set", new JsonObject());
+    }
+    if (path.endsWith("/servers")) {
+      return new JsonObject().put("server", new JsonObject().put("name", name).put("flavorRef", "42").put("imageRef", ""));
+    }
     if (path.endsWith("/action")) {
       return new JsonObject().putNull("os-stop");
     }

@@ -11,7 +11,14 @@ public final class Json {
   private Json() {
   }
 
+  /** Where a body already read and checked (by {@link BodySchema}) waits for the route's handler. */
+  static final String PARSED = "vertstack.json-body";
+
   public static JsonObject body(RoutingContext ctx) {
+    JsonObject checked = ctx.get(PARSED);
+    if (checked != null) {
+      return checked;
+    }
     if (ctx.body() == null || ctx.body().length() == 0) {
       throw Errors.badRequest("The request body is empty; a JSON object is required.");
     }
@@ -25,6 +32,7 @@ public final class Json {
       throw Errors.badRequest("The request body must be a JSON object.");
     }
     requireNoNul(parsed);
+    ctx.put(PARSED, parsed);
     return (JsonObject) parsed;
   }
 

@@ -20,6 +20,9 @@ public final class RouteInventory {
   /** Route metadata: a List of "METHOD /path/:param" strings for a route that dispatches itself. */
   public static final String TEMPLATES = "vertstack.route-templates";
 
+  /** Route metadata: the route only guards the endpoint routed after it (a request schema), it is not one itself. */
+  public static final String GUARD = "vertstack.route-guard";
+
   private RouteInventory() {
   }
 
@@ -41,6 +44,9 @@ public final class RouteInventory {
       String path = route.getPath();
       if (route.getSubRouter() != null) {
         walk(route.getSubRouter(), prefix + trimEnd(path == null ? "" : path), out);
+        continue;
+      }
+      if (Boolean.TRUE.equals(route.getMetadata(GUARD))) {
         continue;
       }
       List<?> templates = route.getMetadata(TEMPLATES);
