@@ -19,6 +19,7 @@ import org.vertstack.image.ImageCatalog;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -178,22 +179,32 @@ final class ServerOperations {
           String imageId = image.getString("id");
           servers.recordAction(inst, "createBackup", caller);
           capture(inst, image, token).onComplete(done -> settle(inst, task, null, done.succeeded() ? done.result() : null)
-            .compose(x -> done.succeeded() ? rotateBackups(caller, id, backupType, keep, token) : Future.succeededFuture())
+            .compose(x -> done.succeeded() ? rotateBackups(caller, id, imageId, backupType, keep, token) : Future.succeededFuture())
             .onComplete(x -> finish(inst, "createBackup", imageId, token, done.cause())));
           return mv.atLeast(2, 45) ? new Reply(202, new JsonObject().put("image_id", imageId), null)
             : new Reply(202, null, imageUrl(imageId));
         }));
   }
 
-  /** Deletes the server's active backups of the type beyond the newest {@code keep}, oldest first. */
-  private Future<Void> rotateBackups(AuthContext caller, String id, String backupType, long keep, String token) {
+  /**
+   * Deletes the server's active backups of the type beyond the newest {@code keep}, the one just
+   * made counting as the newest: backups made within one second tie on created_at (whole seconds),
+   * and a tie must never cost the new backup its place.
+   */
+  private Future<Void> rotateBackups(AuthContext caller, String id, String newest, String backupType, long keep, String token) {
     JsonObject query = new JsonObject().put("instance_uuid", id).put("image_type", "backup").put("backup_type", backupType)
       .put("status", "active").put("sort_key", "created_at").put("sort_dir", "desc").put("limit", "1000");
     return catalog.listImages(caller, query).compose(list -> {
-      JsonArray images = list.getJsonArray("images", new JsonArray());
+      List<String> ordered = new ArrayList<>();
+      ordered.add(newest);
+      list.getJsonArray("images", new JsonArray()).forEach(o -> {
+        String image = ((JsonObject) o).getString("id");
+        if (!newest.equals(image)) {
+          ordered.add(image);
+        }
+      });
       Future<Void> chain = Future.succeededFuture();
-      for (int i = (int) Math.min(keep, images.size()); i < images.size(); i++) {
-        String old = images.getJsonObject(i).getString("id");
+      for (String old : ordered.subList((int) Math.min(keep, ordered.size()), ordered.size())) {
         chain = chain.compose(v -> imageRecords.delete(token, old));
       }
       return chain;
