@@ -125,6 +125,7 @@ final class ConfigDrive {
     JsonObject m = new JsonObject()
       .put("ami-id", "ami-" + hex8(facts.getString("image_id")))
       .put("ami-launch-index", facts.getInteger("launch_index", 0))
+      // Nova's own value (nova/api/metadata/base.py): EC2's bundle manifest has no meaning off EC2
       .put("ami-manifest-path", "FIXME")
       .put("block-device-mapping", blockDevices(facts))
       .put("hostname", facts.getString("hostname"))

@@ -178,6 +178,7 @@ final class Hosts {
     }
     return requireHost(name).compose(v -> {
       if (maintenance != null) {
+        // as Nova with its libvirt driver, which raises NotImplementedError here (the API answers 501)
         throw Errors.of(501, "Maintenance mode is not implemented on this cloud's hypervisor.");
       }
       boolean enable = status.equals("enable");
