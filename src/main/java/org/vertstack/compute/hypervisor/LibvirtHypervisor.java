@@ -58,7 +58,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     this.conn = conn;
     this.uri = uri;
     this.real = !uri.startsWith("test:");
-    KvmProbe.Result virt = real ? KvmProbe.decide(virtType) : new KvmProbe.Result("test", "libvirt's test driver");
+    KvmProbe.Result virt = real ? KvmProbe.decide(virtType, stateDir.resolve("compute").resolve("kvm-probe.properties")) : new KvmProbe.Result("test", "libvirt's test driver");
     LOG.info("compute virtualisation on {}: {} ({})", uri, virt.virtType(), virt.reason());
     this.virtType = virt.virtType();
     this.virtReason = virt.reason();

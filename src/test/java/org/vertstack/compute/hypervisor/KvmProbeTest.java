@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.vertstack.testing.RequiredTool;
 
 /** The probe boots its one-sector guest with the machine's real QEMU. */
@@ -26,6 +27,44 @@ class KvmProbeTest {
   void aConfiguredTypeIsTakenAsItIs() {
     assertThat(KvmProbe.decide("kvm").virtType()).isEqualTo("kvm");
     assertThat(KvmProbe.decide("qemu").virtType()).isEqualTo("qemu");
+  }
+
+  @Test
+  void aWarmStartReadsTheRememberedAnswerInsteadOfProbing(@TempDir Path state) {
+    Path memory = state.resolve("compute").resolve("kvm-probe.properties");
+    // Planted: an answer no probe would give ("kvm" with a made-up reason), for this very machine.
+    ProbeMemory.remember(memory, KvmProbe.machineFingerprint(), new KvmProbe.Result("kvm", "planted answer"));
+    KvmProbe.Result result = KvmProbe.decide("auto", memory);
+    if (Files.exists(Path.of("/dev/kvm"))) {
+      assertThat(result.virtType()).isEqualTo("kvm");
+      assertThat(result.reason()).startsWith("planted answer").contains("remembered in " + memory);
+    } else {
+      assertThat(result.virtType()).isEqualTo("qemu");
+    }
+  }
+
+  @Test
+  void anAnswerFromAnotherKernelOrQemuIsNotRecalled(@TempDir Path state) {
+    Path memory = state.resolve("kvm-probe.properties");
+    ProbeMemory.remember(memory, "kernel 6.1.0; qemu /usr/bin/qemu 1 2; cpu x", new KvmProbe.Result("kvm", "measured"));
+    assertThat(ProbeMemory.recall(memory, "kernel 6.1.0; qemu /usr/bin/qemu 1 2; cpu x")).isPresent();
+    assertThat(ProbeMemory.recall(memory, "kernel 6.2.0; qemu /usr/bin/qemu 1 2; cpu x")).isEmpty();
+    assertThat(ProbeMemory.recall(state.resolve("absent.properties"), "anything")).isEmpty();
+  }
+
+  @Test
+  void aDamagedMemoryIsIgnored(@TempDir Path state) throws Exception {
+    Path memory = state.resolve("kvm-probe.properties");
+    Files.writeString(memory, "machine=m\nvirt-type=xen\n");
+    assertThat(ProbeMemory.recall(memory, "m")).isEmpty();
+    Files.writeString(memory, "machine=m\nvirt-type=qemu\nreason=slow kvm\n");
+    assertThat(ProbeMemory.recall(memory, "m")).map(KvmProbe.Result::virtType).contains("qemu");
+  }
+
+  @Test
+  void theFingerprintNamesKernelQemuAndCpu() {
+    assertThat(KvmProbe.machineFingerprint()).matches("kernel .*; qemu .*; cpu .*");
+    assertThat(KvmProbe.machineFingerprint()).isEqualTo(KvmProbe.machineFingerprint());
   }
 
   private static boolean onPath(String tool) {
