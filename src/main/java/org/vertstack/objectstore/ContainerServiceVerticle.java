@@ -29,10 +29,10 @@ final class ContainerServiceVerticle extends VerticleBase {
       ContainerDb db = new ContainerDb(Databases.pool(vertx, config(), ObjectStoreModule.NAME));
       vertx.setPeriodic(1000, id -> db.foldDeltas());
       Expirer expirer = new Expirer(vertx, config(), runtime);
-      runtime.expirer(expirer);
+      runtime.expirer(expirer::runOnce);
       vertx.setPeriodic(settings.expirerIntervalSeconds() * 1000, id -> expirer.runOnce());
       ContainerSync sync = new ContainerSync(vertx, config(), runtime);
-      runtime.containerSync(sync);
+      runtime.containerSync(sync::runOnce);
       vertx.setPeriodic(settings.containerSyncIntervalSeconds() * 1000, id -> sync.runOnce());
       return Services.register(vertx, ObjectStoreCatalog.ADDRESS, ObjectStoreCatalog.class, new ObjectStoreCatalogImpl(db))
         .compose(x -> settings.serveRing(vertx, Databases.pool(vertx, config(), ObjectStoreModule.NAME)));

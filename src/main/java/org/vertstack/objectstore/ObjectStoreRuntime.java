@@ -4,13 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.vertstack.objectstore.proxy.ContainerSync;
-import org.vertstack.objectstore.proxy.Expirer;
 import org.vertstack.objectstore.ring.Ring;
 import org.vertstack.objectstore.storage.LocalDevices;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The object store's handle on one node, built by {@link ObjectStoreModule#start} and handed to
@@ -22,8 +21,9 @@ public final class ObjectStoreRuntime {
   private volatile Ring ring;
   private volatile LocalDevices local;
   private volatile MaintenanceVerticle maintenance;
-  private volatile Expirer expirer;
-  private volatile ContainerSync sync;
+  /** The controller's background passes, as "run one now" (the jobs themselves live in proxy, above this class). */
+  private volatile Supplier<Future<JsonObject>> expirer;
+  private volatile Supplier<Future<JsonObject>> sync;
   /** Container info (or "none") cached briefly for the object path, shared by the proxy instances. */
   private final Cache<String, Optional<JsonObject>> containers = Caffeine.newBuilder()
     .maximumSize(50_000).expireAfterWrite(Duration.ofSeconds(2)).build();
@@ -60,18 +60,18 @@ public final class ObjectStoreRuntime {
     return containers;
   }
 
-  void expirer(Expirer expirer) {
+  void expirer(Supplier<Future<JsonObject>> expirer) {
     this.expirer = expirer;
   }
 
-  void containerSync(ContainerSync sync) {
+  void containerSync(Supplier<Future<JsonObject>> sync) {
     this.sync = sync;
   }
 
   /** Runs a container sync pass on this controller now: {copied, containers, refused, failed}. */
   public Future<JsonObject> syncContainers() {
-    ContainerSync s = sync;
-    return s == null ? Future.failedFuture("not a controller") : s.runOnce();
+    Supplier<Future<JsonObject>> s = sync;
+    return s == null ? Future.failedFuture("not a controller") : s.get();
   }
 
   void maintenance(MaintenanceVerticle maintenance) {
@@ -80,8 +80,8 @@ public final class ObjectStoreRuntime {
 
   /** Runs an expirer pass on this controller now: {expired, kept, failed}. */
   public Future<JsonObject> expire() {
-    Expirer e = expirer;
-    return e == null ? Future.failedFuture("not a controller") : e.runOnce();
+    Supplier<Future<JsonObject>> e = expirer;
+    return e == null ? Future.failedFuture("not a controller") : e.get();
   }
 
   /** Runs a replication pass on this storage node now: {pushed, removed, partitions, failures}. */
