@@ -11,6 +11,10 @@
 #   VERTSTACK-GUEST-READY                          virtio modules and acpid are up
 #   VERTSTACK-GUEST-NET <if> <ip/len>              after a DHCP lease (or "no-dhcp")
 #   VERTSTACK-GUEST-DISKS <list>                   at boot and on every hot-plug change
+#   VERTSTACK-GUEST-CONFIG-DRIVE uuid=... hostname=... keys=N   read from an ISO 9660 config drive
+#                                                  (label config-2, as Nova writes it), or "none";
+#   then VERTSTACK-GUEST-USER-DATA <first line>    and, when the user data starts with "#!", runs
+#                                                  it as cloud-init would (its output on the console)
 #   VERTSTACK-GUEST-SHUTDOWN                       on ACPI power-off
 # It answers ping once it has an address. Kernel argument vertstack.marker=WORD adds
 # "VERTSTACK-GUEST-MARKER WORD".
@@ -94,12 +98,19 @@ drivers/virtio/virtio_pci.ko net/core/failover.ko drivers/net/net_failover.ko
 drivers/net/virtio_net.ko drivers/block/virtio_blk.ko
 drivers/virtio/virtio_balloon.ko drivers/char/hw_random/virtio-rng.ko
 drivers/input/evdev.ko drivers/acpi/button.ko"
-: > "$R/lib/modules/load-order"
-for m in $MODS; do
-  src=$WORK/x/lib/modules/$KVER/kernel/$m
-  [ -f "$src" ] || { echo "missing module $m in $KERNEL_PKG" >&2; exit 1; }
-  cp "$src" "$R/lib/modules/"
-  basename "$m" >> "$R/lib/modules/load-order"
+# the config drive is an IDE cdrom: loaded apart, in the background (ATA probing is slow under TCG)
+CD_MODS="drivers/scsi/scsi_common.ko drivers/scsi/scsi_mod.ko drivers/ata/libata.ko
+drivers/ata/ata_piix.ko drivers/cdrom/cdrom.ko drivers/scsi/sr_mod.ko fs/isofs/isofs.ko"
+mkdir -p "$R/lib/modules/cd"
+for set in "$R/lib/modules:$MODS" "$R/lib/modules/cd:$CD_MODS"; do
+  dir=${set%%:*}
+  : > "$dir/load-order"
+  for m in ${set#*:}; do
+    src=$WORK/x/lib/modules/$KVER/kernel/$m
+    [ -f "$src" ] || { echo "missing module $m in $KERNEL_PKG" >&2; exit 1; }
+    cp "$src" "$dir/"
+    basename "$m" >> "$dir/load-order"
+  done
 done
 
 cat > "$R/etc/inittab" <<'EOT'
@@ -133,6 +144,29 @@ echo "VERTSTACK-GUEST-READY"
       && echo "VERTSTACK-GUEST-NET $i $(ip -4 -o addr show dev $i | awk '{print $4}')" \
       || echo "VERTSTACK-GUEST-NET $i no-dhcp"
   done
+) &
+(
+  while read -r m; do insmod /lib/modules/cd/$m 2>/dev/null; done < /lib/modules/cd/load-order
+  n=0
+  while [ ! -b /dev/sr0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+  mkdir -p /mnt/config
+  if [ -b /dev/sr0 ] && mount -t iso9660 -o ro /dev/sr0 /mnt/config 2>/dev/null \
+      && [ -f /mnt/config/openstack/latest/meta_data.json ]; then
+    md=/mnt/config/openstack/latest/meta_data.json
+    uuid=$(sed -n 's/.*"uuid": *"\([^"]*\)".*/\1/p' $md)
+    host=$(sed -n 's/.*"hostname": *"\([^"]*\)".*/\1/p' $md)
+    keys=$(grep -o '"type": *"ssh"' $md | wc -l)
+    echo "VERTSTACK-GUEST-CONFIG-DRIVE uuid=$uuid hostname=$host keys=$keys"
+    ud=/mnt/config/openstack/latest/user_data
+    if [ -f $ud ]; then
+      echo "VERTSTACK-GUEST-USER-DATA $(head -c 120 $ud | head -n 1)"
+      if [ "$(head -c 2 $ud)" = "#!" ]; then
+        cp $ud /tmp/user-data && chmod 700 /tmp/user-data && /tmp/user-data
+      fi
+    fi
+  else
+    echo "VERTSTACK-GUEST-CONFIG-DRIVE none"
+  fi
 ) &
 (
   last="-"

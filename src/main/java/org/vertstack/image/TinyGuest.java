@@ -10,11 +10,12 @@ import org.slf4j.LoggerFactory;
 import org.vertstack.common.auth.AuthContext;
 import org.vertstack.identity.IdentityService;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +27,7 @@ final class TinyGuest {
 
   static final String NAME = "vertstack-tiny";
   static final String FILE = "vertstack-tiny.qcow2";
+  private static final String SCRIPT = "make-tiny-guest.sh";
   private static final Logger LOG = LoggerFactory.getLogger(TinyGuest.class);
 
   private final Vertx vertx;
@@ -57,7 +59,7 @@ final class TinyGuest {
         return own;
       }
       Path cached = cacheDir.resolve(FILE);
-      if (Files.isRegularFile(cached)) {
+      if (Files.isRegularFile(cached) && builtByThisScript(cacheDir)) {
         return cached;
       }
       if (!Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
@@ -67,16 +69,29 @@ final class TinyGuest {
     }, false);
   }
 
+  /**
+   * A cached guest is reused only if the script the build left beside it is this jar's: a newer
+   * jar whose guest does more (e.g. reads the config drive) builds it again.
+   */
+  static boolean builtByThisScript(Path cacheDir) throws IOException {
+    Path used = cacheDir.resolve(SCRIPT);
+    return Files.isRegularFile(used) && Arrays.equals(Files.readAllBytes(used), bundledScript());
+  }
+
+  private static byte[] bundledScript() throws IOException {
+    try (InputStream in = TinyGuest.class.getResourceAsStream("/guest/" + SCRIPT)) {
+      if (in == null) {
+        throw new IllegalStateException(SCRIPT + " is not in the jar");
+      }
+      return in.readAllBytes();
+    }
+  }
+
   /** Runs the bundled script (blocking: called on a worker thread). */
   private static Path build(Path dir, String kernel) throws Exception {
     Files.createDirectories(dir);
-    Path script = dir.resolve("make-tiny-guest.sh");
-    try (InputStream in = TinyGuest.class.getResourceAsStream("/guest/make-tiny-guest.sh")) {
-      if (in == null) {
-        throw new IllegalStateException("make-tiny-guest.sh is not in the jar");
-      }
-      Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-    }
+    Path script = dir.resolve(SCRIPT);
+    Files.write(script, bundledScript());
     LOG.info("building the tiny guest image in {} (log: build.log)", dir);
     ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), dir.toString())
       .redirectErrorStream(true)

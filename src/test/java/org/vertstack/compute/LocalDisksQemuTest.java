@@ -147,6 +147,9 @@ class LocalDisksQemuTest {
         .contains("<shares>512</shares>").contains("<total_iops_sec>2000</total_iops_sec>");
       // and the guest sees the two extra disks
       awaitConsole(token, id, line -> line.startsWith("VERTSTACK-GUEST-DISKS") && line.contains("vdb") && line.contains("vdc"));
+      // and reads the config drive: its own id and key, and the user data, run as a script
+      awaitConsole(token, id, line -> line.startsWith("VERTSTACK-GUEST-CONFIG-DRIVE uuid=" + id + " ") && line.contains(" keys=1"));
+      awaitConsole(token, id, line -> line.strip().equals("config-drive-user-data"));
 
       // resize: a smaller ephemeral disk is refused; a larger one grows (the old kept aside), swap is made anew
       String smaller = flavor(admin, 0, 64);
@@ -234,6 +237,6 @@ class LocalDisksQemuTest {
       }
       Thread.sleep(1000);
     }
-    throw new AssertionError("the guest did not list its disks in 180 s; its console said: " + output);
+    throw new AssertionError("the guest's console did not show the awaited line in 180 s; it said: " + output);
   }
 }
