@@ -150,6 +150,17 @@ class LocalDisksQemuTest {
       // and reads the config drive: its own id and key, and the user data, run as a script
       awaitConsole(token, id, line -> line.startsWith("VERTSTACK-GUEST-CONFIG-DRIVE uuid=" + id + " ") && line.contains(" keys=1"));
       awaitConsole(token, id, line -> line.strip().equals("config-drive-user-data"));
+      // diagnostics read from the running domain (libvirt's counters, not the test driver's constants)
+      var diagnostics = f.call(admin, HttpMethod.GET, "/servers/" + id + "/diagnostics", null);
+      assertThat(diagnostics.statusCode()).as(diagnostics.bodyAsString()).isEqualTo(200);
+      JsonObject diag = diagnostics.bodyAsJsonObject();
+      assertThat(diag.getString("state")).isEqualTo("running");
+      assertThat(diag.getString("hypervisor")).isIn("qemu", "kvm");
+      assertThat(diag.getBoolean("config_drive")).isTrue();
+      assertThat(diag.getInteger("num_disks")).isGreaterThanOrEqualTo(3);
+      assertThat(diag.getJsonArray("disk_details").getJsonObject(0).getLong("read_bytes")).as("the guest read its root disk").isPositive();
+      assertThat(diag.getJsonArray("cpu_details").getJsonObject(0).getLong("time")).as("the guest's vCPU ran").isPositive();
+      assertThat(diag.getJsonObject("memory_details").getLong("maximum")).isPositive();
 
       // resize: a smaller ephemeral disk is refused; a larger one grows (the old kept aside), swap is made anew
       String smaller = flavor(admin, 0, 64);
