@@ -50,10 +50,15 @@ final class ImageTestCloud implements AutoCloseable {
     return stateDir.resolve("images");
   }
 
-  /** Whether the image store holds bytes under this image id (asked of the store itself). */
+  /** Whether any enabled image store holds bytes under this image id (asked of the stores themselves). */
   boolean stored(String imageId) {
+    return node.handle(ImageModule.Components.class).stores().ids().stream().anyMatch(s -> stored(s, imageId));
+  }
+
+  /** Whether image store {@code store} holds bytes under this image id. */
+  boolean stored(String store, String imageId) {
     try {
-      var stream = node.handle(ImageModule.Components.class).store().get(imageId, 0, -1).await();
+      var stream = node.handle(ImageModule.Components.class).stores().get(store).get(imageId, 0, -1).await();
       stream.handler(b -> { });
       stream.resume();
       return true;

@@ -34,6 +34,16 @@ public final class FileImageStore implements ImageStore {
     return "file";
   }
 
+  @Override
+  public String description() {
+    return "Local files of the controller";
+  }
+
+  @Override
+  public String location(String name) {
+    return "file://" + path(name);
+  }
+
   private String path(String name) {
     return dir.resolve(name.replace('/', '_')).toString();
   }
