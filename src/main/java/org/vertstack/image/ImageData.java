@@ -214,8 +214,7 @@ public final class ImageData {
     if (!stores.has(storeId)) {
       return Future.failedFuture(Errors.conflict("The selected store " + storeId + " is not available on this node."));
     }
-    return images.row(auth, id).compose(r -> {
-      io.vertx.sqlclient.Row row = r;
+    return images.row(auth, id).compose(row -> {
       if (!ImageService.POLICY.allowed(auth, "get_image_location", ImageService.target(auth, row))
         || !ImageService.POLICY.allowed(auth, "delete_image_location", ImageService.target(auth, row))) {
         return Future.failedFuture(Errors.forbidden("You are not authorized to remove image data from a store."));

@@ -1,6 +1,8 @@
 package org.vertstack.image;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -217,7 +219,8 @@ final class StoreImports {
     for (String target : targets) {
       chain = chain.compose(v -> {
         Future<Void> bytes = target.equals(from) ? Future.succeededFuture()
-          : stores.get(from).get(name, 0, -1).compose(stream -> stores.get(target).put(name, stream, size));
+          : stores.get(from).get(name, 0, -1).compose(stream -> stores.get(target).put(name, stream, size)
+            .onFailure(err -> release(stream)));
         return bytes.transform(done -> {
           remaining.remove(target);
           if (done.succeeded()) {
@@ -238,6 +241,17 @@ final class StoreImports {
       });
     }
     return chain.map(v -> failed);
+  }
+
+  /** A source a failed write may have left paused: read to its end and dropped, so its file or connection is let go. */
+  private static void release(ReadStream<Buffer> stream) {
+    try {
+      stream.handler(b -> { });
+      stream.exceptionHandler(e -> { });
+      stream.resume();
+    } catch (IllegalStateException ignored) {
+      // already ended or closed
+    }
   }
 
   /** One more store holds the bytes; 410 (and the copy dropped) when the image went meanwhile. */

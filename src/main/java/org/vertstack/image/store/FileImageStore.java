@@ -70,7 +70,8 @@ public final class FileImageStore implements ImageStore {
         if (endInclusive >= 0) {
           f.setReadLength(endInclusive - start + 1);
         }
-        return f;
+        // an AsyncFile stays open at its end: closed once the last buffer is out
+        return new TappedStream(f, b -> { }).beforeEnd(f::close);
       });
   }
 
