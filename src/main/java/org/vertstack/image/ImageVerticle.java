@@ -85,6 +85,10 @@ final class ImageVerticle extends VerticleBase {
             + "properties = properties - '" + StoreImports.IMPORTING + "', updated_at = date_trunc('second', now()) "
             + "WHERE upload_id LIKE $1 AND status IN ('saving', 'uploading', 'importing') RETURNING id").execute(Tuple.of(nodeId + "/%")))
         .onSuccess(rows -> rows.forEach(r -> garbage.discardEverywhere(ImageData.objectName(r.getString("id")))))
+        // copies this node was making: the image stays where it was; the copy is over
+        .compose(x -> pool.preparedQuery("UPDATE images SET upload_id = NULL, properties = properties || $2 "
+            + "WHERE upload_id LIKE $1 AND status IN ('active', 'deactivated')")
+          .execute(Tuple.of(nodeId + "/%", new JsonObject().put(StoreImports.IMPORTING, ""))))
         .mapEmpty();
     }));
   }

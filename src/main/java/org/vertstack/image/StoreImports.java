@@ -192,10 +192,22 @@ final class StoreImports {
       }
       String from = held.contains(stores.defaultId()) ? stores.defaultId()
         : held.stream().filter(stores::has).findFirst().orElse(held.get(0));
-      return setProgress(id, "active", targets, List.of())
-        .compose(x -> tasks.begin(auth, id, requestId, body, targets))
+      // one copy at a time (Glance's import lock): the running copy holds upload_id until it ends
+      String lock = nodeId + "/" + UUID.randomUUID();
+      return images.pool().preparedQuery("UPDATE images SET upload_id = $2, properties = properties || $3, "
+          + "updated_at = date_trunc('second', now()) WHERE id = $1 AND status = 'active' AND upload_id IS NULL RETURNING " + ImageJson.COLUMNS)
+        .execute(Tuple.tuple().addString(id).addString(lock).addValue(progress(targets, List.of())))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(Errors.conflict("Image " + id + " is being copied already, or is no longer active."));
+          }
+          images.publish(images.render(rows.iterator().next()), "updated");
+          return tasks.begin(auth, id, requestId, body, targets);
+        })
         .map(taskId -> {
           replicate(id, r.getLong("size"), from, targets, req.mustSucceed())
+            .eventually(() -> images.pool().preparedQuery("UPDATE images SET upload_id = NULL WHERE id = $1 AND upload_id = $2")
+              .execute(Tuple.of(id, lock)))
             .transform(done -> endTask(taskId, id, done.cause()));
           return null;
         });

@@ -157,6 +157,12 @@ class ImageStoresApiTest {
     assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", admin, toFile).statusCode()).isEqualTo(400);
     assertThat(tasks(id, alice)).isEmpty();
 
+    // while another copy runs (it holds the image's lock) a copy is refused
+    var pool = cloud.node.handle(ImageModule.Components.class).images().pool();
+    pool.preparedQuery("UPDATE images SET upload_id = 'another-node/copy' WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(id)).await();
+    assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", admin, toSwift).statusCode()).isEqualTo(409);
+    pool.preparedQuery("UPDATE images SET upload_id = NULL WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(id)).await();
+
     assertThat(call(HttpMethod.POST, "/v2/images/" + id + "/import", admin, toSwift).statusCode()).isEqualTo(202);
     assertThat(awaitTask(id, alice).getString("status")).isEqualTo("success");
     JsonObject image = image(id, alice);
