@@ -35,8 +35,9 @@ final class ImageTestCloud implements AutoCloseable {
   }
 
   /**
-   * A node from the project's TestCloud without the tiny-guest import. The image store is the
-   * object store when the node has one ("auto"), or -Dvertstack.image.store=file|swift.
+   * A node from the project's TestCloud without the tiny-guest import. Both image stores are
+   * enabled (files and the node's object store); the default one is the object store ("auto"),
+   * or -Dvertstack.image.store=file|swift.
    */
   static ImageTestCloud start(Path stateDir) {
     JsonObject overrides = new JsonObject()
