@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.http.Errors;
-import org.vertstack.image.store.ImageStore;
 
 import java.util.List;
 import java.util.Set;
@@ -33,20 +32,23 @@ final class GlanceDownload {
 
   private final ImageService images;
   private final ImageData data;
-  private final ImageStore store;
+  private final StoreImports imports;
   private final ImageTasks tasks;
   private final String region;
 
-  GlanceDownload(ImageService images, ImageData data, ImageStore store, ImageTasks tasks, String region) {
+  GlanceDownload(ImageService images, ImageData data, StoreImports imports, ImageTasks tasks, String region) {
     this.images = images;
     this.data = data;
-    this.store = store;
+    this.imports = imports;
     this.tasks = tasks;
     this.region = region;
   }
 
-  /** Checks the call and starts the import; the returned future ends when the task is recorded, not when the copy is done. */
-  Future<Void> start(AuthContext auth, String id, JsonObject body, String requestId) {
+  /**
+   * Checks the call and starts the import into the stores of {@code req}; the returned future
+   * ends when the task is recorded, not when the copy is done.
+   */
+  Future<Void> start(AuthContext auth, String id, JsonObject body, String requestId, StoreImports.Request req) {
     JsonObject method = body.getJsonObject("method");
     String sourceId = text(method, "glance_image_id");
     String sourceRegion = text(method, "glance_region");
@@ -59,9 +61,9 @@ final class GlanceDownload {
         return Future.failedFuture(Errors.conflict("Image " + id + " must be queued to import with " + METHOD
           + " (status " + r.getString("status") + ")."));
       }
-      return tasks.begin(auth, id, requestId, body, store.id());
+      return tasks.begin(auth, id, requestId, body, req.stores());
     }).map(taskId -> {
-      copy(auth, id, sourceId, sourceRegion, iface)
+      copy(auth, id, sourceId, sourceRegion, iface, req)
         .transform(done -> {
           if (done.failed()) {
             LOG.info("image {}: {} from {} failed: {}", id, METHOD, sourceId, done.cause().getMessage());
@@ -73,7 +75,11 @@ final class GlanceDownload {
     });
   }
 
-  private Future<JsonObject> copy(AuthContext auth, String id, String sourceId, String sourceRegion, String iface) {
+  /**
+   * The source's bytes go into the first store asked for through the usual upload path, then
+   * to the other stores as copy-image copies them.
+   */
+  private Future<Void> copy(AuthContext auth, String id, String sourceId, String sourceRegion, String iface, StoreImports.Request req) {
     if (!region.equals(sourceRegion)) {
       return Future.failedFuture(Errors.badRequest("No image service in region " + sourceRegion + "."));
     }
@@ -85,9 +91,12 @@ final class GlanceDownload {
       if (!"active".equals(src.getString("status")) || size == null) {
         return Future.failedFuture(Errors.conflict("Image " + sourceId + " is not active."));
       }
+      String first = req.stores().get(0);
       return adoptMetadata(id, src)
-        .compose(v -> store.get(ImageData.objectName(sourceId), 0, -1))
-        .compose(bytes -> data.upload(auth, id, bytes, size, false));
+        .compose(v -> data.open(src, 0, -1))
+        .compose(bytes -> data.upload(auth, id, bytes, size, false, first))
+        .compose(image -> imports.replicate(id, size, first, req.stores(), req.mustSucceed()))
+        .mapEmpty();
     });
   }
 

@@ -30,18 +30,19 @@ final class ImageApi {
 
   private final ImageService images;
   private final ImageData data;
-  private final String storeId;
   private final String base;
 
-  private ImageApi(ImageService images, ImageData data, String storeId, String publicUrl) {
+  /** The header naming the store of an upload or import (Glance's). */
+  static final String STORE_HEADER = "X-Image-Meta-Store";
+
+  private ImageApi(ImageService images, ImageData data, String publicUrl) {
     this.images = images;
     this.data = data;
-    this.storeId = storeId;
     this.base = publicUrl + "/image";
   }
 
-  static Router router(Vertx vertx, JsonObject config, TokenVerifier verifier, ImageService images, ImageData data, String storeId) {
-    ImageApi api = new ImageApi(images, data, storeId, config.getString("public-url"));
+  static Router router(Vertx vertx, JsonObject config, TokenVerifier verifier, ImageService images, ImageData data) {
+    ImageApi api = new ImageApi(images, data, config.getString("public-url"));
     Router r = Router.router(vertx);
     int limit = config.getJsonObject("http").getInteger("max-json-body-bytes", 1 << 20);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(limit);
@@ -62,7 +63,10 @@ final class ImageApi {
     r.get("/v2/schemas/member").handler(ctx -> ctx.json(ImageJson.memberSchema()));
     r.get("/v2/schemas/members").handler(ctx -> ctx.json(ImageJson.membersSchema()));
     r.get("/v2/info/import").handler(api::importInfo);
-    r.get("/v2/info/stores").handler(api::stores);
+    r.get("/v2/info/stores").handler(ctx -> api.stores(ctx, false));
+    r.get("/v2/info/stores/detail").handler(ctx -> api.stores(ctx, true));
+    r.delete("/v2/stores/:store/:id").handler(ctx ->
+      api.noContent(ctx, data.deleteFromStore(auth(ctx), ctx.pathParam("store"), id(ctx))));
     r.get("/v2/info/usage").handler(ctx -> api.reply(ctx, 200, images.usage(auth(ctx))));
 
     // "/v2/images/" names no image (an empty id): Glance answers 404, not the list
@@ -77,7 +81,8 @@ final class ImageApi {
     r.get("/v2/images/:id/file").handler(api::download);
     r.put("/v2/images/:id/stage").handler(ctx -> api.upload(ctx, true));
     r.post("/v2/images/:id/import").handler(json).handler(ctx ->
-      api.reply(ctx, 202, data.importImage(auth(ctx), id(ctx), Json.body(ctx), StandardHeaders.requestId(ctx)).map(v -> (JsonObject) null)));
+      api.reply(ctx, 202, data.importImage(auth(ctx), id(ctx), Json.body(ctx), StandardHeaders.requestId(ctx),
+        ctx.request().getHeader(STORE_HEADER)).map(v -> (JsonObject) null)));
     r.get("/v2/images/:id/tasks").handler(ctx -> api.reply(ctx, 200, data.tasks().list(auth(ctx), id(ctx))));
 
     r.put("/v2/images/:id/tags/:tag").handler(ctx -> api.noContent(ctx, images.addTag(auth(ctx), id(ctx), ctx.pathParam("tag"))));
@@ -154,12 +159,21 @@ final class ImageApi {
       .put("value", new JsonArray(ImageData.IMPORT_METHODS))));
   }
 
-  private void stores(RoutingContext ctx) {
-    ImageService.POLICY.check(auth(ctx), "get_stores_info", Target.none());
-    ctx.json(new JsonObject().put("stores", new JsonArray().add(new JsonObject()
-      .put("id", storeId)
-      .put("description", "swift".equals(storeId) ? "VertStack object store (service account)" : "Local files")
-      .put("default", true))));
+  /** The enabled stores, the default one marked as Glance marks it ({@code "default": "true"}); detail: admins. */
+  private void stores(RoutingContext ctx, boolean detail) {
+    ImageService.POLICY.check(auth(ctx), detail ? "get_stores_info_detail" : "get_stores_info", Target.none());
+    JsonArray list = new JsonArray();
+    for (var store : data.stores().all()) {
+      JsonObject s = new JsonObject().put("id", store.id()).put("description", store.description());
+      if (store.id().equals(data.stores().defaultId())) {
+        s.put("default", "true");
+      }
+      if (detail) {
+        s.put("type", store.id()).put("weight", 0).put("properties", new JsonObject());
+      }
+      list.add(s);
+    }
+    ctx.json(new JsonObject().put("stores", list));
   }
 
   // ---- handlers ----------------------------------------------------------------------------
@@ -202,7 +216,8 @@ final class ImageApi {
     }
     Future<JsonObject> done;
     try {
-      done = data.upload(auth(ctx), id(ctx), req, length, stage);
+      // the store header counts for a direct upload only: staged bytes wait in the default store
+      done = data.upload(auth(ctx), id(ctx), req, length, stage, stage ? null : req.getHeader(STORE_HEADER));
     } catch (RuntimeException e) {
       done = Future.failedFuture(e);
     }

@@ -14,6 +14,7 @@ import org.vertstack.common.auth.AuthContext;
 import org.vertstack.common.http.Errors;
 import org.vertstack.image.format.FormatInspector;
 import org.vertstack.image.store.ImageStore;
+import org.vertstack.image.store.ImageStores;
 import org.vertstack.image.store.TappedStream;
 
 import java.security.MessageDigest;
@@ -31,13 +32,14 @@ public final class ImageData {
   private static final Logger LOG = LoggerFactory.getLogger(ImageData.class);
 
   private final ImageService images;
-  private final ImageStore store;
+  private final ImageStores stores;
   private final Garbage garbage;
   private final long maxImageBytes;
   private final String nodeId;
   private final ImageTasks tasks;
   private final GlanceDownload glanceDownload;
   private final ImageCache cache;
+  private final StoreImports imports;
 
   /** The import methods this cloud offers (GET /v2/info/import), glance-direct first. */
   static final java.util.List<String> IMPORT_METHODS = java.util.List.of("glance-direct", GlanceDownload.METHOD, "copy-image");
@@ -46,16 +48,21 @@ public final class ImageData {
    * {@code nodeId} prefixes this node's upload ids, so a restart rolls back only its own uploads;
    * {@code region} is the cloud's region, the one glance-download can download from.
    */
-  ImageData(ImageService images, ImageStore store, Garbage garbage, long maxImageBytes, String nodeId, String region,
+  ImageData(ImageService images, ImageStores stores, Garbage garbage, long maxImageBytes, String nodeId, String region,
             ImageCache cache) {
     this.cache = cache;
     this.nodeId = nodeId;
     this.images = images;
-    this.store = store;
+    this.stores = stores;
     this.garbage = garbage;
     this.maxImageBytes = maxImageBytes;
     this.tasks = new ImageTasks(images);
-    this.glanceDownload = new GlanceDownload(images, this, store, tasks, region);
+    this.imports = new StoreImports(images, stores, garbage, tasks, nodeId);
+    this.glanceDownload = new GlanceDownload(images, this, imports, tasks, region);
+  }
+
+  ImageStores stores() {
+    return stores;
   }
 
   /** Where an image's bytes live in the store (container "glance" is the store's business). */
@@ -63,11 +70,23 @@ public final class ImageData {
     return imageId;
   }
 
-  /**
-   * Streams an upload into the store. {@code stage}: glance-direct staging (status "uploading"
-   * until the import call) instead of a direct upload (status "active").
-   */
+  /** An upload into the default store. */
   public Future<JsonObject> upload(AuthContext auth, String id, ReadStream<Buffer> body, long contentLength, boolean stage) {
+    return upload(auth, id, body, contentLength, stage, null);
+  }
+
+  /**
+   * Streams an upload into a store: {@code storeId} (X-Image-Meta-Store), or the default store
+   * when null. {@code stage}: glance-direct staging (status "uploading" until the import call,
+   * the bytes in the default store) instead of a direct upload (status "active").
+   */
+  public Future<JsonObject> upload(AuthContext auth, String id, ReadStream<Buffer> body, long contentLength, boolean stage,
+                                   String storeId) {
+    if (storeId != null && !stores.has(storeId)) {
+      return Future.failedFuture(Errors.badRequest("Store for identifier " + storeId + " not found; enabled stores: "
+        + String.join(", ", stores.ids()) + "."));
+    }
+    ImageStore store = stage || storeId == null ? stores.defaultStore() : stores.get(storeId);
     String target = stage ? "uploading" : "active";
     String during = stage ? "uploading" : "saving";
     if (contentLength > maxImageBytes) {
@@ -100,20 +119,24 @@ public final class ImageData {
       return reserved.compose(v -> store.put(objectName(id), up.wrap(body), contentLength)
           .compose(x -> contentLength >= 0 ? Future.<Void>succeededFuture()
             : images.quota().reserve(owner, ImageService.QUOTA_SIZE, up.size).onSuccess(y -> reservedBytes[0] = up.size))
-          .compose(x -> commit(id, uploadId, target, stage, up))
+          .compose(x -> commit(id, uploadId, target, stage, up, store.id()))
           .recover(err -> images.quota().release(owner, ImageService.QUOTA_SIZE, reservedBytes[0])
             .transform(x -> Future.failedFuture(err))))
-        .recover(err -> rollBack(id, uploadId, err).transform(x -> Future.failedFuture(err)));
+        .recover(err -> rollBack(id, uploadId, store.id(), err).transform(x -> Future.failedFuture(err)));
     });
   }
 
-  /** Marks the image as holding the bytes, unless it was deleted or re-uploaded meanwhile. */
-  private Future<JsonObject> commit(String id, String uploadId, String target, boolean stage, Upload up) {
+  /**
+   * Marks the image as holding the bytes in {@code store} (or as staged there), unless it was
+   * deleted or re-uploaded meanwhile.
+   */
+  private Future<JsonObject> commit(String id, String uploadId, String target, boolean stage, Upload up, String store) {
     return images.pool().preparedQuery("UPDATE images SET status = $3, size = $4, virtual_size = $5, checksum = $6, "
-        + "os_hash_algo = 'sha512', os_hash_value = $7, staged = $8, upload_id = NULL, updated_at = date_trunc('second', now()) "
-        + "WHERE id = $1 AND upload_id = $2 RETURNING " + ImageJson.COLUMNS)
+        + "os_hash_algo = 'sha512', os_hash_value = $7, staged = $8, upload_id = NULL, "
+        + "stores = CASE WHEN $8 THEN '{}'::text[] ELSE ARRAY[$9] END, staging_store = CASE WHEN $8 THEN $9 END, "
+        + "updated_at = date_trunc('second', now()) WHERE id = $1 AND upload_id = $2 RETURNING " + ImageJson.COLUMNS)
       .execute(Tuple.tuple().addString(id).addString(uploadId).addString(target).addLong(up.size)
-        .addLong(up.verdict.virtualSize()).addString(up.md5()).addString(up.sha512()).addBoolean(stage))
+        .addLong(up.verdict.virtualSize()).addString(up.md5()).addString(up.sha512()).addBoolean(stage).addString(store))
       .compose(rows -> {
         if (rows.size() == 0) {
           return Future.failedFuture(Errors.of(410, "Image " + id + " could not be found after upload. "
@@ -129,12 +152,12 @@ public final class ImageData {
    * After a failed upload: the partial bytes go, and the image goes back to "queued" (the client
    * may retry) or to "killed" when the store itself failed.
    */
-  private Future<Void> rollBack(String id, String uploadId, Throwable err) {
+  private Future<Void> rollBack(String id, String uploadId, String store, Throwable err) {
     int code = err instanceof ReplyException re ? re.failureCode() : 0;
     boolean gone = code == 410;
     String status = code >= 500 ? "killed" : "queued";
     LOG.info("upload of image {} failed ({}): image back to {}", id, err.getMessage(), gone ? "(deleted)" : status);
-    Future<Void> bytes = garbage.discard(objectName(id));
+    Future<Void> bytes = garbage.discard(store, objectName(id));
     if (gone) {
       return bytes;
     }
@@ -152,80 +175,97 @@ public final class ImageData {
   }
 
   /**
-   * glance-direct: the staged bytes become the image's. An accepted import is recorded as a task
-   * carrying {@code requestId}, the id of the request that asked for it. glance-download: see
-   * {@link GlanceDownload}.
+   * POST /v2/images/{id}/import: glance-direct (the staged bytes go to the stores asked for),
+   * glance-download (see {@link GlanceDownload}) or copy-image (an active image's bytes go to
+   * more stores). The stores come from {@code stores}, {@code all_stores} or the
+   * X-Image-Meta-Store header ({@code headerStore}), else the default store. Each accepted import
+   * is a task carrying {@code requestId}; the bytes move after the 202 (see {@link StoreImports}).
    */
-  public Future<Void> importImage(AuthContext auth, String id, JsonObject body, String requestId) {
+  public Future<Void> importImage(AuthContext auth, String id, JsonObject body, String requestId, String headerStore) {
     Object method = body.getValue("method");
     Object name = method instanceof JsonObject m ? m.getValue("name") : null;
-    if (GlanceDownload.METHOD.equals(name)) {
-      // compose: a bad parameter thrown while checking the call becomes this future's failure
-      return Future.succeededFuture().compose(v -> glanceDownload.start(auth, id, body, requestId));
-    }
-    if ("copy-image".equals(name)) {
-      return Future.succeededFuture().compose(v -> copyToStores(auth, id, body, requestId));
-    }
-    if (!"glance-direct".equals(name)) {
+    // compose: a bad parameter thrown while checking the call becomes this future's failure
+    return Future.succeededFuture().compose(v -> {
+      StoreImports.Request req = StoreImports.Request.parse(body, headerStore, stores);
+      if (GlanceDownload.METHOD.equals(name)) {
+        return glanceDownload.start(auth, id, body, requestId, req);
+      }
+      if ("copy-image".equals(name)) {
+        return imports.copyImage(auth, id, body, requestId, req);
+      }
+      if ("glance-direct".equals(name)) {
+        return imports.glanceDirect(auth, id, body, requestId, req);
+      }
       return Future.failedFuture(Errors.badRequest("Import method " + name + " is not supported; available: "
         + String.join(", ", IMPORT_METHODS) + "."));
-    }
-    return images.writableRow(auth, id, "import_image").compose(r -> {
-      if (!"uploading".equals(r.getString("status")) || !r.getBoolean("staged")) {
-        return Future.failedFuture(Errors.conflict("Image " + id + " has no staged data to import (status "
-          + r.getString("status") + ")."));
-      }
-      return images.pool().preparedQuery("UPDATE images SET status = 'active', staged = false, updated_at = date_trunc('second', now()) "
-          + "WHERE id = $1 AND status = 'uploading' AND staged RETURNING " + ImageJson.COLUMNS)
-        .execute(Tuple.of(id))
-        .onSuccess(rows -> rows.forEach(x -> images.publish(images.render(x), "active")))
-        .<Void>mapEmpty()
-        .transform(done -> tasks.recordImport(auth, id, requestId, body, store.id(), done.cause())
-          .onFailure(err -> LOG.warn("image {}: import task not recorded: {}", id, err.getMessage()))
-          .transform(x -> done.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(done.cause())));
     });
   }
 
   /**
-   * copy-image (an admin's call): copies an active image's bytes to the stores it is not in yet,
-   * named in {@code stores} or all of them ({@code all_stores}). A node has one image store, which
-   * holds every active image, so there is never anything to copy: the import ends at once, as
-   * Glance's does when the image is already in every store asked for, with
-   * {@code os_glance_importing_to_stores} and {@code os_glance_failed_import} empty.
+   * DELETE /v2/stores/{store}/{id}: the image's bytes leave one store, as Glance allows: only
+   * for an active image (409), never from its last store (403), 404 when the store does not
+   * hold it, 409 for a store that is not enabled.
    */
-  private Future<Void> copyToStores(AuthContext auth, String id, JsonObject body, String requestId) {
-    java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
-    Object stores = body.getValue("stores");
-    if (stores instanceof io.vertx.core.json.JsonArray list) {
-      list.forEach(s -> wanted.add(String.valueOf(s)));
-    } else if (stores != null || !Boolean.TRUE.equals(body.getValue("all_stores"))) {
-      return Future.failedFuture(Errors.badRequest("Import method copy-image needs a list of stores or all_stores: true."));
-    } else {
-      wanted.add(store.id());
+  public Future<Void> deleteFromStore(AuthContext auth, String storeId, String id) {
+    // the rule names no image fact (admins only): checked first, so nobody else learns which stores exist
+    if (!ImageService.POLICY.allowed(auth, "delete_image_location", org.vertstack.common.policy.Target.none())) {
+      return Future.failedFuture(Errors.forbidden("You are not authorized to remove image data from a store."));
     }
-    if (wanted.isEmpty() || !wanted.stream().allMatch(store.id()::equals)) {
-      return Future.failedFuture(Errors.badRequest("Unknown store among " + wanted + "; available: " + store.id() + "."));
+    if (!stores.has(storeId)) {
+      return Future.failedFuture(Errors.conflict("The selected store " + storeId + " is not available on this node."));
     }
-    return images.row(auth, id).compose(r -> {
-      if (!ImageService.POLICY.allowed(auth, "copy_image", ImageService.target(auth, r))) {
-        return Future.failedFuture(Errors.forbidden("You are not authorized to copy image " + id + " to other stores."));
+    return images.row(auth, id).compose(row -> {
+      if (!ImageService.POLICY.allowed(auth, "get_image_location", ImageService.target(auth, row))
+        || !ImageService.POLICY.allowed(auth, "delete_image_location", ImageService.target(auth, row))) {
+        return Future.failedFuture(Errors.forbidden("You are not authorized to remove image data from a store."));
       }
-      if (!"active".equals(r.getString("status"))) {
-        return Future.failedFuture(Errors.conflict("Image " + id + " must be active to be copied (status " + r.getString("status") + ")."));
+      if (!"active".equals(row.getString("status"))) {
+        return Future.failedFuture(Errors.conflict("It's not allowed to remove image data from store if image status is not 'active'"));
       }
-      JsonObject progress = new JsonObject().put("os_glance_importing_to_stores", "").put("os_glance_failed_import", "");
-      return images.pool().preparedQuery("UPDATE images SET properties = properties || $2, updated_at = date_trunc('second', now()) "
-          + "WHERE id = $1 AND status = 'active' RETURNING " + ImageJson.COLUMNS)
-        .execute(Tuple.tuple().addString(id).addValue(progress))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(Errors.conflict("Image " + id + " is no longer active."))
-          : Future.succeededFuture(rows.iterator().next()))
-        .compose(row -> {
-          images.publish(images.render(row), "updated");
-          return tasks.recordImport(auth, id, requestId, body, store.id(), null)
-            .onFailure(err -> LOG.warn("image {}: copy task not recorded: {}", id, err.getMessage()))
-            .otherwiseEmpty();
+      java.util.List<String> held = ImageJson.stores(row);
+      if (held.size() <= 1) {
+        return Future.failedFuture(Errors.forbidden("Cannot delete image data from the only store containing it. "
+          + "Consider deleting the image instead."));
+      }
+      if (!held.contains(storeId)) {
+        return Future.failedFuture(Errors.notFound("Image " + id + " is not stored in store " + storeId + "."));
+      }
+      return images.pool().preparedQuery("UPDATE images SET stores = array_remove(stores, $2), updated_at = date_trunc('second', now()) "
+          + "WHERE id = $1 AND status = 'active' AND $2 = ANY(stores) AND cardinality(stores) > 1 RETURNING " + ImageJson.COLUMNS)
+        .execute(Tuple.of(id, storeId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(Errors.conflict("Image " + id + " changed meanwhile; its data stays in store " + storeId + "."));
+          }
+          images.publish(images.render(rows.iterator().next()), "updated");
+          cache.remove(id);
+          return garbage.discard(storeId, objectName(id));
         });
     });
+  }
+
+  /** The enabled stores holding an image's bytes, the default store first (all enabled stores if unknown). */
+  java.util.List<ImageStore> holders(io.vertx.sqlclient.Row r) {
+    java.util.List<String> held = ImageJson.stores(r);
+    java.util.List<ImageStore> out = new java.util.ArrayList<>();
+    if (held.contains(stores.defaultId())) {
+      out.add(stores.defaultStore());
+    }
+    held.stream().filter(s -> !s.equals(stores.defaultId()) && stores.has(s)).forEach(s -> out.add(stores.get(s)));
+    if (out.isEmpty() && r.getValue("stores") == null) {
+      out.addAll(stores.all());
+    }
+    return out;
+  }
+
+  /** Opens an image's bytes from the first store that has them (the next one when a store fails). */
+  Future<ReadStream<Buffer>> open(io.vertx.sqlclient.Row r, long start, long endInclusive) {
+    java.util.List<ImageStore> from = holders(r);
+    Future<ReadStream<Buffer>> bytes = Future.failedFuture(Errors.notFound("Image data not found in any store."));
+    for (ImageStore s : from) {
+      bytes = bytes.recover(err -> s.get(objectName(r.getString("id")), start, endInclusive));
+    }
+    return bytes;
   }
 
   // ------------------------------------------------------------------ cache (admins)
@@ -244,7 +284,11 @@ public final class ImageData {
         return Future.failedFuture(Errors.badRequest("Image " + id + " is not active (status " + r.getString("status")
           + "): only active images can be cached."));
       }
-      cache.queue(id, r.getLong("size"), store);
+      java.util.List<ImageStore> from = holders(r);
+      if (from.isEmpty()) {
+        return Future.failedFuture(Errors.conflict("Image " + id + " has no data in an enabled store."));
+      }
+      cache.queue(id, r.getLong("size"), from.get(0));
       return Future.<Void>succeededFuture();
     });
   }
@@ -293,8 +337,8 @@ public final class ImageData {
       }
       // a whole image this node has cached comes from the cache
       Future<ReadStream<Buffer>> cached = range == null ? cache.read(id) : null;
-      Future<ReadStream<Buffer>> bytes = cached == null ? store.get(objectName(id), start, range == null ? -1 : end)
-        : cached.recover(err -> store.get(objectName(id), 0, -1));
+      Future<ReadStream<Buffer>> bytes = cached == null ? open(r, start, range == null ? -1 : end)
+        : cached.recover(err -> open(r, 0, -1));
       return bytes.compose(stream -> {
         resp.putHeader("Content-Type", "application/octet-stream")
           .putHeader("Content-Length", Long.toString(end - start + 1));

@@ -27,7 +27,7 @@ final class ImageJson {
 
   static final String COLUMNS = "id, name, owner, status, visibility, protected, os_hidden, disk_format, container_format, "
     + "min_disk, min_ram, size, virtual_size, checksum, os_hash_algo, os_hash_value, tags, properties, upload_id, staged, "
-    + "created_at, updated_at";
+    + "stores, staging_store, created_at, updated_at";
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
@@ -38,8 +38,14 @@ final class ImageJson {
     return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).format(TIME);
   }
 
-  /** An image row as Glance shows it; {@code storeId} names the store backing its data ("swift" or "file"). */
-  static JsonObject image(Row r, String storeId) {
+  /** The stores holding an image's bytes, sorted (Glance joins them with commas in {@code stores}). */
+  static java.util.List<String> stores(Row r) {
+    String[] held = r.getArrayOfStrings("stores");
+    return held == null ? java.util.List.of() : java.util.Arrays.stream(held).sorted().distinct().toList();
+  }
+
+  /** An image row as Glance shows it, with the stores holding its data. */
+  static JsonObject image(Row r) {
     String id = r.getString("id");
     JsonObject props = (JsonObject) r.getValue("properties");
     JsonObject out = new JsonObject();
@@ -68,8 +74,9 @@ final class ImageJson {
       .put("self", "/v2/images/" + id)
       .put("file", "/v2/images/" + id + "/file")
       .put("schema", "/v2/schemas/image");
-    if (r.getLong("size") != null && !"queued".equals(r.getString("status"))) {
-      out.put("stores", storeId);
+    java.util.List<String> stores = stores(r);
+    if (!stores.isEmpty()) {
+      out.put("stores", String.join(",", stores));
     }
     return out;
   }

@@ -15,6 +15,7 @@ import org.vertstack.common.policy.Policy;
 import org.vertstack.common.policy.Target;
 import org.vertstack.common.events.ResourceEvents;
 import org.vertstack.common.http.Errors;
+import org.vertstack.image.store.ImageStores;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,19 +41,37 @@ public final class ImageService {
 
   private final QuotaClient quota;
   private final Garbage garbage;
-  private final String storeId;
+  private final ImageStores stores;
 
-  ImageService(Vertx vertx, Pool pool, QuotaClient quota, Garbage garbage, String storeId) {
+  ImageService(Vertx vertx, Pool pool, QuotaClient quota, Garbage garbage, ImageStores stores) {
     this.vertx = vertx;
     this.pool = pool;
     this.quota = quota;
     this.garbage = garbage;
-    this.storeId = storeId;
+    this.stores = stores;
   }
 
-  /** An image row as the API shows it, with this node's store. */
+  /** An image row as the API shows it. */
   JsonObject render(Row r) {
-    return ImageJson.image(r, storeId);
+    return ImageJson.image(r);
+  }
+
+  /**
+   * An image row as {@code auth} sees it: callers allowed get_image_location (admins) also see
+   * where the bytes are, one location per store ({@code metadata.store}), as Glance shows them
+   * with show_multiple_locations.
+   */
+  JsonObject view(AuthContext auth, Row r) {
+    JsonObject image = render(r);
+    if (POLICY.allowed(auth, "get_image_location", Target.project(r.getString("owner"), null))) {
+      JsonArray locations = new JsonArray();
+      for (String store : ImageJson.stores(r)) {
+        String url = stores.has(store) ? stores.get(store).location(ImageData.objectName(r.getString("id"))) : store + "://";
+        locations.add(new JsonObject().put("url", url).put("metadata", new JsonObject().put("store", store)));
+      }
+      image.put("locations", locations);
+    }
+    return image;
   }
 
   Pool pool() {
@@ -175,7 +194,7 @@ public final class ImageService {
   }
 
   public Future<JsonObject> get(AuthContext auth, String id) {
-    return row(auth, id).map(this::render);
+    return row(auth, id).map(r -> view(auth, r));
   }
 
   public Future<JsonObject> list(AuthContext auth, MultiMap params) {
@@ -193,7 +212,7 @@ public final class ImageService {
       JsonArray images = new JsonArray();
       String last = null;
       for (Row r : rows) {
-        images.add(render(r));
+        images.add(view(auth, r));
         last = r.getString("id");
       }
       JsonObject out = new JsonObject().put("images", images).put("first", q.link(null)).put("schema", "/v2/schemas/images");
@@ -333,7 +352,7 @@ public final class ImageService {
           // bytes of a finished or in-flight upload: removed now, or retried later by the collector
           return Future.all(quota.release(owner, QUOTA_COUNT, 1),
               quota.release(owner, QUOTA_SIZE, size == null ? 0 : size),
-              garbage.discard(ImageData.objectName(id)))
+              garbage.discardEverywhere(ImageData.objectName(id)))
             .<Void>mapEmpty();
         });
     });

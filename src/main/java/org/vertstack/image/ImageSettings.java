@@ -1,8 +1,11 @@
 package org.vertstack.image;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The image section of the configuration, with its defaults in one place, and the paths the
@@ -15,10 +18,53 @@ public record ImageSettings(JsonObject section, Path stateDir, String publicUrl,
       config.getString("public-url"), config.getString("region", "RegionOne"));
   }
 
-  /** "swift" (the object store's service account), "file" (under the state dir) or "auto". */
+  /**
+   * The default store, where uploads go when the client names none: "swift" (the object store's
+   * service account), "file" (under the state dir) or "auto" (swift when the node serves the
+   * object store, else file).
+   */
   public String store() {
     return section.getString("store", "auto");
   }
+
+  /**
+   * The enabled stores (Glance's enabled_backends): "file", "swift", or both, as a list or a
+   * comma-separated string; "auto": both when the node serves the object store, else file.
+   */
+  public List<String> stores(boolean objectStoreHere) {
+    Object raw = section.getValue("stores", "auto");
+    List<String> ids = new ArrayList<>();
+    if (raw instanceof JsonArray a) {
+      a.forEach(x -> ids.add(String.valueOf(x).trim()));
+    } else {
+      for (String part : String.valueOf(raw).split(",")) {
+        if (!part.isBlank()) {
+          ids.add(part.trim());
+        }
+      }
+    }
+    if (ids.equals(List.of("auto"))) {
+      return objectStoreHere ? List.of("file", "swift") : List.of("file");
+    }
+    for (String id : ids) {
+      if (!KINDS.contains(id)) {
+        throw new IllegalArgumentException("image.stores: unknown store " + id + " (known: " + KINDS + ")");
+      }
+    }
+    if (ids.isEmpty()) {
+      throw new IllegalArgumentException("image.stores: at least one store must be enabled");
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(ids));
+  }
+
+  /** The default store's id, resolving "auto". */
+  public String defaultStore(boolean objectStoreHere) {
+    String kind = store();
+    return "auto".equals(kind) ? (objectStoreHere ? "swift" : "file") : kind;
+  }
+
+  /** The store kinds this service has. */
+  static final List<String> KINDS = List.of("file", "swift");
 
   /** The Swift container of the image bytes. */
   public String container() {

@@ -11,9 +11,8 @@ import java.util.UUID;
 
 /**
  * The tasks of an image (Glance's api_image_import tasks): each import is recorded with its
- * outcome and the id of the request that asked for it. glance-direct finishes within the request,
- * so its task is written once, already ended; glance-download runs after the 202, so its task is
- * written "processing" before the answer and ended later. A task expires like Glance's, 48 hours
+ * outcome and the id of the request that asked for it. Every import runs after the 202, so its
+ * task is written "processing" before the answer and ended later. A task expires like Glance's, 48 hours
  * after it ended.
  */
 final class ImageTasks {
@@ -26,26 +25,11 @@ final class ImageTasks {
     this.images = images;
   }
 
-  /** Records an ended import; a failure to record is logged by the caller's chain, never hides the import's outcome. */
-  Future<Void> recordImport(AuthContext auth, String imageId, String requestId, JsonObject importRequest, String storeId,
-                            Throwable failure) {
-    JsonObject input = new JsonObject().put("image_id", imageId).put("import_req", importRequest)
-      .put("backend", new JsonArray().add(storeId));
-    JsonObject result = failure == null ? new JsonObject().put("image_id", imageId) : null;
-    String message = failure == null ? "" : String.valueOf(failure.getMessage());
-    return images.pool().preparedQuery("INSERT INTO image_tasks (id, image_id, type, status, owner, user_id, request_id, input, result, "
-        + "message, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, date_trunc('second', now()) + interval '48 hours')")
-      .execute(Tuple.tuple().addString(UUID.randomUUID().toString()).addString(imageId).addString(IMPORT)
-        .addString(failure == null ? "success" : "failure").addString(auth.projectId()).addString(auth.userId())
-        .addString(requestId).addValue(input).addValue(result).addString(message))
-      .mapEmpty();
-  }
-
   /** Records an import that goes on after the answer ("processing"); the future holds the task's id. */
-  Future<String> begin(AuthContext auth, String imageId, String requestId, JsonObject importRequest, String storeId) {
+  Future<String> begin(AuthContext auth, String imageId, String requestId, JsonObject importRequest, java.util.List<String> stores) {
     String taskId = UUID.randomUUID().toString();
     JsonObject input = new JsonObject().put("image_id", imageId).put("import_req", importRequest)
-      .put("backend", new JsonArray().add(storeId));
+      .put("backend", new JsonArray(new java.util.ArrayList<Object>(stores)));
     return images.pool().preparedQuery("INSERT INTO image_tasks (id, image_id, type, status, owner, user_id, request_id, input, result, "
         + "message, expires_at) VALUES ($1, $2, $3, 'processing', $4, $5, $6, $7, NULL, '', NULL)")
       .execute(Tuple.tuple().addString(taskId).addString(imageId).addString(IMPORT).addString(auth.projectId())

@@ -41,6 +41,42 @@ class FileImageStoreTest {
     }
   }
 
+  @Test
+  void aReadToTheEndLetsGoOfTheFile() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Path dir = state.resolve("images");
+      FileImageStore store = new FileImageStore(vertx, dir);
+      Buffer bytes = Buffer.buffer(new byte[700_000]);
+      store.put("img-r", new BufferReadStream(bytes), bytes.length()).await();
+      for (int i = 0; i < 3; i++) {
+        var stream = store.get("img-r", 0, -1).await();
+        Buffer read = Buffer.buffer();
+        io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
+        stream.handler(read::appendBuffer).endHandler(v -> ended.complete());
+        ended.future().await();
+        assertThat(read.length()).isEqualTo(bytes.length());
+      }
+      // the file handles are closed once the last buffer is out (an open AsyncFile stays open at its end)
+      Thread.sleep(100);
+      assertThat(openHandlesTo(dir.resolve("img-r"))).isZero();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  static long openHandlesTo(Path file) throws java.io.IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).equals(file.toAbsolutePath());
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+          return false;
+        }
+      }).count();
+    }
+  }
+
   static String perms(Path p) throws java.io.IOException {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }

@@ -35,8 +35,9 @@ final class ImageTestCloud implements AutoCloseable {
   }
 
   /**
-   * A node from the project's TestCloud without the tiny-guest import. The image store is the
-   * object store when the node has one ("auto"), or -Dvertstack.image.store=file|swift.
+   * A node from the project's TestCloud without the tiny-guest import. Both image stores are
+   * enabled (files and the node's object store); the default one is the object store ("auto"),
+   * or -Dvertstack.image.store=file|swift.
    */
   static ImageTestCloud start(Path stateDir) {
     JsonObject overrides = new JsonObject()
@@ -50,10 +51,15 @@ final class ImageTestCloud implements AutoCloseable {
     return stateDir.resolve("images");
   }
 
-  /** Whether the image store holds bytes under this image id (asked of the store itself). */
+  /** Whether any enabled image store holds bytes under this image id (asked of the stores themselves). */
   boolean stored(String imageId) {
+    return node.handle(ImageModule.Components.class).stores().ids().stream().anyMatch(s -> stored(s, imageId));
+  }
+
+  /** Whether image store {@code store} holds bytes under this image id. */
+  boolean stored(String store, String imageId) {
     try {
-      var stream = node.handle(ImageModule.Components.class).store().get(imageId, 0, -1).await();
+      var stream = node.handle(ImageModule.Components.class).stores().get(store).get(imageId, 0, -1).await();
       stream.handler(b -> { });
       stream.resume();
       return true;

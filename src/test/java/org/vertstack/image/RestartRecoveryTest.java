@@ -25,6 +25,33 @@ class RestartRecoveryTest {
   }
 
   @Test
+  void aCopyInFlightAtACrashEndsAndTheImageStaysWhereItWas() throws Exception {
+    String copied;
+    JsonObject member;
+    try (TestCloud cloud = start()) {
+      member = cloud.projectWithUser("member").await();
+      JsonObject body = new JsonObject().put("disk_format", "raw").put("container_format", "bare");
+      copied = cloud.call(member.getString("token"), HttpMethod.POST, "/image/v2/images", body).await().bodyAsJsonObject().getString("id");
+      String nodeId = Files.readString(dir.resolve("image/node-id")).trim();
+      // what a crash mid copy-image leaves: an active image locked by this node, a store still to do
+      var pool = cloud.node().handle(ImageModule.Components.class).images().pool();
+      pool.preparedQuery("UPDATE images SET status = 'active', size = 0, stores = '{file}', upload_id = $2, "
+          + "properties = properties || '{\"os_glance_importing_to_stores\": \"swift\"}' WHERE id = $1")
+        .execute(Tuple.of(copied, nodeId + "/c1")).await();
+    }
+    try (TestCloud cloud = start()) {
+      String token = cloud.login(member.getString("user"), member.getString("password"), member.getString("project")).await().getString("token");
+      JsonObject image = cloud.call(token, HttpMethod.GET, "/image/v2/images/" + copied, null).await().bodyAsJsonObject();
+      assertThat(image.getString("status")).isEqualTo("active");
+      assertThat(image.getString("stores")).isEqualTo("file");
+      assertThat(image.getString("os_glance_importing_to_stores")).isEmpty();
+      var pool = cloud.node().handle(ImageModule.Components.class).images().pool();
+      assertThat(pool.preparedQuery("SELECT upload_id FROM images WHERE id = $1").execute(Tuple.of(copied)).await()
+        .iterator().next().getString("upload_id")).isNull();
+    }
+  }
+
+  @Test
   void uploadsInFlightAtACrashGoBackToQueued() throws Exception {
     String mine;
     String other;

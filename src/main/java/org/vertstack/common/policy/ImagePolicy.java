@@ -24,6 +24,7 @@ public final class ImagePolicy {
     "get_schemas", "authenticated",
     "get_import_info", "reader",
     "get_stores_info", "reader",
+    "get_stores_info_detail", "system_admin",
     "get_usage", "project_reader",
     // images
     "get_images", "reader",
@@ -40,6 +41,9 @@ public final class ImagePolicy {
     "upload_image", CHANGE,
     "import_image", CHANGE,
     "copy_image", "system_admin",
+    // where the bytes are (an image's locations, one per store) and removing them from one store
+    "get_image_location", "system_admin",
+    "delete_image_location", "system_admin",
     "deactivate", CHANGE,
     "reactivate", CHANGE,
     // the image cache of the node that answers
@@ -70,6 +74,8 @@ public final class ImagePolicy {
     "GET " + V2 + "/schemas/*", "get_schemas",
     "GET " + V2 + "/info/import", "get_import_info",
     "GET " + V2 + "/info/stores", "get_stores_info",
+    "GET " + V2 + "/info/stores/detail", "get_stores_info_detail",
+    "DELETE " + V2 + "/stores/:store/:id", "delete_image_location",
     "GET " + V2 + "/info/usage", "get_usage",
     "GET " + V2 + "/images", "get_images",
     "POST " + V2 + "/images", "add_image",

@@ -34,6 +34,16 @@ public final class FileImageStore implements ImageStore {
     return "file";
   }
 
+  @Override
+  public String description() {
+    return "Local files of the controller";
+  }
+
+  @Override
+  public String location(String name) {
+    return "file://" + path(name);
+  }
+
   private String path(String name) {
     return dir.resolve(name.replace('/', '_')).toString();
   }
@@ -60,7 +70,8 @@ public final class FileImageStore implements ImageStore {
         if (endInclusive >= 0) {
           f.setReadLength(endInclusive - start + 1);
         }
-        return f;
+        // an AsyncFile stays open at its end: closed once the last buffer is out
+        return new TappedStream(f, b -> { }).beforeEnd(f::close);
       });
   }
 

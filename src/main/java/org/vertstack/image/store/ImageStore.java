@@ -13,6 +13,12 @@ public interface ImageStore {
   /** The store's name as Glance reports it in {@code stores} and /v2/info/stores. */
   String id();
 
+  /** What GET /v2/info/stores says about the store (never its address or credentials). */
+  String description();
+
+  /** Where the bytes of {@code name} are, as an admin sees it in the image's {@code locations}. */
+  String location(String name);
+
   /**
    * Writes {@code data} under {@code name}. If the source fails (client cut off, inspector
    * refusal, quota) the write is aborted, nothing is left under that name, and the future fails

@@ -38,6 +38,17 @@ public final class SwiftImageStore implements ImageStore {
     return "swift";
   }
 
+  @Override
+  public String description() {
+    return "VertStack object store (the image service's account)";
+  }
+
+  @Override
+  public String location(String name) {
+    // the account is the service project's, known only once authenticated: named by its container
+    return "swift+config://vertstack/" + container + "/" + name;
+  }
+
   private Future<RequestOptions> options(HttpMethod method, String name) {
     return auth.token().map(t -> new RequestOptions()
       .setMethod(method)
