@@ -145,8 +145,8 @@ final class ConfigDrive {
   private static JsonObject blockDevices(JsonObject facts) {
     JsonObject b = new JsonObject().put("ami", "vda").put("root", "/dev/vda");
     char next = 'b';
-    if (facts.getLong("ephemeral_gb", 0L) > 0) {
-      b.put("ephemeral0", "vd" + next++);
+    for (int i = 0; i < AgentVerticle.ephemerals(facts).size(); i++) {
+      b.put("ephemeral" + i, "vd" + next++);
     }
     if (facts.getLong("swap_mb", 0L) > 0) {
       b.put("swap", "vd" + next);
