@@ -137,7 +137,9 @@ final class ConfigDrive {
       .put("reservation-id", facts.getString("reservation_id"))
       .put("security-groups", new JsonArray().add("default"));
     if (facts.getString("key_data") != null) {
-      m.put("public-keys", new JsonObject().put("0", new JsonObject().put("openssh-key", facts.getString("key_data"))));
+      // "_name" is what the metadata API lists for public-keys/ (Nova's config drive keeps it in the file too)
+      m.put("public-keys", new JsonObject().put("0", new JsonObject().put("_name", "0=" + facts.getString("key_name"))
+        .put("openssh-key", facts.getString("key_data"))));
     }
     return m;
   }
