@@ -302,8 +302,19 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
     request.getJsonObject("extra_specs", new JsonObject()).forEach(e -> extraSpecs.put(e.getKey(), String.valueOf(e.getValue())));
     return new Hypervisor.Spec(request.getString("instance_id"), request.getString("name"),
       request.getInteger("vcpus"), request.getLong("memory_mb"), request.getLong("disk_gb"), baseImage, baseFormat,
-      request.getLong("ephemeral_gb", 0L), request.getLong("swap_mb", 0L), extraSpecs,
-      configDrive ? ConfigDrive.files(request) : null);
+      ephemerals(request), request.getLong("swap_mb", 0L), extraSpecs, configDrive ? ConfigDrive.files(request) : null);
+  }
+
+  /** The request's ephemeral disks: those block_device_mapping_v2 asked for, else the flavor's one. */
+  static java.util.List<Hypervisor.Ephemeral> ephemerals(JsonObject request) {
+    java.util.List<Hypervisor.Ephemeral> out = new java.util.ArrayList<>();
+    io.vertx.core.json.JsonArray asked = request.getJsonArray("ephemerals");
+    if (asked != null) {
+      asked.forEach(e -> out.add(new Hypervisor.Ephemeral(((JsonObject) e).getLong("size_gb"), ((JsonObject) e).getString("guest_format"))));
+    } else if (request.getLong("ephemeral_gb", 0L) > 0) {
+      out.add(new Hypervisor.Ephemeral(request.getLong("ephemeral_gb"), null));
+    }
+    return out;
   }
 
   private static JsonObject powerState(Hypervisor h, String instanceId) throws Exception {

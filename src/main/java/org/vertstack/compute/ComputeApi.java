@@ -48,6 +48,8 @@ final class ComputeApi {
     r.get("/v2.1").handler(api::version);
     r.get("/v2.1/").handler(api::version);
     r.get("/v2/").handler(api::legacyVersion);
+    // the metadata API: no token, the metadata proxy's signed headers name the instance
+    MetadataApi.mount(r, c.metadata());
     // a WebSocket: its token comes in its first message (a browser cannot set X-Auth-Token on one)
     r.get("/v2.1/servers/:id/serial-console").handler(new SerialConsoleSocket(vertx, verifier, c.servers()));
     r.route("/v2.1/*").handler(ctx -> {

@@ -28,7 +28,7 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
 
   /** The controller's compute components (the module's handle), built once at start and shared by every HTTP verticle. */
   record Components(Flavors flavors, Keypairs keypairs, Servers servers, ServerGroups serverGroups, Hosts hosts, ComputeQuota quota,
-                    Usage usage, Aggregates aggregates, String controllerHost, Operator operator) {
+                    Usage usage, Aggregates aggregates, String controllerHost, Operator operator, MetadataService metadata) {
   }
 
   /** The operator's views and hooks beyond servers: audit log, migrations, quota classes, external events, diagnostics. */
@@ -92,18 +92,20 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
       Servers servers = new Servers(vertx, pool, flavors, keypairs, quota, scheduler, groups, config.getString("public-url"),
         conf.getInteger("max-build-attempts", 3));
       Hosts hosts = new Hosts(pool, downAfter);
-      Components components = new Components(flavors, keypairs, servers, groups, hosts, quota, new Usage(pool),
-        new Aggregates(vertx, pool), hostname(config), new Operator(new UsageAuditLog(pool), new Migrations(pool),
-          new QuotaClasses(pool, quota), new ExternalEvents(pool), new ServerDiagnostics(vertx, servers)));
+      Operator operator = new Operator(new UsageAuditLog(pool), new Migrations(pool), new QuotaClasses(pool, quota),
+        new ExternalEvents(pool), new ServerDiagnostics(vertx, servers));
       PowerSync power = new PowerSync(pool, servers);
       HostWatchdog watchdog = new HostWatchdog(pool, servers, downAfter);
-      return Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, power, conf))
+      Components[] components = new Components[1];
+      return MetadataService.start(vertx, config, servers).map(metadata -> components[0] = new Components(flavors, keypairs, servers,
+          groups, hosts, quota, new Usage(pool), new Aggregates(vertx, pool), hostname(config), operator, metadata))
+        .compose(c -> Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, power, conf)))
         .onSuccess(x -> watchdog.start(vertx, conf.getLong("watchdog-seconds", 5L)))
         .compose(x -> flavors.seed())
         .compose(x -> quota.registerDefaults())
         .compose(x -> servers.failOrphans())
         .onFailure(err -> LOG.error("compute controller start-up", err))
-        .map(components);
+        .map(x -> components[0]);
     });
   }
 

@@ -137,7 +137,9 @@ final class ConfigDrive {
       .put("reservation-id", facts.getString("reservation_id"))
       .put("security-groups", new JsonArray().add("default"));
     if (facts.getString("key_data") != null) {
-      m.put("public-keys", new JsonObject().put("0", new JsonObject().put("openssh-key", facts.getString("key_data"))));
+      // "_name" is what the metadata API lists for public-keys/ (Nova's config drive keeps it in the file too)
+      m.put("public-keys", new JsonObject().put("0", new JsonObject().put("_name", "0=" + facts.getString("key_name"))
+        .put("openssh-key", facts.getString("key_data"))));
     }
     return m;
   }
@@ -145,8 +147,8 @@ final class ConfigDrive {
   private static JsonObject blockDevices(JsonObject facts) {
     JsonObject b = new JsonObject().put("ami", "vda").put("root", "/dev/vda");
     char next = 'b';
-    if (facts.getLong("ephemeral_gb", 0L) > 0) {
-      b.put("ephemeral0", "vd" + next++);
+    for (int i = 0; i < AgentVerticle.ephemerals(facts).size(); i++) {
+      b.put("ephemeral" + i, "vd" + next++);
     }
     if (facts.getLong("swap_mb", 0L) > 0) {
       b.put("swap", "vd" + next);

@@ -511,11 +511,20 @@ final class ServerOperations {
   }
 
   /** The flavor as the agent builds it: vCPUs, RAM, the root, ephemeral and swap disks, and the extra specs. */
+  /**
+   * The instance's shape on its host. Its local disks are the flavor's, unless its
+   * block_device_mapping_v2 asked for others ({@code local_disks}): those it keeps, a resize too.
+   */
   private static JsonObject spec(JsonObject inst, JsonObject flavor) {
-    return new JsonObject().put("instance_id", inst.getString("id")).put("name", inst.getString("name"))
+    JsonObject spec = new JsonObject().put("instance_id", inst.getString("id")).put("name", inst.getString("name"))
       .put("vcpus", flavor.getInteger("vcpus")).put("memory_mb", (long) flavor.getInteger("ram"))
       .put("disk_gb", (long) flavor.getInteger("disk")).put("ephemeral_gb", (long) flavor.getInteger("ephemeral", 0))
       .put("swap_mb", (long) flavor.getInteger("swap", 0)).put("extra_specs", flavor.getJsonObject("extra_specs", new JsonObject()));
+    JsonObject asked = inst.getJsonObject("local_disks");
+    if (asked != null) {
+      spec.put("ephemerals", asked.getJsonArray("ephemerals")).put("swap_mb", asked.getLong("swap_mb"));
+    }
+    return spec;
   }
 
   private Future<Reply> confirmResize(AuthContext caller, String id) {

@@ -90,7 +90,12 @@ final class Servers {
   private record Request(String name, String imageRef, String flavorRef, String keyName, String userData,
                          JsonObject metadata, String zone, int minCount, int maxCount, boolean returnReservation,
                          String description, String group, String adminPass, boolean configDrive,
-                         String accessIpV4, String accessIpV6) {
+                         String accessIpV4, String accessIpV6, BlockDeviceMappings.Parsed blockDevices) {
+
+    /** The instance's local disks if block_device_mapping_v2 asks for some (a 400 if the flavor does not allow them), else null. */
+    JsonObject localDisks(JsonObject flavor) {
+      return blockDevices == null ? null : BlockDeviceMappings.localDisks(blockDevices, flavor);
+    }
   }
 
   /**
@@ -102,8 +107,12 @@ final class Servers {
     JsonObject s = Json.object(body, "server");
     Request req = parse(s, mv, groupHint(body));
     return validateNetworks(caller, s.getValue("networks"), mv)
-      .compose(v -> validateBlockDevices(caller, s))
+      .compose(v -> validateBlockDevices(caller, s, req.blockDevices()))
       .compose(v -> resolveFlavor(caller, req.flavorRef()))
+      .map(flavor -> {
+        req.localDisks(flavor); // checked before the image, the quota and the rest, as Nova checks it
+        return flavor;
+      })
       .compose(flavor -> resolveImage(caller, req.imageRef(), flavor).compose(image -> resolveKey(caller, req.keyName())
         .compose(key -> req.group() == null ? Future.<ServerGroups.Membership>succeededFuture() : groups.forBoot(caller, req.group(), req.minCount())
           .recover(err -> err instanceof ServiceException se && se.failureCode() == 404
@@ -146,6 +155,12 @@ final class Servers {
       throw Errors.badRequest("Invalid input for field/attribute imageRef: it must be a string.");
     }
     String imageRef = (String) image;
+    JsonArray mappings = Json.optArray(s, "block_device_mapping_v2");
+    BlockDeviceMappings.Parsed blockDevices = mappings == null || mappings.isEmpty() ? null
+      : BlockDeviceMappings.parse(mappings, s.containsKey("imageRef"));
+    if ((imageRef == null || imageRef.isBlank()) && blockDevices != null && blockDevices.rootImage() != null) {
+      imageRef = blockDevices.rootImage(); // the root disk's image entry stands for an empty imageRef, as in Nova
+    }
     if (imageRef == null || imageRef.isBlank()) {
       throw Errors.badRequest("Booting from a volume needs a volume service; 'imageRef' is required.");
     }
@@ -189,7 +204,7 @@ final class Servers {
     String adminPass = Json.optString(s, "adminPass", 255);
     return new Request(name.trim(), imageRef, flavorRef, Json.optString(s, "key_name"), userData, metadata,
       Json.optString(s, "availability_zone"), min, max, Boolean.TRUE.equals(rr), description, group, adminPass,
-      configDrive(s.getValue("config_drive")), accessIpV4, accessIpV6);
+      configDrive(s.getValue("config_drive")), accessIpV4, accessIpV6, blockDevices);
   }
 
   /** Nova's boolean parameter type: true, false, or one of their spellings. */
@@ -361,22 +376,13 @@ final class Servers {
       "Networks were requested but no network service runs in this cloud: boot with networks 'none'."));
   }
 
-  private Future<Void> validateBlockDevices(AuthContext caller, JsonObject s) {
-    JsonArray bdm = Json.optArray(s, "block_device_mapping_v2");
-    if (bdm == null || bdm.isEmpty()) {
+  /** Entries naming volumes go to the block-storage service (a 400 while none runs); local ones are checked with the flavor. */
+  private Future<Void> validateBlockDevices(AuthContext caller, JsonObject s, BlockDeviceMappings.Parsed parsed) {
+    if (parsed == null || !parsed.needsVolumes()) {
       return Future.succeededFuture();
     }
-    for (Object o : bdm) {
-      if (!(o instanceof JsonObject m)) {
-        throw Errors.badRequest("Invalid input for field/attribute block_device_mapping_v2: items must be objects.");
-      }
-      boolean localImage = "image".equals(m.getString("source_type")) && "local".equals(m.getString("destination_type", "local"));
-      if (!localImage) {
-        return BlockDevices.createProxy(vertx).validate(caller, bdm).recover(err -> noService(err,
-          "Volumes were requested but no block storage service runs in this cloud."));
-      }
-    }
-    return Future.succeededFuture();
+    return BlockDevices.createProxy(vertx).validate(caller, s.getJsonArray("block_device_mapping_v2")).recover(err -> noService(err,
+      "Volumes were requested but no block storage service runs in this cloud."));
   }
 
   private static Future<Void> noService(Throwable err, String message) {
@@ -464,15 +470,16 @@ final class Servers {
         rows.add(Tuple.from(new Object[] {UUID.randomUUID().toString(), caller.projectId(), caller.userId(), name,
           req.description(), image.getString("id"), flavor, req.keyName(), keyData, req.userData(), req.metadata(), zone,
           reservation, i, image.getString("disk_format"), requestId != null ? requestId : "req-" + UUID.randomUUID(), req.group(),
-          req.configDrive(), emptyAsNull(req.accessIpV4()), emptyAsNull(req.accessIpV6())}));
+          req.configDrive(), emptyAsNull(req.accessIpV4()), emptyAsNull(req.accessIpV6()), req.localDisks(flavor)}));
       }
       // the instance and its create action in one statement (the action log entry exists before the build can finish it)
       String insert = """
           WITH ins AS (
             INSERT INTO instances (id, project_id, user_id, name, description, image_ref, flavor, key_name, key_data, user_data,
                                    metadata, requested_az, reservation_id, launch_index, image_format, vm_state, task_state,
-                                   config_drive, access_ip_v4, access_ip_v6)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'building', 'scheduling', $18, $19, $20)
+                                   config_drive, access_ip_v4, access_ip_v6, local_disks)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'building', 'scheduling', $18, $19, $20,
+                    $21)
             RETURNING *),
           action AS (INSERT INTO instance_actions (instance_id, action, request_id, user_id, project_id)
             SELECT id, 'create', $16, user_id, project_id FROM ins),

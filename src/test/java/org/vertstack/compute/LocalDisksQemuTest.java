@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with their sizes and formats, libvirt runs the domain with them (and the cputune and iotune),
  * the guest sees vdb and vdc, the ISO carries the server's uuid, key and user data, the server
  * shows config_drive "True", a resize grows the ephemeral disk and swap and its revert restores
- * them, and deleting the server removes every file.
+ * them, and deleting the server removes every file. A second server's block_device_mapping_v2
+ * asks for two ephemeral disks (ext3, ext4) and swap: the guest sees vdb, vdc and vdd.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class LocalDisksQemuTest {
@@ -193,6 +194,45 @@ class LocalDisksQemuTest {
       Thread.sleep(100);
     }
     assertThat(instanceDir).as("the instance's disks, config drive and console log").doesNotExist();
+  }
+
+  @Test
+  void blockDeviceMappingsBlankDisksReachTheGuestInOrderAndGoWithTheServer() throws Exception {
+    String admin = cloud.adminToken().await();
+    f.awaitHost(admin);
+    String image = tinyImage(admin);
+    String flavor = flavor(admin, 2, 128);
+    String token = cloud.projectWithUser("member").await().getString("token");
+    JsonObject body = f.serverBody("bdm-vm", image, flavor);
+    body.getJsonObject("server").put("block_device_mapping_v2", new io.vertx.core.json.JsonArray()
+      .add(new JsonObject().put("source_type", "blank").put("destination_type", "local").put("volume_size", 1).put("guest_format", "ext3"))
+      .add(new JsonObject().put("source_type", "blank").put("destination_type", "local").put("volume_size", 1))
+      .add(new JsonObject().put("source_type", "blank").put("destination_type", "local").put("volume_size", 64).put("guest_format", "swap")));
+    var created = f.call(token, HttpMethod.POST, "/servers", body);
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(202);
+    String id = created.bodyAsJsonObject().getJsonObject("server").getString("id");
+    Path instanceDir = dir.resolve("compute/instances/" + id);
+    try {
+      awaitActive(token, id);
+      JsonObject eph0 = new JsonObject(run("qemu-img", "info", "-U", "--output=json", instanceDir.resolve("disk.eph0").toString()));
+      assertThat(eph0.getLong("virtual-size")).isEqualTo(1L << 30);
+      assertThat(eph0.getString("backing-filename")).endsWith("ephemeral_1G_ext3");
+      JsonObject eph1 = new JsonObject(run("qemu-img", "info", "-U", "--output=json", instanceDir.resolve("disk.eph1").toString()));
+      assertThat(eph1.getString("backing-filename")).endsWith("ephemeral_1G_ext4_ephemeral1");
+      assertThat(virtualSize(instanceDir.resolve("disk.swap"))).isEqualTo(64L << 20);
+      assertThat(run("virsh", "-c", "qemu:///system", "dumpxml", "vs-" + id)).containsSubsequence("disk.eph0'", "dev='vdb'",
+        "disk.eph1'", "dev='vdc'", "disk.swap'", "dev='vdd'");
+      awaitConsole(token, id, line -> line.startsWith("VERTSTACK-GUEST-DISKS") && line.contains("vdb") && line.contains("vdc")
+        && line.contains("vdd"));
+    } finally {
+      assertThat(f.call(token, HttpMethod.DELETE, "/servers/" + id, null).statusCode()).isEqualTo(204);
+      f.awaitGone(token, id);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (Files.exists(instanceDir) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(instanceDir).as("the instance's disks").doesNotExist();
   }
 
   private static String flavor(String admin, int ephemeralGb, int swapMb) {

@@ -20,8 +20,16 @@ public final class ComputePolicy {
   /** Typing into a guest is changing it: the project's members (and the cloud's admins), as in Nova. */
   public static final String SERIAL_CONSOLE = P + "os-remote-consoles";
 
+  /**
+   * The metadata API (what guests read at 169.254.169.254): no token and no persona; the network's
+   * metadata proxy names the instance in signed headers (X-Instance-ID-Signature), which the
+   * service checks (403 unsigned or mis-signed, 404 for another project's instance).
+   */
+  public static final String METADATA = P + "metadata";
+
   public static final Policy RULES = Policy.of(
     P + "versions", "anyone",
+    METADATA, "anyone",
     P + "extensions", "authenticated",
     // flavors: public ones readable by all, managed by the operator
     P + "flavors:index", "reader",
@@ -150,6 +158,7 @@ public final class ComputePolicy {
     "GET " + V, P + "versions",
     "GET " + V + "/", P + "versions",
     "GET /compute/v2/", P + "versions",
+    "GET /compute/metadata*", METADATA,
     "GET " + V + "/extensions", P + "extensions",
     "GET " + V + "/extensions/:alias", P + "extensions",
     "GET " + V + "/flavors", P + "flavors:index",

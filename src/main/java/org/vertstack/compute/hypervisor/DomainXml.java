@@ -1,6 +1,8 @@
 package org.vertstack.compute.hypervisor;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** libvirt domain definitions for the two drivers. Values are ids and paths we made ourselves. */
@@ -9,7 +11,11 @@ final class DomainXml {
   private DomainXml() {
   }
 
-  static String test(String name, Hypervisor.Spec spec) {
+  /**
+   * A domain of libvirt's test driver: no file is made, but the domain names the disks a real
+   * guest would have, in the same order, so that the layout is visible without QEMU.
+   */
+  static String test(String name, Hypervisor.Spec spec, Disks disks) {
     return """
       <domain type='test'>
         <name>%s</name>
@@ -17,12 +23,18 @@ final class DomainXml {
         <memory unit='MiB'>%d</memory>
         <vcpu>%d</vcpu>
         <os><type arch='x86_64'>hvm</type></os>
+        <devices>
+      %s  </devices>
       </domain>
-      """.formatted(name, spec.instanceId(), spec.memoryMb(), spec.vcpus());
+      """.formatted(name, spec.instanceId(), spec.memoryMb(), spec.vcpus(), disks(disks, Map.of()));
   }
 
-  /** The instance's local disks; a null path is a disk the flavor does not have. */
-  record Disks(Path root, Path ephemeral, Path swap, Path configDrive) {
+  /** The instance's local disks: the ephemeral ones in order; a null path is a disk it does not have. */
+  record Disks(Path root, List<Path> ephemerals, Path swap, Path configDrive) {
+
+    Disks {
+      ephemerals = ephemerals == null ? List.of() : List.copyOf(ephemerals);
+    }
   }
 
   /**
@@ -33,30 +45,13 @@ final class DomainXml {
    * for these domains (a static DAC label) because the state directory may sit under a private
    * directory that the libvirt-qemu user cannot traverse.
    *
-   * <p>Disks as Nova's libvirt driver lays them out: the root disk vda, then the ephemeral disk
-   * and swap on the next virtio names (vdb, vdc), the config drive a read-only IDE cdrom on the
+   * <p>Disks as Nova's libvirt driver lays them out: the root disk vda, then the ephemeral disks
+   * and swap on the next virtio names (vdb, vdc, ...), the config drive a read-only IDE cdrom on the
    * bus's last name (hdd). The flavor's {@code quota:disk_*} limits are an iotune on every
    * writable disk, its CPU topology and {@code quota:cpu_*} a cpu topology and a cputune.
    */
   static String qemu(String virtType, String name, Hypervisor.Spec spec, Disks disks, Path console) {
-    Map<String, String> iotune = GuestSpecs.iotune(spec.extraSpecs());
-    StringBuilder devices = new StringBuilder();
-    char next = 'a';
-    for (Path disk : new Path[] {disks.root(), disks.ephemeral(), disks.swap()}) {
-      if (disk != null) {
-        devices.append(disk(disk, "vd" + next++, iotune));
-      }
-    }
-    if (disks.configDrive() != null) {
-      devices.append("""
-            <disk type='file' device='cdrom'>
-              <driver name='qemu' type='raw'/>
-              <source file='%s'/>
-              <target dev='hdd' bus='ide'/>
-              <readonly/>
-            </disk>
-        """.formatted(escape(disks.configDrive().toAbsolutePath().toString())));
-    }
+    String devices = disks(disks, GuestSpecs.iotune(spec.extraSpecs()));
     return """
       <domain type='%s'>
         <name>%s</name>
@@ -79,6 +74,32 @@ final class DomainXml {
         </domain>
       """.formatted(virtType, name, spec.instanceId(), spec.memoryMb(), spec.vcpus(), cpu(spec), cputune(spec),
       devices, escape(console.toAbsolutePath().toString()));
+  }
+
+  /** The disk elements: root vda, the ephemeral disks and swap on the next virtio names, the config drive as hdd. */
+  private static String disks(Disks disks, Map<String, String> iotune) {
+    StringBuilder devices = new StringBuilder();
+    List<Path> writable = new ArrayList<>();
+    writable.add(disks.root());
+    writable.addAll(disks.ephemerals());
+    if (disks.swap() != null) {
+      writable.add(disks.swap());
+    }
+    char next = 'a';
+    for (Path disk : writable) {
+      devices.append(disk(disk, "vd" + next++, iotune));
+    }
+    if (disks.configDrive() != null) {
+      devices.append("""
+            <disk type='file' device='cdrom'>
+              <driver name='qemu' type='raw'/>
+              <source file='%s'/>
+              <target dev='hdd' bus='ide'/>
+              <readonly/>
+            </disk>
+        """.formatted(escape(disks.configDrive().toAbsolutePath().toString())));
+    }
+    return devices.toString();
   }
 
   private static String disk(Path file, String target, Map<String, String> iotune) {

@@ -1,6 +1,7 @@
 package org.vertstack.compute.hypervisor;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,16 +33,35 @@ public interface Hypervisor extends AutoCloseable {
 
   /**
    * What is needed to run one instance; the base image file is null for drivers without disks.
-   * Besides the root disk a flavor may ask for an ephemeral disk (GiB) and swap (MiB), attached
-   * after the root disk; its extra specs shape the guest ({@link GuestSpecs}); {@code configDrive}
-   * holds the config drive's files by path (null: no config drive).
+   * Besides the root disk an instance may have ephemeral disks (the flavor's one, or those its
+   * block_device_mapping_v2 asked for) and swap (MiB), attached after the root disk in that order;
+   * its flavor's extra specs shape the guest ({@link GuestSpecs}); {@code configDrive} holds the
+   * config drive's files by path (null: no config drive).
    */
   record Spec(String instanceId, String name, int vcpus, long memoryMb, long diskGb, Path baseImage, String baseFormat,
-              long ephemeralGb, long swapMb, Map<String, String> extraSpecs, Map<String, byte[]> configDrive) {
+              List<Ephemeral> ephemerals, long swapMb, Map<String, String> extraSpecs, Map<String, byte[]> configDrive) {
 
     public Spec {
+      ephemerals = ephemerals == null ? List.of() : List.copyOf(ephemerals);
       extraSpecs = extraSpecs == null ? Map.of() : Map.copyOf(extraSpecs);
     }
+
+    /** A spec with the flavor's one ephemeral disk of {@code ephemeralGb} (none when 0), formatted ext4. */
+    public Spec(String instanceId, String name, int vcpus, long memoryMb, long diskGb, Path baseImage, String baseFormat,
+                long ephemeralGb, long swapMb, Map<String, String> extraSpecs, Map<String, byte[]> configDrive) {
+      this(instanceId, name, vcpus, memoryMb, diskGb, baseImage, baseFormat,
+        ephemeralGb > 0 ? List.of(new Ephemeral(ephemeralGb, null)) : List.of(), swapMb, extraSpecs, configDrive);
+    }
+  }
+
+  /**
+   * One ephemeral disk: its size in GiB and the file system it is made with ({@code ext2},
+   * {@code ext3}, {@code ext4}, {@code vfat}; null for the default, ext4).
+   */
+  record Ephemeral(long sizeGb, String guestFormat) {
+
+    /** The file systems an ephemeral disk can be made with (block_device_mapping_v2's guest_format). */
+    public static final java.util.Set<String> FILE_SYSTEMS = java.util.Set.of("ext2", "ext3", "ext4", "vfat");
   }
 
   Inventory inventory() throws Exception;

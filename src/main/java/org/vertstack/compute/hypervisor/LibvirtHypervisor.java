@@ -200,7 +200,7 @@ public final class LibvirtHypervisor implements Hypervisor {
       }
       xml = DomainXml.qemu(virtType, domainName(spec.instanceId()), spec, LocalDisks.of(dir), dir.resolve("console.log"));
     } else {
-      xml = DomainXml.test(domainName(spec.instanceId()), spec);
+      xml = DomainXml.test(domainName(spec.instanceId()), spec, LocalDisks.planned(instancesDir.resolve(spec.instanceId()), spec));
     }
     Domain domain = conn.domainDefineXML(xml);
     try {
@@ -427,7 +427,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     String xml = real
       ? DomainXml.qemu(virtType, domainName(spec.instanceId()), spec, LocalDisks.of(instancesDir.resolve(spec.instanceId())),
           instancesDir.resolve(spec.instanceId()).resolve("console.log"))
-      : DomainXml.test(domainName(spec.instanceId()), spec);
+      : DomainXml.test(domainName(spec.instanceId()), spec, LocalDisks.planned(instancesDir.resolve(spec.instanceId()), spec));
     Domain d = conn.domainDefineXML(xml); // same name and uuid: replaces the definition
     try {
       if (start) {

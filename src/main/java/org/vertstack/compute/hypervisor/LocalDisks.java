@@ -15,11 +15,13 @@ import java.util.UUID;
  * An instance's local disks besides the root disk, made as Nova's libvirt driver (qcow2 image
  * backend) makes them, in the instance's directory:
  * <ul>
- * <li>{@code disk.eph0}, the flavor's ephemeral disk: a qcow2 overlay on a shared raw base
- * {@code base/ephemeral_<N>G_ext4}, formatted once per size with {@code mkfs.ext4 -L ephemeral0}.
- * Nova formats with {@code default_ephemeral_format}, else by the image's os_type (ext4 for
- * linux), else vfat; ext4 is chosen here because every Debian has mkfs.ext4 (e2fsprogs) and
- * cloud-init mounts the disk by its label either way. Without mkfs.ext4 the disk stays blank.</li>
+ * <li>{@code disk.eph0}, {@code disk.eph1}, ...: the ephemeral disks (the flavor's one, or those
+ * block_device_mapping_v2 asked for), each a qcow2 overlay on a shared raw base
+ * {@code base/ephemeral_<N>G_<fs>}, formatted once per size, file system and label with
+ * {@code mkfs.<fs> -L ephemeral<i>}. Nova formats with the mapping's guest_format, else
+ * {@code default_ephemeral_format}, else by the image's os_type (ext4 for linux), else vfat; ext4
+ * is the default here because every Debian has mkfs.ext4 (e2fsprogs) and cloud-init mounts the
+ * disk by its label either way. Without the mkfs tool the disk stays blank.</li>
  * <li>{@code disk.swap}: the same on a base {@code base/swap_<N>M} made with {@code mkswap}.</li>
  * <li>{@code disk.config}, the config drive: an ISO 9660 image labelled {@code config-2} made by
  * genisoimage with Nova's options.</li>
@@ -30,6 +32,7 @@ final class LocalDisks {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalDisks.class);
 
+  /** The first ephemeral disk (the one a resize grows). */
   static final String EPHEMERAL = "disk.eph0";
   static final String SWAP = "disk.swap";
   static final String CONFIG_DRIVE = "disk.config";
@@ -40,10 +43,27 @@ final class LocalDisks {
   private LocalDisks() {
   }
 
-  /** The disks an instance directory holds (what the domain attaches). */
+  static String ephemeral(int index) {
+    return "disk.eph" + index;
+  }
+
+  /** The disks an instance directory holds (what the domain attaches): the ephemeral ones in order, up to the first gap. */
   static DomainXml.Disks of(Path dir) {
-    return new DomainXml.Disks(dir.resolve("disk"), existing(dir.resolve(EPHEMERAL)), existing(dir.resolve(SWAP)),
-      existing(dir.resolve(CONFIG_DRIVE)));
+    List<Path> ephemerals = new java.util.ArrayList<>();
+    for (int i = 0; Files.exists(dir.resolve(ephemeral(i))); i++) {
+      ephemerals.add(dir.resolve(ephemeral(i)));
+    }
+    return new DomainXml.Disks(dir.resolve("disk"), ephemerals, existing(dir.resolve(SWAP)), existing(dir.resolve(CONFIG_DRIVE)));
+  }
+
+  /** The disks a spec gives an instance in {@code dir}, whether or not they exist (the test driver's domain names them). */
+  static DomainXml.Disks planned(Path dir, Hypervisor.Spec spec) {
+    List<Path> ephemerals = new java.util.ArrayList<>();
+    for (int i = 0; i < spec.ephemerals().size(); i++) {
+      ephemerals.add(dir.resolve(ephemeral(i)));
+    }
+    return new DomainXml.Disks(dir.resolve("disk"), ephemerals, spec.swapMb() > 0 ? dir.resolve(SWAP) : null,
+      spec.configDrive() != null ? dir.resolve(CONFIG_DRIVE) : null);
   }
 
   private static Path existing(Path p) {
@@ -51,18 +71,23 @@ final class LocalDisks {
   }
 
   /**
-   * Makes the ephemeral disk and swap match the spec: a missing one is made, a smaller ephemeral
+   * Makes the ephemeral disks and swap match the spec: a missing one is made, a smaller ephemeral
    * disk grows (its file system does not: the guest may grow it), swap of another size is made
-   * anew (its content is worthless), one the flavor no longer has goes.
+   * anew (its content is worthless), one the spec no longer has goes.
    */
   static void ensure(Path dir, Hypervisor.Spec spec, Path baseDir) throws IOException, InterruptedException {
-    Path ephemeral = dir.resolve(EPHEMERAL);
-    if (spec.ephemeralGb() <= 0) {
-      Files.deleteIfExists(ephemeral);
-    } else if (!Files.exists(ephemeral)) {
-      overlay(ephemeralBase(baseDir, spec.ephemeralGb()), ephemeral);
-    } else if (LibvirtHypervisor.virtualSize(ephemeral) < (spec.ephemeralGb() << 30)) {
-      LibvirtHypervisor.run(List.of("qemu-img", "resize", "-q", ephemeral.toString(), spec.ephemeralGb() + "G"));
+    List<Hypervisor.Ephemeral> wanted = spec.ephemerals();
+    for (int i = 0; i < wanted.size(); i++) {
+      Hypervisor.Ephemeral e = wanted.get(i);
+      Path disk = dir.resolve(ephemeral(i));
+      if (!Files.exists(disk)) {
+        overlay(ephemeralBase(baseDir, e.sizeGb(), e.guestFormat(), i), disk);
+      } else if (LibvirtHypervisor.virtualSize(disk) < (e.sizeGb() << 30)) {
+        LibvirtHypervisor.run(List.of("qemu-img", "resize", "-q", disk.toString(), e.sizeGb() + "G"));
+      }
+    }
+    for (int i = wanted.size(); Files.exists(dir.resolve(ephemeral(i))); i++) {
+      Files.delete(dir.resolve(ephemeral(i)));
     }
     Path swap = dir.resolve(SWAP);
     if (Files.exists(swap) && (spec.swapMb() <= 0 || LibvirtHypervisor.virtualSize(swap) != (spec.swapMb() << 20))) {
@@ -78,16 +103,27 @@ final class LocalDisks {
       target.toString()));
   }
 
-  static Path ephemeralBase(Path baseDir, long gb) throws IOException, InterruptedException {
-    String mkfs = tool("mkfs.ext4");
-    Path base = baseDir.resolve("ephemeral_" + gb + "G_" + (mkfs == null ? "blank" : "ext4"));
+  /**
+   * The base of ephemeral disk {@code index} (labelled {@code ephemeral<index>}, as Nova labels
+   * them): one per size, file system and label, the first disk's keeping the plain name.
+   */
+  static Path ephemeralBase(Path baseDir, long gb, String guestFormat, int index) throws IOException, InterruptedException {
+    String fs = guestFormat == null ? "ext4" : guestFormat;
+    if (!Hypervisor.Ephemeral.FILE_SYSTEMS.contains(fs)) {
+      throw new IllegalArgumentException("No file system " + fs + " for an ephemeral disk (" + Hypervisor.Ephemeral.FILE_SYSTEMS + ").");
+    }
+    String label = "ephemeral" + index;
+    String mkfs = tool("mkfs." + fs);
+    Path base = baseDir.resolve("ephemeral_" + gb + "G_" + (mkfs == null ? "blank" : fs) + (index == 0 ? "" : "_" + label));
     return makeBase(base, gb << 30, file -> {
-      if (mkfs != null) {
-        // lazy inode tables: a sparse file stays small and the format takes a moment
-        LibvirtHypervisor.run(List.of(mkfs, "-q", "-F", "-L", "ephemeral0", "-E", "lazy_itable_init=1,lazy_journal_init=1",
-          file.toString()));
+      if (mkfs == null) {
+        LOG.warn("mkfs.{} is not installed: ephemeral disks are left unformatted", fs);
+      } else if ("vfat".equals(fs)) {
+        LibvirtHypervisor.run(List.of(mkfs, "-n", label.toUpperCase(java.util.Locale.ROOT), file.toString()));
       } else {
-        LOG.warn("mkfs.ext4 is not installed: ephemeral disks are left unformatted");
+        // lazy inode tables: a sparse file stays small and the format takes a moment
+        LibvirtHypervisor.run(List.of(mkfs, "-q", "-F", "-L", label, "-E", "lazy_itable_init=1,lazy_journal_init=1",
+          file.toString()));
       }
     });
   }

@@ -9,6 +9,7 @@ import javax.xml.xpath.XPathFactory;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,7 @@ class DomainXmlTest {
   @Test
   void ephemeralAndSwapFollowTheRootDiskAndTheConfigDriveIsAReadOnlyCdrom() throws Exception {
     Document doc = parse(DomainXml.qemu("qemu", "vs-i1", spec(1, Map.of()), new DomainXml.Disks(DIR.resolve("disk"),
-      DIR.resolve("disk.eph0"), DIR.resolve("disk.swap"), DIR.resolve("disk.config")), DIR.resolve("console.log")));
+      List.of(DIR.resolve("disk.eph0")), DIR.resolve("disk.swap"), DIR.resolve("disk.config")), DIR.resolve("console.log")));
     assertThat(xpath(doc, "/domain/devices/disk[target/@dev='vda']/source/@file")).isEqualTo(DIR + "/disk");
     assertThat(xpath(doc, "/domain/devices/disk[target/@dev='vdb']/source/@file")).isEqualTo(DIR + "/disk.eph0");
     assertThat(xpath(doc, "/domain/devices/disk[target/@dev='vdc']/source/@file")).isEqualTo(DIR + "/disk.swap");
@@ -56,12 +57,12 @@ class DomainXmlTest {
   @Test
   void swapAloneIsVdbAndAGuestWithoutExtrasHasOneDisk() throws Exception {
     Document swapOnly = parse(DomainXml.qemu("kvm", "vs-i1", spec(1, Map.of()),
-      new DomainXml.Disks(DIR.resolve("disk"), null, DIR.resolve("disk.swap"), null), DIR.resolve("console.log")));
+      new DomainXml.Disks(DIR.resolve("disk"), List.of(), DIR.resolve("disk.swap"), null), DIR.resolve("console.log")));
     assertThat(xpath(swapOnly, "/domain/@type")).isEqualTo("kvm");
     assertThat(xpath(swapOnly, "/domain/devices/disk[target/@dev='vdb']/source/@file")).isEqualTo(DIR + "/disk.swap");
     assertThat(count(swapOnly, "/domain/devices/disk")).isEqualTo(2);
     Document plain = parse(DomainXml.qemu("qemu", "vs-i1", spec(1, Map.of()),
-      new DomainXml.Disks(DIR.resolve("disk"), null, null, null), DIR.resolve("console.log")));
+      new DomainXml.Disks(DIR.resolve("disk"), List.of(), null, null), DIR.resolve("console.log")));
     assertThat(count(plain, "/domain/devices/disk")).isEqualTo(1);
     assertThat(xpath(plain, "/domain/serial/log/@file|/domain/devices/serial/log/@file")).isEqualTo(DIR + "/console.log");
   }
@@ -72,7 +73,7 @@ class DomainXmlTest {
       "quota:cpu_period", "100000", "quota:cpu_quota", "50000", "quota:disk_read_bytes_sec", "10485760",
       "quota:disk_write_iops_sec", "300", "hw:numa_nodes", "1");
     Document doc = parse(DomainXml.qemu("qemu", "vs-i1", spec(4, specs), new DomainXml.Disks(DIR.resolve("disk"),
-      DIR.resolve("disk.eph0"), null, DIR.resolve("disk.config")), DIR.resolve("console.log")));
+      List.of(DIR.resolve("disk.eph0")), null, DIR.resolve("disk.config")), DIR.resolve("console.log")));
     assertThat(xpath(doc, "/domain/cpu/topology/@sockets")).isEqualTo("2");
     assertThat(xpath(doc, "/domain/cpu/topology/@cores")).isEqualTo("1");
     assertThat(xpath(doc, "/domain/cpu/topology/@threads")).isEqualTo("2");
@@ -89,7 +90,7 @@ class DomainXmlTest {
   void aPathWithMarkupIsEscaped() throws Exception {
     Path odd = Path.of("/tmp/it's <odd> & so");
     Document doc = parse(DomainXml.qemu("qemu", "vs-i1", spec(1, Map.of()),
-      new DomainXml.Disks(odd.resolve("disk"), null, null, odd.resolve("disk.config")), odd.resolve("console.log")));
+      new DomainXml.Disks(odd.resolve("disk"), List.of(), null, odd.resolve("disk.config")), odd.resolve("console.log")));
     assertThat(xpath(doc, "/domain/devices/disk[@device='cdrom']/source/@file")).isEqualTo(odd + "/disk.config");
   }
 }

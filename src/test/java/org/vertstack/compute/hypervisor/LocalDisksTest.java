@@ -87,7 +87,21 @@ class LocalDisksTest {
     LocalDisks.ensure(inst, spec(0, 0), base);
     assertThat(inst.resolve(LocalDisks.EPHEMERAL)).doesNotExist();
     assertThat(inst.resolve(LocalDisks.SWAP)).doesNotExist();
-    assertThat(LocalDisks.of(inst)).isEqualTo(new DomainXml.Disks(inst.resolve("disk"), null, null, null));
+    assertThat(LocalDisks.of(inst)).isEqualTo(new DomainXml.Disks(inst.resolve("disk"), java.util.List.of(), null, null));
+  }
+
+  @Test
+  void blockDeviceMappingsEphemeralDisksAreLabelledInOrderWithTheirFileSystemsAndGoWhenTheSpecDropsThem() throws Exception {
+    Path inst = Files.createDirectories(dir.resolve("instances/i1"));
+    Path base = dir.resolve("base");
+    List<Hypervisor.Ephemeral> two = List.of(new Hypervisor.Ephemeral(1, "ext3"), new Hypervisor.Ephemeral(1, null));
+    LocalDisks.ensure(inst, new Hypervisor.Spec("i1", "vm", 1, 128, 1, null, "qcow2", two, 0, Map.of(), null), base);
+    assertThat(blkid(inst.resolve("disk.eph0"))).contains("TYPE=ext3").contains("LABEL=ephemeral0");
+    assertThat(blkid(inst.resolve("disk.eph1"))).contains("TYPE=ext4").contains("LABEL=ephemeral1");
+    assertThat(LocalDisks.of(inst).ephemerals()).containsExactly(inst.resolve("disk.eph0"), inst.resolve("disk.eph1"));
+    LocalDisks.ensure(inst, spec(1, 0), base);
+    assertThat(inst.resolve("disk.eph1")).doesNotExist();
+    assertThat(LocalDisks.of(inst).ephemerals()).containsExactly(inst.resolve("disk.eph0"));
   }
 
   @Test
