@@ -30,7 +30,7 @@ public final class BodySchema implements Handler<RoutingContext> {
 
   /** Keywords that only gather the failures of the schemas below them: a message names the one below. */
   private static final Set<String> AGGREGATES = Set.of("properties", "additionalProperties", "patternProperties",
-    "items", "additionalItems", "prefixItems", "allOf", "$ref", "dependencies", "dependentSchemas", "then", "else");
+    "items", "additionalItems", "prefixItems", "allOf", "$ref", "dependencies", "dependentSchemas", "if", "then", "else");
   private static final int MAX_SHOWN_VALUE = 100;
 
   private final String name;
