@@ -5,7 +5,9 @@ import org.vertstack.common.http.RequestSchemas;
 /**
  * The declared schemas of compute's request bodies and list queries (resources in
  * {@code compute/schemas/}), after Nova's own (nova/api/openstack/compute/schemas): each is the
- * cloud serves, and what only some microversions take is left to the service.
+ * union of the microversions this cloud serves, and what only some microversions take is left to
+ * the service. They run before policy, as in Nova, whose handlers enforce policy after the
+ * schema decorator has passed.
  */
 final class ComputeSchemas {
 

@@ -11,6 +11,8 @@ import org.vertstack.common.http.RequestSchemas;
  * The declared schemas of the image API's requests: an image create is checked against the
  * schema this API publishes at /v2/schemas/image (Glance's), the image list's query against
  * the values Glance's images controller accepts, the others are resources in {@code image/schemas/}.
+ * They run before policy, as in Glance, whose request deserializer checks a body before the
+ * controller enforces policy.
  */
 final class ImageSchemas {
 
