@@ -3,9 +3,7 @@ package org.vertstack.compute;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.vertstack.testing.TestCloud;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,19 +11,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Quotas, tenant isolation, the action state machine and bad input, on the test driver. */
-class ServerPolicyTest {
-
-  static ComputeFixture f;
-  static String admin;
-  static String image;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    f = new ComputeFixture(TestCloud.shared());
-    admin = f.cloud.adminToken().await();
-    f.awaitHost(admin);
-    image = f.publicImage(admin);
-  }
+class ServerPolicyTest extends SharedCloudComputeTest {
 
   @Test
   void theEleventhInstanceIsRefusedNamingTheQuota() throws Exception {
