@@ -25,6 +25,7 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
 
   private volatile Hypervisor hypervisor;
+  private ComputeSettings settings;
   private ImageCache images;
   private SnapshotUpload uploads;
   private Path snapshotDir;
@@ -35,18 +36,17 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
 
   @Override
   public Future<?> start() {
-    JsonObject conf = ComputeModule.settings(config());
-    hostname = ComputeModule.hostname(config());
-    Path stateDir = Path.of(config().getString("state-dir"));
-    images = new ImageCache(vertx, config().getString("public-url"), stateDir);
-    uploads = new SnapshotUpload(vertx, config().getString("public-url"));
-    snapshotDir = stateDir.resolve("compute").resolve("snapshots");
+    settings = ComputeSettings.from(config());
+    hostname = settings.hostname();
+    images = new ImageCache(vertx, settings.publicUrl(), settings.baseDir());
+    uploads = new SnapshotUpload(vertx, settings.publicUrl());
+    snapshotDir = settings.snapshotDir();
     controller = ComputeHosts.createProxy(vertx);
     binder = new ServiceBinder(vertx).setAddress(ADDRESS_PREFIX + hostname);
     binder.register(ComputeAgent.class, this);
     // Opening qemu:///system can take seconds (libvirtd probes QEMU once): do not hold up start-up.
-    vertx.executeBlocking(() -> LibvirtHypervisor.open(conf.getString("libvirt-uri", "auto"),
-        conf.getString("virt-type", "auto"), stateDir, conf.getLong("shutdown-timeout-ms", 10_000L)))
+    vertx.executeBlocking(() -> LibvirtHypervisor.open(settings.libvirtUri(),
+        settings.virtType(), settings.kvmProbeMemory(), settings.instancesDir(), settings.baseDir(), settings.shutdownTimeoutMs()))
       .onSuccess(h -> {
         hypervisor = h;
         LOG.info("compute agent {} on {}", hostname, h.uri());
@@ -54,9 +54,9 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
         // reach the controller at once; the periodic full sync catches anything an event missed
         h.onPowerChange((instanceId, power) -> vertx.runOnContext(v -> powerChanged(instanceId)));
         register();
-        long every = conf.getLong("heartbeat-seconds", 10L) * 1000;
+        long every = settings.heartbeatSeconds() * 1000;
         vertx.setPeriodic(every, every, id -> heartbeat());
-        long sync = conf.getLong("power-sync-seconds", 30L) * 1000;
+        long sync = settings.powerSyncSeconds() * 1000;
         vertx.setPeriodic(sync, sync, id -> syncPowerStates());
       })
       .onFailure(err -> LOG.error("compute agent {}: the hypervisor could not be opened: {}", hostname, err.getMessage()));
@@ -79,12 +79,12 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
       Hypervisor.Inventory inv = hypervisor.inventory();
       JsonObject states = new JsonObject();
       hypervisor.powerStates().forEach(states::put);
-      JsonObject report = new JsonObject().put("hostname", hostname).put("host_ip", config().getJsonObject("http").getString("host"))
+      JsonObject report = new JsonObject().put("hostname", hostname).put("host_ip", settings.httpHost())
         .put("hypervisor_type", inv.type()).put("hypervisor_version", inv.version()).put("cpu_model", inv.cpuModel())
         .put("virt_type", inv.virtType()).put("virt_probe", inv.virtReason())
         .put("vcpus", inv.vcpus()).put("memory_mb", inv.memoryMb()).put("disk_gb", inv.diskGb())
         .put("power_states", states);
-      String zone = ComputeModule.settings(config()).getString("availability-zone");
+      String zone = settings.reportedZone();
       return zone == null ? report : report.put("availability_zone", zone);
     }).compose(controller::register)
       .onSuccess(r -> {
@@ -164,12 +164,12 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
     return ready().compose(h -> {
       String imageId = request.getString("image_id");
       // fault injection for tests: a build that takes this long, so that a test can kill the node mid-build
-      long delay = ComputeModule.settings(config()).getLong("test-build-delay-ms", 0L);
+      long delay = settings.testBuildDelayMs();
       Future<Void> held = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
       Future<Path> base = held.compose(v -> h.needsImage() ? images.fetch(imageId, request.getString("token")) : Future.succeededFuture(null));
       // a config drive when the request asks for one or this node forces it (Nova's force_config_drive)
       boolean configDrive = request.getBoolean("config_drive", false)
-        || ComputeModule.settings(config()).getBoolean("force-config-drive", false);
+        || settings.forceConfigDrive();
       return base.compose(file -> blocking(() -> {
         String format = request.getString("disk_format", "qcow2");
         h.spawn(spec(request, file, "raw".equals(format) ? "raw" : "qcow2", configDrive));

@@ -39,7 +39,8 @@ final class ComputeApi {
   }
 
   static Router router(Vertx vertx, JsonObject config, TokenVerifier verifier, ComputeModule.Components c) {
-    ComputeApi api = new ComputeApi(c, config.getString("public-url"));
+    ComputeSettings settings = ComputeSettings.from(config);
+    ComputeApi api = new ComputeApi(c, settings.publicUrl());
     Router r = Router.router(vertx);
     int limit = config.getJsonObject("http").getInteger("max-json-body-bytes", 1 << 20);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(limit);
@@ -212,7 +213,7 @@ final class ComputeApi {
       .map(inst -> new JsonObject().put("security_groups", new JsonArray()))));
 
     // the image proxy: gone from microversion 2.36, as in Nova; the image service decides with the caller's token
-    ComputeImages images = new ComputeImages(vertx, config.getString("public-url"));
+    ComputeImages images = new ComputeImages(vertx, settings.publicUrl());
     r.route("/v2.1/images*").handler(ctx -> {
       if (mv(ctx).atLeast(2, 36)) {
         ctx.fail(Errors.notFound("The resource could not be found."));

@@ -14,9 +14,9 @@ final class ComputeHostsImpl implements ComputeHosts {
   private final Pool db;
   private final Servers servers;
   private final PowerSync power;
-  private final JsonObject settings;
+  private final ComputeSettings settings;
 
-  ComputeHostsImpl(Pool db, Servers servers, PowerSync power, JsonObject settings) {
+  ComputeHostsImpl(Pool db, Servers servers, PowerSync power, ComputeSettings settings) {
     this.db = db;
     this.servers = servers;
     this.power = power;
@@ -44,8 +44,8 @@ final class ComputeHostsImpl implements ComputeHosts {
       .execute(Tuple.from(new Object[] {UUID.randomUUID().toString(), hostname, report.getString("hypervisor_type"),
         report.getLong("hypervisor_version", 0L), report.getString("host_ip", "127.0.0.1"), report.getInteger("vcpus"),
         report.getLong("memory_mb"), report.getLong("disk_gb"),
-        settings.getDouble("cpu-allocation-ratio", 4.0), settings.getDouble("ram-allocation-ratio", 1.0),
-        settings.getDouble("disk-allocation-ratio", 1.0), report.getString("availability_zone", settings.getString("availability-zone", "nova")),
+        settings.cpuAllocationRatio(), settings.ramAllocationRatio(),
+        settings.diskAllocationRatio(), report.getString("availability_zone", settings.availabilityZone()),
         report.getString("virt_type", ""), report.getString("virt_probe")}))
       .compose(rows -> {
         String id = rows.iterator().next().getString("id");

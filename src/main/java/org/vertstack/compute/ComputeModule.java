@@ -46,23 +46,6 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
     return Set.of("controller", "compute");
   }
 
-  static JsonObject settings(JsonObject config) {
-    return config.getJsonObject("compute", new JsonObject());
-  }
-
-  /** This node's compute host name: compute.host, else the machine's host name. */
-  static String hostname(JsonObject config) {
-    String configured = settings(config).getString("host", "");
-    if (!configured.isBlank()) {
-      return configured;
-    }
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "localhost";
-    }
-  }
-
   @Override
   public Set<String> requires() {
     return Set.of("identity", "image");
@@ -80,27 +63,27 @@ public final class ComputeModule implements ServiceModule<ComputeModule.Componen
   }
 
   private Future<Components> deployController(Vertx vertx, JsonObject config) {
-    JsonObject conf = settings(config);
-    long downAfter = conf.getLong("down-after-seconds", 60L);
+    ComputeSettings settings = ComputeSettings.from(config);
+    long downAfter = settings.downAfterSeconds();
     return Databases.migrate(vertx, config, name()).compose(v -> {
       Pool pool = Databases.pool(vertx, config, name());
-      Flavors flavors = new Flavors(vertx, pool, config.getString("public-url"));
+      Flavors flavors = new Flavors(vertx, pool, settings.publicUrl());
       Keypairs keypairs = new Keypairs(vertx, pool);
       ComputeQuota quota = new ComputeQuota(vertx);
-      Scheduler scheduler = new Scheduler(pool, downAfter, conf.getString("host-weigher", "spread"));
+      Scheduler scheduler = new Scheduler(pool, downAfter, settings.hostWeigher());
       ServerGroups groups = new ServerGroups(vertx, pool, quota);
-      Servers servers = new Servers(vertx, pool, flavors, keypairs, quota, scheduler, groups, config.getString("public-url"),
-        conf.getInteger("max-build-attempts", 3));
+      Servers servers = new Servers(vertx, pool, flavors, keypairs, quota, scheduler, groups, settings.publicUrl(),
+        settings.maxBuildAttempts());
       Hosts hosts = new Hosts(pool, downAfter);
       Operator operator = new Operator(new UsageAuditLog(pool), new Migrations(pool), new QuotaClasses(pool, quota),
         new ExternalEvents(pool), new ServerDiagnostics(vertx, servers));
       PowerSync power = new PowerSync(pool, servers);
       HostWatchdog watchdog = new HostWatchdog(pool, servers, downAfter);
       Components[] components = new Components[1];
-      return MetadataService.start(vertx, config, servers).map(metadata -> components[0] = new Components(flavors, keypairs, servers,
-          groups, hosts, quota, new Usage(pool), new Aggregates(vertx, pool), hostname(config), operator, metadata))
-        .compose(c -> Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, power, conf)))
-        .onSuccess(x -> watchdog.start(vertx, conf.getLong("watchdog-seconds", 5L)))
+      return MetadataService.start(vertx, settings, servers).map(metadata -> components[0] = new Components(flavors, keypairs, servers,
+          groups, hosts, quota, new Usage(pool), new Aggregates(vertx, pool), settings.hostname(), operator, metadata))
+        .compose(c -> Services.register(vertx, ComputeHosts.ADDRESS, ComputeHosts.class, new ComputeHostsImpl(pool, servers, power, settings)))
+        .onSuccess(x -> watchdog.start(vertx, settings.watchdogSeconds()))
         .compose(x -> flavors.seed())
         .compose(x -> quota.registerDefaults())
         .compose(x -> servers.failOrphans())

@@ -29,11 +29,11 @@ final class ImageCache {
   private final IdentityServiceAuth auth;
   private final Map<String, Future<Path>> inFlight = new ConcurrentHashMap<>();
 
-  ImageCache(Vertx vertx, String publicUrl, Path stateDir) {
+  ImageCache(Vertx vertx, String publicUrl, Path baseDir) {
     this.vertx = vertx;
     this.http = vertx.createHttpClient();
     this.publicUrl = publicUrl;
-    this.dir = stateDir.resolve("compute").resolve("base");
+    this.dir = baseDir;
     this.auth = new IdentityServiceAuth(vertx, "nova");
   }
 

@@ -43,12 +43,12 @@ final class MetadataService {
    * The service with {@code compute.metadata-proxy-shared-secret}, or else the secret kept in
    * {@code <state-dir>/compute/metadata-proxy-shared-secret} (made at the first start, owner-only).
    */
-  static Future<MetadataService> start(Vertx vertx, JsonObject config, Servers servers) {
-    String configured = ComputeModule.settings(config).getString("metadata-proxy-shared-secret", "");
+  static Future<MetadataService> start(Vertx vertx, ComputeSettings settings, Servers servers) {
+    String configured = settings.metadataProxySharedSecret();
     if (!configured.isBlank()) {
       return Future.succeededFuture(new MetadataService(servers, configured));
     }
-    Path dir = Path.of(config.getString("state-dir")).resolve("compute");
+    Path dir = settings.computeDir();
     return vertx.executeBlocking(() -> new MetadataService(servers, keptSecret(dir)));
   }
 

@@ -70,7 +70,7 @@ final class IdentityApi {
 
     AuthHandler auth = new AuthHandler(verifier);
     r.route("/v3/*").handler(auth);
-    IdentitySchemas.PROTECTED.install(r);
+    IdentitySchemas.PROTECTED.installBehind(r, IdentitySchemas::policyFirst);
     r.get("/v3/auth/tokens").handler(api::validate);
     r.head("/v3/auth/tokens").handler(api::validate);
     r.delete("/v3/auth/tokens").handler(api::revoke);

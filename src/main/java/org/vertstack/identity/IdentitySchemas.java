@@ -1,11 +1,20 @@
 package org.vertstack.identity;
 
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import org.vertstack.common.auth.AuthHandler;
 import org.vertstack.common.http.RequestSchemas;
+import org.vertstack.common.policy.IdentityPolicy;
+import org.vertstack.common.policy.Policy;
 
 /**
  * The declared schemas of identity's request bodies (resources in {@code identity/schemas/}), after
  * Keystone's own (keystone/*&#47;schema.py). The public table is checked before authentication (its
- * routes take no token), the rest after it, so a caller without a token is told 401 first.
+ * routes take no token), the rest after it, so a caller without a token is told 401 first. As in
+ * Keystone, policy comes before the body's schema: a caller the route's rule refuses whatever the
+ * target is told 403 even when its body is malformed ({@link #policyFirst}); the service then
+ * checks the rule again against the target it loads.
  */
 final class IdentitySchemas {
 
@@ -36,5 +45,30 @@ final class IdentitySchemas {
     .build();
 
   private IdentitySchemas() {
+  }
+
+  /** The gate ahead of a protected body schema: 403 unless the route's rule could let the caller through. */
+  static Handler<RoutingContext> policyFirst(RequestSchemas.Entry entry) {
+    String rule = ruleOf(entry.method(), entry.path());
+    if (!IdentityPolicy.RULES.has(rule)) {
+      throw new IllegalStateException("no policy rule " + rule + " for " + entry.method() + " " + entry.path());
+    }
+    return ctx -> {
+      if (IdentityPolicy.RULES.possiblyAllowed(AuthHandler.of(ctx), rule)) {
+        ctx.next();
+      } else {
+        ctx.fail(Policy.denied(rule));
+      }
+    };
+  }
+
+  /** POST /v3/users is identity:create_user, PATCH /v3/users/:id identity:update_user, and so on. */
+  static String ruleOf(HttpMethod method, String path) {
+    String[] parts = path.split("/"); // "", "v3", collection, ...
+    if (parts.length == 5 && parts[4].equals("application_credentials")) {
+      return "identity:create_application_credential";
+    }
+    String member = parts[2].substring(0, parts[2].length() - 1);
+    return (method == HttpMethod.PATCH ? "identity:update_" : "identity:create_") + member;
   }
 }

@@ -2,11 +2,12 @@ package org.vertstack.image;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.vertstack.common.http.BodySchema;
 import org.vertstack.common.http.Errors;
+import org.vertstack.common.http.Json;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Glance's JSON Patch dialects: {@code application/openstack-images-v2.1-json-patch}
@@ -17,7 +18,9 @@ final class ImagePatch {
 
   static final String V21 = "application/openstack-images-v2.1-json-patch";
   static final String V20 = "application/openstack-images-v2.0-json-patch";
-  private static final Set<String> OPS = Set.of("add", "replace", "remove");
+  private static final List<String> OPS = List.of("add", "replace", "remove");
+  private static final BodySchema PATCH_V21 = BodySchema.resource(ImagePatch.class, "schemas/image-patch-v2.1.json");
+  private static final BodySchema PATCH_V20 = BodySchema.resource(ImagePatch.class, "schemas/image-patch-v2.0.json");
 
   record Op(String op, String key, Object value) {
   }
@@ -25,42 +28,31 @@ final class ImagePatch {
   private ImagePatch() {
   }
 
+  /**
+   * The operations of a patch body, checked against the declared schema of its media type
+   * ({@code image/schemas/image-patch-v2.1.json} or {@code -v2.0.json}): a body that does not match
+   * is a 400 naming the operation and member at fault, before the service sees anything.
+   */
   static List<Op> parse(String contentType, String body) {
     String media = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase();
     if (!media.equals(V21) && !media.equals(V20)) {
       throw Errors.of(415, "Unsupported Content-Type '" + media + "'; use " + V21 + ".");
     }
-    JsonArray ops;
+    Object doc;
     try {
-      ops = new JsonArray(body == null ? "" : body);
+      doc = io.vertx.core.json.Json.decodeValue(body == null || body.isBlank() ? "" : body);
     } catch (RuntimeException e) {
       throw Errors.badRequest("Request body must be a JSON array of operation objects.");
     }
+    Json.requireNoNul(doc);
+    boolean v21 = media.equals(V21);
+    JsonArray ops = (JsonArray) (v21 ? PATCH_V21 : PATCH_V20).checkValue(doc);
     List<Op> out = new ArrayList<>();
     for (Object o : ops) {
-      if (!(o instanceof JsonObject j)) {
-        throw Errors.badRequest("Operations must be JSON objects.");
-      }
-      String op;
-      Object path;
-      if (j.containsKey("op")) {
-        op = String.valueOf(j.getValue("op"));
-        path = j.getValue("path");
-      } else {
-        op = OPS.stream().filter(j::containsKey).findFirst()
-          .orElseThrow(() -> Errors.badRequest("Operation objects must contain exactly one of \"add\", \"remove\", \"replace\"."));
-        path = j.getValue(op);
-      }
-      if (!OPS.contains(op)) {
-        throw Errors.badRequest("Invalid operation: \"" + op + "\".");
-      }
-      if (!(path instanceof String p) || !p.startsWith("/") || p.length() < 2 || p.indexOf('/', 1) >= 0) {
-        throw Errors.badRequest("Invalid JSON pointer for this resource: '" + path + "'");
-      }
-      if (!op.equals("remove") && !j.containsKey("value")) {
-        throw Errors.badRequest("Operation \"" + op + "\" requires a member named \"value\".");
-      }
-      String key = p.substring(1).replace("~1", "/").replace("~0", "~");
+      JsonObject j = (JsonObject) o;
+      String op = v21 ? j.getString("op") : OPS.stream().filter(j::containsKey).findFirst().orElseThrow();
+      String path = v21 ? j.getString("path") : j.getString(op);
+      String key = path.substring(1).replace("~1", "/").replace("~0", "~");
       out.add(new Op(op, key, j.getValue("value")));
     }
     return out;

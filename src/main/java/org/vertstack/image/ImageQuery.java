@@ -46,6 +46,11 @@ final class ImageQuery {
     SORT_KEYS = java.util.Collections.unmodifiableMap(keys);
   }
 
+  /** The keys a list may be sorted by (Glance's own list). */
+  static Set<String> sortKeys() {
+    return SORT_KEYS.keySet();
+  }
+
   private static final Set<String> KNOWN = Set.of("limit", "marker", "sort_key", "sort_dir", "sort", "name", "status",
     "visibility", "owner", "tag", "member_status", "size_min", "size_max", "created_at", "updated_at", "os_hidden",
     "disk_format", "container_format", "protected", "id", "size", "checksum", "os_hash_value");

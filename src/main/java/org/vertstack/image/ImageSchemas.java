@@ -2,13 +2,17 @@ package org.vertstack.image;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
 import org.vertstack.common.http.BodySchema;
+import org.vertstack.common.http.ParameterSchema;
 import org.vertstack.common.http.RequestSchemas;
 
 /**
- * The declared schemas of the image API's request bodies: an image create is checked against the
- * schema this API publishes at /v2/schemas/image (Glance's), the others are resources in
- * {@code image/schemas/}.
+ * The declared schemas of the image API's requests: an image create is checked against the
+ * schema this API publishes at /v2/schemas/image (Glance's), the image list's query against
+ * the values Glance's images controller accepts, the others are resources in {@code image/schemas/}.
+ * They run before policy, as in Glance, whose request deserializer checks a body before the
+ * controller enforces policy.
  */
 final class ImageSchemas {
 
@@ -17,6 +21,7 @@ final class ImageSchemas {
     .post("/v2/images/:id/members", "schemas/member-create.json")
     .put("/v2/images/:id/members/:member", "schemas/member-update.json")
     .post("/v2/images/:id/import", "schemas/image-import.json")
+    .query(HttpMethod.GET, "/v2/images", ParameterSchema.of("image-list-query", ParameterSchema.Source.QUERY, imageListQuery()))
     .build();
 
   private ImageSchemas() {
@@ -50,5 +55,28 @@ final class ImageSchemas {
       .put("additionalProperties", new JsonObject().put("type", new io.vertx.core.json.JsonArray().add("string").add("null"))
         .put("maxLength", 65535))
       .put("propertyNames", new JsonObject().put("minLength", 1).put("maxLength", 255));
+  }
+
+  /**
+   * GET /v2/images's typed query parameters, as Glance's controller checks them (glance/api/v2/images.py):
+   * limit a non-negative integer, sort keys from its list (several, comma-separated or repeated),
+   * sort_dir asc or desc, visibility and member_status from their enums. Other parameters are
+   * filters on image properties, so any name is allowed.
+   */
+  static JsonObject imageListQuery() {
+    String key = "(" + String.join("|", ImageQuery.sortKeys()) + ")";
+    return new JsonObject()
+      .put("type", "object")
+      .put("properties", new JsonObject()
+        .put("limit", new JsonObject().put("type", "string").put("pattern", "^\\s*\\+?[0-9]+\\s*$"))
+        .put("marker", new JsonObject().put("type", "string"))
+        .put("sort_key", new JsonObject().put("type", "string")
+          .put("pattern", "^\\s*" + key + "\\s*(,\\s*" + key + "\\s*)*$"))
+        .put("sort_dir", new JsonObject().put("type", "string").put("enum", new JsonArray().add("asc").add("desc")))
+        .put("visibility", new JsonObject().put("type", "string")
+          .put("enum", new JsonArray().add("public").add("private").add("shared").add("community").add("all")))
+        .put("member_status", new JsonObject().put("type", "string")
+          .put("enum", new JsonArray().add("accepted").add("pending").add("rejected").add("all"))))
+      .put("additionalProperties", true);
   }
 }

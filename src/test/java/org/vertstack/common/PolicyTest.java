@@ -50,6 +50,28 @@ class PolicyTest {
   }
 
   @Test
+  void possiblyAllowedIsFalseOnlyWhenNoTargetWouldDo() {
+    Policy p = Policy.of("manage", "system_admin or (domain_admin and not target.cloud_user)",
+      "own", "owner or project_admin", "not_owner", "member and not owner");
+    AuthContext domainAdmin = token("domain", "d1", "admin", "member", "reader");
+    AuthContext projectReader = token("project", "p1", "reader");
+    AuthContext projectAdmin = token("project", "p1", "admin", "member", "reader");
+    assertThat(p.possiblyAllowed(domainAdmin, "manage")).isTrue();
+    assertThat(p.possiblyAllowed(token("system", null, "admin"), "manage")).isTrue();
+    assertThat(p.possiblyAllowed(projectReader, "manage")).isFalse();
+    assertThat(p.possiblyAllowed(projectAdmin, "manage")).isFalse();
+    assertThat(p.possiblyAllowed(null, "manage")).isFalse();
+    assertThat(p.possiblyAllowed(projectReader, "own")).isTrue(); // its own user
+    assertThat(p.possiblyAllowed(null, "own")).isFalse();
+    // "not owner" is possible for a member: some target is somebody else's
+    assertThat(p.possiblyAllowed(projectAdmin, "not_owner")).isTrue();
+    assertThat(p.possiblyAllowed(projectReader, "not_owner")).isFalse();
+    // the identity table: a project reader can create no user anywhere
+    assertThat(IdentityPolicy.RULES.possiblyAllowed(projectReader, "identity:create_user")).isFalse();
+    assertThat(IdentityPolicy.RULES.possiblyAllowed(domainAdmin, "identity:create_user")).isTrue();
+  }
+
+  @Test
   void typosFailWhenTheTableIsBuilt() {
     assertThatThrownBy(() -> Policy.of("r", "system_admn")).hasMessageContaining("system_admn");
     assertThatThrownBy(() -> Policy.of("r", "(system_admin")).hasMessageContaining("')'");

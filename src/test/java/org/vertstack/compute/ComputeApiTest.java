@@ -3,26 +3,13 @@ package org.vertstack.compute;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vertstack.testing.TestCloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Nova API end to end on the test driver: versions, flavors, key pairs, the server lifecycle. */
-class ComputeApiTest {
-
-  static ComputeFixture f;
-  static String admin;
-  static String image;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    f = new ComputeFixture(TestCloud.shared());
-    admin = f.cloud.adminToken().await();
-    f.awaitHost(admin);
-    image = f.publicImage(admin);
-  }
+class ComputeApiTest extends SharedCloudComputeTest {
 
   @Test
   void versionDocumentsAndMicroversions() {

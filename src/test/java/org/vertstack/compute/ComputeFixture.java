@@ -20,9 +20,26 @@ final class ComputeFixture {
     this.cloud = cloud;
   }
 
+  /** The shared cloud, ready to boot on: a compute host registered and an admin's active public image. */
+  record Ready(ComputeFixture f, String admin, String image) {
+  }
+
+  /** The set-up of the compute API tests that share the test cloud. */
+  static Ready ready() throws InterruptedException {
+    ComputeFixture f = new ComputeFixture(TestCloud.shared());
+    String admin = f.cloud.adminToken().await();
+    f.awaitHost(admin);
+    return new Ready(f, admin, f.publicImage(admin));
+  }
+
   HttpResponse<Buffer> call(String token, HttpMethod method, String path, JsonObject body) {
+    return call(token, "2.79", method, path, body);
+  }
+
+  /** A compute call at a given microversion ("2.1", "2.75", ...). */
+  HttpResponse<Buffer> call(String token, String version, HttpMethod method, String path, JsonObject body) {
     var req = cloud.http().requestAbs(method, cloud.baseUrl() + "/compute/v2.1" + path)
-      .putHeader("OpenStack-API-Version", "compute 2.79");
+      .putHeader("OpenStack-API-Version", "compute " + version);
     if (token != null) {
       req.putHeader("X-Auth-Token", token);
     }

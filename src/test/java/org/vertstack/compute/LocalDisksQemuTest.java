@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.vertstack.testing.RequiredTool;
 import org.vertstack.testing.TestCloud;
 
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,38 +29,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class LocalDisksQemuTest {
 
-  static Path dir;
+  static TcgNode node;
   static TestCloud cloud;
   static ComputeFixture f;
 
   @BeforeAll
   static void start() throws Exception {
-    RequiredTool.require(Files.exists(Path.of("/run/libvirt/libvirt-sock")) || Files.exists(Path.of("/var/run/libvirt/libvirt-sock")),
-      "libvirtd");
-    for (String tool : List.of("genisoimage", "isoinfo", "virsh", "qemu-img")) {
-      RequiredTool.require(onPath(tool), tool);
-    }
-    dir = Files.createTempDirectory("vertstack-local-disks-qemu-");
-    cloud = TestCloud.start(dir, new JsonObject()
-      .put("compute", new JsonObject().put("libvirt-uri", "qemu:///system").put("virt-type", "qemu"))
-      .put("image", new JsonObject().put("tiny-guest", true))).await();
-    f = new ComputeFixture(cloud);
+    node = TcgNode.start("local-disks-qemu", "genisoimage", "isoinfo", "virsh", "qemu-img");
+    cloud = node.cloud;
+    f = node.f;
   }
 
   @AfterAll
   static void stop() {
-    if (cloud != null) {
-      cloud.close();
+    if (node != null) {
+      node.close();
     }
-  }
-
-  private static boolean onPath(String tool) {
-    for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin").split(":")) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String run(String... cmd) throws Exception {
@@ -72,23 +54,11 @@ class LocalDisksQemuTest {
     return out;
   }
 
-  private static String tinyImage(String token) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-    while (System.nanoTime() < deadline) {
-      var images = cloud.call(token, HttpMethod.GET, "/image/v2/images?name=vertstack-tiny&status=active", null).await();
-      if (images.statusCode() == 200 && !images.bodyAsJsonObject().getJsonArray("images").isEmpty()) {
-        return images.bodyAsJsonObject().getJsonArray("images").getJsonObject(0).getString("id");
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("the tiny guest image was not imported in 240 s");
-  }
-
   @Test
   void theFlavorsDisksAndTheConfigDriveReachTheGuestAndGoWithTheServer() throws Exception {
     String admin = cloud.adminToken().await();
     f.awaitHost(admin);
-    String image = tinyImage(admin);
+    String image = node.tinyImage(admin);
     String flavor = f.call(admin, HttpMethod.POST, "/flavors", new JsonObject().put("flavor", new JsonObject()
       .put("name", TestCloud.unique("disks")).put("ram", 128).put("vcpus", 1).put("disk", 1)
       .put("OS-FLV-EXT-DATA:ephemeral", 1).put("swap", 64))).bodyAsJsonObject().getJsonObject("flavor").getString("id");
@@ -112,7 +82,7 @@ class LocalDisksQemuTest {
     var created = f.call(token, HttpMethod.POST, "/servers", body);
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(202);
     String id = created.bodyAsJsonObject().getJsonObject("server").getString("id");
-    Path instanceDir = dir.resolve("compute/instances/" + id);
+    Path instanceDir = node.dir.resolve("compute/instances/" + id);
     try {
       JsonObject server = awaitActive(token, id);
       assertThat(server.getString("config_drive")).isEqualTo("True");
@@ -200,7 +170,7 @@ class LocalDisksQemuTest {
   void blockDeviceMappingsBlankDisksReachTheGuestInOrderAndGoWithTheServer() throws Exception {
     String admin = cloud.adminToken().await();
     f.awaitHost(admin);
-    String image = tinyImage(admin);
+    String image = node.tinyImage(admin);
     String flavor = flavor(admin, 2, 128);
     String token = cloud.projectWithUser("member").await().getString("token");
     JsonObject body = f.serverBody("bdm-vm", image, flavor);
@@ -211,7 +181,7 @@ class LocalDisksQemuTest {
     var created = f.call(token, HttpMethod.POST, "/servers", body);
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(202);
     String id = created.bodyAsJsonObject().getJsonObject("server").getString("id");
-    Path instanceDir = dir.resolve("compute/instances/" + id);
+    Path instanceDir = node.dir.resolve("compute/instances/" + id);
     try {
       awaitActive(token, id);
       JsonObject eph0 = new JsonObject(run("qemu-img", "info", "-U", "--output=json", instanceDir.resolve("disk.eph0").toString()));

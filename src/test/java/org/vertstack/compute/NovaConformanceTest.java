@@ -5,7 +5,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vertstack.testing.TestCloud;
 
@@ -15,25 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Answers shaped as Nova's, each found wrong by Tempest's tempest.api.compute (whose response
  * schemas forbid extra fields): one test per fix, at the microversions where Nova differs.
  */
-class NovaConformanceTest {
-
-  static ComputeFixture f;
-  static String admin;
-  static String image;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    f = new ComputeFixture(TestCloud.shared());
-    admin = f.cloud.adminToken().await();
-    f.awaitHost(admin);
-    image = f.publicImage(admin);
-  }
-
-  private static HttpResponse<Buffer> call(String token, String version, HttpMethod method, String path, JsonObject body) {
-    var req = f.cloud.http().requestAbs(method, f.cloud.baseUrl() + "/compute/v2.1" + path)
-      .putHeader("OpenStack-API-Version", "compute " + version).putHeader("X-Auth-Token", token);
-    return (body == null ? req.send() : req.sendJsonObject(body)).await();
-  }
+class NovaConformanceTest extends SharedCloudComputeTest {
 
   @Test
   void keypairOwnerIsInCreateAndShowButNotInList() {

@@ -5,7 +5,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vertstack.testing.TestCloud;
 
@@ -20,25 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * /extensions, os-quota-class-sets and DELETE os-quota-sets, PUT /flavors/{id} (2.55), the
  * is_public filter's words, access IPs kept, and createBackup with its rotation. One test each.
  */
-class NovaOperatorApiTest {
-
-  static ComputeFixture f;
-  static String admin;
-  static String image;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    f = new ComputeFixture(TestCloud.shared());
-    admin = f.cloud.adminToken().await();
-    f.awaitHost(admin);
-    image = f.publicImage(admin);
-  }
-
-  private static HttpResponse<Buffer> call(String token, String version, HttpMethod method, String path, JsonObject body) {
-    var req = f.cloud.http().requestAbs(method, f.cloud.baseUrl() + "/compute/v2.1" + path)
-      .putHeader("OpenStack-API-Version", "compute " + version).putHeader("X-Auth-Token", token);
-    return (body == null ? req.send() : req.sendJsonObject(body)).await();
-  }
+class NovaOperatorApiTest extends SharedCloudComputeTest {
 
   private static String member() {
     return f.cloud.projectWithUser("member").await().getString("token");

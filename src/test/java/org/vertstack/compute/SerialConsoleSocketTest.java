@@ -29,11 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test driver has no console streams: a 4009 saying so), and the relay that carries a console
  * over the event bus, with a console that echoes what it is sent.
  */
-class SerialConsoleSocketTest {
+class SerialConsoleSocketTest extends SharedCloudComputeTest {
 
-  static ComputeFixture f;
-  static String admin;
-  static String image;
   static JsonObject member;
   static String reader;
   static String server;
@@ -41,10 +38,6 @@ class SerialConsoleSocketTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    f = new ComputeFixture(TestCloud.shared());
-    admin = f.cloud.adminToken().await();
-    f.awaitHost(admin);
-    image = f.publicImage(admin);
     member = f.cloud.projectWithUser("member").await();
     reader = readerOf(member.getString("project_id"), member.getString("project"));
     server = f.boot(member.getString("token"), "console-me", image, "42");

@@ -3,28 +3,14 @@ package org.vertstack.compute;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.vertstack.testing.TestCloud;
 
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Snapshot, rebuild, resize, shelve, metadata and tags end to end on the test driver. */
-class ServerOperationsTest {
-
-  static ComputeFixture f;
-  static String admin;
-  static String image;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    f = new ComputeFixture(TestCloud.shared());
-    admin = f.cloud.adminToken().await();
-    f.awaitHost(admin);
-    image = f.publicImage(admin);
-  }
+class ServerOperationsTest extends SharedCloudComputeTest {
 
   private static void act(String token, String id, JsonObject body, int status) {
     var r = f.call(token, HttpMethod.POST, "/servers/" + id + "/action", body);

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (409, 400, a read) is tried on one server per state; a cell that starts an operation gets a
  * fresh server in that state, and the operation must then settle without ERROR.
  */
-class ServerStateMachineTest {
+class ServerStateMachineTest extends SharedCloudComputeTest {
 
   /** Nova's answers; LOCKED is an ACTIVE server its owner locked, acted on by the owner. */
   private static final String TABLE = """
@@ -51,17 +51,10 @@ class ServerStateMachineTest {
     bogus-action     400    400     400    400       400           400               400   400
     """;
 
-  static ComputeFixture f;
-  static String admin;
-  static String image;
   static String token;
 
   @BeforeAll
   static void setUp() throws Exception {
-    f = new ComputeFixture(TestCloud.shared());
-    admin = f.cloud.adminToken().await();
-    f.awaitHost(admin);
-    image = f.publicImage(admin);
     JsonObject user = f.cloud.projectWithUser("member").await();
     token = user.getString("token");
     var raised = f.call(admin, HttpMethod.PUT, "/os-quota-sets/" + user.getString("project_id"), new JsonObject().put("quota_set",

@@ -2,17 +2,13 @@ package org.vertstack.dashboard;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.vertstack.testing.TestCloud;
 
 import java.nio.charset.StandardCharsets;
@@ -32,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that names nothing says so; making something public asks first; a blank name is refused.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class BulkAndLinksBrowserTest {
+class BulkAndLinksBrowserTest extends BrowserPerTest {
 
   private static final String PASSWORD = "bulk-browser-pw-1";
   private static final String PROJECT = TestCloud.unique("bulk-proj");
@@ -42,33 +38,12 @@ class BulkAndLinksBrowserTest {
   private static DashboardNode cloud;
   private static String projectId;
 
-  private WebDriver browser;
-  private WebDriverWait wait;
-  private BrowserSession session;
 
   @BeforeAll
   static void startCloud() throws Exception {
-    BrowserSession.requireChromium();
-    cloud = DashboardNode.shared();
-    String admin = cloud.adminToken();
-    projectId = cloud.create(admin, "projects", "project", new JsonObject().put("name", PROJECT)).getString("id");
-    for (String[] u : new String[][] {{MEMBER, "member"}, {READER, "reader"}}) {
-      JsonObject user = cloud.create(admin, "users", "user", new JsonObject().put("name", u[0]).put("password", PASSWORD)
-        .put("default_project_id", projectId));
-      cloud.grant(admin, projectId, user.getString("id"), u[1]);
-    }
-  }
-
-  @BeforeEach
-  void openBrowser() throws Exception {
-    session = BrowserSession.open();
-    browser = session.browser();
-    wait = session.waiter();
-  }
-
-  @AfterEach
-  void closeBrowser() throws Exception {
-    session.close();
+    SeededProject project = SeededProject.seed(PROJECT, PASSWORD, MEMBER, "member", READER, "reader");
+    cloud = project.cloud();
+    projectId = project.id();
   }
 
   // ---- helpers -----------------------------------------------------------------------

@@ -1,17 +1,13 @@
 package org.vertstack.dashboard;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.vertstack.testing.TestCloud;
 
 import java.nio.file.Files;
@@ -29,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * or other write action. Each view passes axe-core with no serious or critical violation.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ComputeBrowserTest {
+class ComputeBrowserTest extends BrowserPerTest {
 
   private static final String PASSWORD = "compute-browser-pw-1";
   private static final String PROJECT = TestCloud.unique("cb-proj");
@@ -38,23 +34,12 @@ class ComputeBrowserTest {
   private static final String IMAGE = TestCloud.unique("cb-disk");
 
   private static DashboardNode cloud;
-  private static String projectId;
-
-  private WebDriver browser;
-  private WebDriverWait wait;
-  private BrowserSession session;
 
   @BeforeAll
   static void startCloud() throws Exception {
-    BrowserSession.requireChromium();
-    cloud = DashboardNode.shared();
-    String admin = cloud.adminToken();
-    projectId = cloud.create(admin, "projects", "project", new JsonObject().put("name", PROJECT)).getString("id");
-    for (String[] u : new String[][] {{MEMBER, "member"}, {READER, "reader"}}) {
-      JsonObject user = cloud.create(admin, "users", "user", new JsonObject().put("name", u[0]).put("password", PASSWORD)
-        .put("default_project_id", projectId));
-      cloud.grant(admin, projectId, user.getString("id"), u[1]);
-    }
+    SeededProject project = SeededProject.seed(PROJECT, PASSWORD, MEMBER, "member", READER, "reader");
+    cloud = project.cloud();
+    String admin = project.adminToken();
     // an active image of the project to boot from (the test driver needs no real disk)
     String member = cloud.token(MEMBER, PASSWORD, PROJECT);
     DashboardNode.Response image = cloud.call("POST", "/image/v2/images", member, new JsonObject().put("name", IMAGE)
@@ -68,18 +53,6 @@ class ComputeBrowserTest {
       assertThat(System.nanoTime()).as("a compute host registers").isLessThan(deadline);
       Thread.sleep(100);
     }
-  }
-
-  @BeforeEach
-  void openBrowser() throws Exception {
-    session = BrowserSession.open();
-    browser = session.browser();
-    wait = session.waiter();
-  }
-
-  @AfterEach
-  void closeBrowser() throws Exception {
-    session.close();
   }
 
   private void signIn(String user) {

@@ -70,6 +70,26 @@ class IdentityRbacTest {
   }
 
   @Test
+  void policyComesBeforeTheBodysSchemaAsInKeystone() {
+    String reader = f.projectUser("default", "reader").getString("token");
+    JsonObject malformed = new JsonObject().put("user", new JsonObject().put("name", 42).put("enabled", "maybe"));
+    // a caller no target would let through is refused before its body is read: 403, not 400
+    HttpResponse<Buffer> refused = call(reader, HttpMethod.POST, "/users", malformed);
+    assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(403);
+    assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("identity:create_user");
+    assertThat(call(reader, HttpMethod.PATCH, "/projects/" + adminProject, new JsonObject().put("project", 5)).statusCode())
+      .isEqualTo(403);
+    assertThat(call(reader, HttpMethod.POST, "/regions", new JsonObject().put("region", "x")).statusCode()).isEqualTo(403);
+    // a caller the rule may let through is told what is wrong with its body
+    HttpResponse<Buffer> admin = call(f.admin, HttpMethod.POST, "/users", malformed);
+    assertThat(admin.statusCode()).as(admin.bodyAsString()).isEqualTo(400);
+    assertThat(admin.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("user/");
+    // a domain admin may create users (in its domain), so its malformed body is a 400 too
+    String domainAdmin = f.domainUser(f.domain(), "admin").getString("token");
+    assertThat(call(domainAdmin, HttpMethod.POST, "/users", malformed).statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void aDomainAdminManagesItsOwnDomainOnly() {
     String x = f.domain();
     String y = f.domain();

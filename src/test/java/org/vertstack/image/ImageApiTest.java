@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -78,6 +79,19 @@ class ImageApiTest {
       .isEqualTo(cloud.url + "/image/v2/");
     assertThat(cloud.call(HttpMethod.GET, "/image/versions", null, null).statusCode()).isEqualTo(200);
     assertThat(cloud.call(HttpMethod.GET, "/image/v2/images", null, null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void theListsTypedQueryParametersAreCheckedAgainstTheirSchema() {
+    for (String param : List.of("limit=x", "limit=-1", "sort_dir=sideways", "sort_key=colour", "visibility=everyone",
+        "member_status=maybe")) {
+      HttpResponse<Buffer> r = call(HttpMethod.GET, "/v2/images?" + param, alice, null);
+      assertThat(r.statusCode()).as(param).isEqualTo(400);
+      assertThat(r.getHeader("Content-Type")).startsWith("text/plain");
+      assertThat(r.bodyAsString()).as(param).contains("Invalid input for query parameters " + param.substring(0, param.indexOf('=')));
+    }
+    assertThat(call(HttpMethod.GET, "/v2/images?limit=3&sort_key=name,created_at&sort_dir=asc&visibility=all&member_status=all"
+      + "&hw_disk_bus=virtio", alice, null).statusCode()).isEqualTo(200);
   }
 
   @Test

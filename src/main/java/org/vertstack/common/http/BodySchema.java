@@ -30,7 +30,7 @@ public final class BodySchema implements Handler<RoutingContext> {
 
   /** Keywords that only gather the failures of the schemas below them: a message names the one below. */
   private static final Set<String> AGGREGATES = Set.of("properties", "additionalProperties", "patternProperties",
-    "items", "additionalItems", "prefixItems", "allOf", "$ref", "dependencies", "dependentSchemas", "then", "else");
+    "items", "additionalItems", "prefixItems", "allOf", "$ref", "dependencies", "dependentSchemas", "if", "then", "else");
   private static final int MAX_SHOWN_VALUE = 100;
 
   private final String name;
@@ -71,6 +71,12 @@ public final class BodySchema implements Handler<RoutingContext> {
 
   /** The body when it matches; otherwise a 400 saying which field is wrong and why. */
   public JsonObject check(JsonObject body) {
+    checkValue(body);
+    return body;
+  }
+
+  /** Any JSON value (e.g. a JSON Patch document, an array) when it matches; otherwise the same 400. */
+  public Object checkValue(Object body) {
     OutputUnit result = validator.validate(body);
     if (!Boolean.TRUE.equals(result.getValid())) {
       throw refusal(body, result.getErrors());
@@ -78,7 +84,7 @@ public final class BodySchema implements Handler<RoutingContext> {
     return body;
   }
 
-  private static ServiceException refusal(JsonObject body, List<OutputUnit> errors) {
+  private static ServiceException refusal(Object body, List<OutputUnit> errors) {
     OutputUnit chosen = mostSpecific(errors);
     if (chosen == null) {
       return Errors.badRequest("The request body does not match its schema.");
@@ -102,7 +108,7 @@ public final class BodySchema implements Handler<RoutingContext> {
   }
 
   /** The failure deepest in the body, preferring a keyword that failed by itself to one that gathers others. */
-  private static OutputUnit mostSpecific(List<OutputUnit> errors) {
+  static OutputUnit mostSpecific(List<OutputUnit> errors) {
     OutputUnit best = null;
     int bestDepth = -1;
     boolean bestLeaf = false;

@@ -71,8 +71,49 @@ public final class Policy {
   /** A request without a token: no user, no roles, no scope. */
   private static final AuthContext NOBODY = new AuthContext(new io.vertx.core.json.JsonObject());
 
+  /**
+   * A compiled expression: its value for one target, and over all targets whether some target
+   * could let the caller through ({@code possible}) and whether every one does ({@code certain}).
+   */
   private interface Rule {
     boolean test(AuthContext caller, Target target);
+
+    boolean possible(AuthContext caller);
+
+    boolean certain(AuthContext caller);
+  }
+
+  private static Rule rule(BiPredicate<AuthContext, Target> test, java.util.function.Predicate<AuthContext> possible,
+                           java.util.function.Predicate<AuthContext> certain) {
+    return new Rule() {
+      @Override
+      public boolean test(AuthContext caller, Target target) {
+        return test.test(caller, target);
+      }
+
+      @Override
+      public boolean possible(AuthContext caller) {
+        return possible.test(caller);
+      }
+
+      @Override
+      public boolean certain(AuthContext caller) {
+        return certain.test(caller);
+      }
+    };
+  }
+
+  /** Checks that read only the caller: the same for every target. */
+  private static final java.util.Set<String> CALLER_ONLY = java.util.Set.of("anyone", "authenticated", "reader", "member",
+    "system_admin", "system_member", "system_reader", "system_scoped", "reseller_admin");
+
+  /**
+   * For a check that reads the target: the target most favourable to the caller (its own domain,
+   * project and user), so that "possible" is false only when no target at all would do.
+   */
+  private static Target favourable(AuthContext c) {
+    String domain = c.domainId() != null ? c.domainId() : c.projectDomainId() != null ? c.projectDomainId() : c.userDomainId();
+    return Target.project(c.projectId(), domain).with("user_id", c.userId()).with("actor_domain_id", c.domainId());
   }
 
   private final Map<String, String> expressions;
@@ -115,6 +156,19 @@ public final class Policy {
       throw new IllegalArgumentException("no policy rule " + rule);
     }
     return r.test(caller == null ? NOBODY : caller, target);
+  }
+
+  /**
+   * Whether any target at all could let the caller through: false means the answer is 403
+   * whatever the request names, which an API may say before it reads the request (Keystone
+   * enforces policy before it validates a body).
+   */
+  public boolean possiblyAllowed(AuthContext caller, String rule) {
+    Rule r = rules.get(rule);
+    if (r == null) {
+      throw new IllegalArgumentException("no policy rule " + rule);
+    }
+    return r.possible(caller == null ? NOBODY : caller);
   }
 
   public boolean has(String rule) {
@@ -164,7 +218,7 @@ public final class Policy {
         pos++;
         Rule a = left;
         Rule b = term();
-        left = (c, t) -> a.test(c, t) || b.test(c, t);
+        left = rule((c, t) -> a.test(c, t) || b.test(c, t), c -> a.possible(c) || b.possible(c), c -> a.certain(c) || b.certain(c));
       }
       return left;
     }
@@ -175,7 +229,7 @@ public final class Policy {
         pos++;
         Rule a = left;
         Rule b = factor();
-        left = (c, t) -> a.test(c, t) && b.test(c, t);
+        left = rule((c, t) -> a.test(c, t) && b.test(c, t), c -> a.possible(c) && b.possible(c), c -> a.certain(c) && b.certain(c));
       }
       return left;
     }
@@ -188,7 +242,7 @@ public final class Policy {
       switch (word) {
         case "not" -> {
           Rule inner = factor();
-          return (c, t) -> !inner.test(c, t);
+          return rule((c, t) -> !inner.test(c, t), c -> !inner.certain(c), c -> !inner.possible(c));
         }
         case "(" -> {
           Rule inner = expr();
@@ -201,13 +255,16 @@ public final class Policy {
         default -> {
           if (word.startsWith("target.") && word.length() > 7) {
             String flag = word.substring(7);
-            return (c, t) -> t.is(flag);
+            return rule((c, t) -> t.is(flag), c -> true, c -> false);
           }
           BiPredicate<AuthContext, Target> check = CHECKS.get(word);
           if (check == null) {
             throw new IllegalArgumentException("unknown check '" + word + "'");
           }
-          return check::test;
+          if (CALLER_ONLY.contains(word)) {
+            return rule(check, c -> check.test(c, Target.none()), c -> check.test(c, Target.none()));
+          }
+          return rule(check, c -> check.test(c, favourable(c)), c -> false);
         }
       }
     }

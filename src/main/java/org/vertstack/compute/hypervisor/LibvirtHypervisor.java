@@ -42,7 +42,6 @@ public final class LibvirtHypervisor implements Hypervisor {
   private final Path instancesDir;
   /** Shared backing files: cached images, and the formatted ephemeral and swap bases. */
   private final Path baseDir;
-  private final Path stateDir;
   private final long shutdownTimeoutMs;
   private final String virtReason;
   /** Guests being shut down, completed by libvirt's STOPPED event. */
@@ -54,18 +53,18 @@ public final class LibvirtHypervisor implements Hypervisor {
   /** libvirt's event loop: one per process, registered before the first connection. */
   private static Boolean eventLoop;
 
-  private LibvirtHypervisor(Connect conn, String uri, String virtType, Path stateDir, long shutdownTimeoutMs) {
+  private LibvirtHypervisor(Connect conn, String uri, String virtType, Path probeMemory, Path instancesDir, Path baseDir,
+                            long shutdownTimeoutMs) {
     this.conn = conn;
     this.uri = uri;
     this.real = !uri.startsWith("test:");
-    KvmProbe.Result virt = real ? KvmProbe.decide(virtType, stateDir.resolve("compute").resolve("kvm-probe.properties")) : new KvmProbe.Result("test", "libvirt's test driver");
+    KvmProbe.Result virt = real ? KvmProbe.decide(virtType, probeMemory) : new KvmProbe.Result("test", "libvirt's test driver");
     LOG.info("compute virtualisation on {}: {} ({})", uri, virt.virtType(), virt.reason());
     this.virtType = virt.virtType();
     this.virtReason = virt.reason();
     this.events = Boolean.TRUE.equals(eventLoop) && listenForLifecycle();
-    this.stateDir = stateDir;
-    this.instancesDir = stateDir.resolve("compute").resolve("instances");
-    this.baseDir = stateDir.resolve("compute").resolve("base");
+    this.instancesDir = instancesDir;
+    this.baseDir = baseDir;
     this.shutdownTimeoutMs = shutdownTimeoutMs;
   }
 
@@ -73,7 +72,8 @@ public final class LibvirtHypervisor implements Hypervisor {
    * Opens the configured URI; {@code auto} means qemu:///system when the libvirt daemon answers on
    * its socket, else the in-process test driver.
    */
-  public static LibvirtHypervisor open(String configured, String virtType, Path stateDir, long shutdownTimeoutMs) throws LibvirtException {
+  public static LibvirtHypervisor open(String configured, String virtType, Path probeMemory, Path instancesDir, Path baseDir,
+                                       long shutdownTimeoutMs) throws LibvirtException {
     Connect.setErrorCallback((userData, error) -> { }); // libvirt prints every failure to stderr otherwise
     startEventLoop();
     String uri = configured == null || configured.isBlank() ? "auto" : configured;
@@ -81,13 +81,13 @@ public final class LibvirtHypervisor implements Hypervisor {
       uri = "test:///default";
       if (Files.exists(Path.of("/var/run/libvirt/libvirt-sock")) || Files.exists(Path.of("/run/libvirt/libvirt-sock"))) {
         try {
-          return new LibvirtHypervisor(new Connect("qemu:///system"), "qemu:///system", virtType, stateDir, shutdownTimeoutMs);
+          return new LibvirtHypervisor(new Connect("qemu:///system"), "qemu:///system", virtType, probeMemory, instancesDir, baseDir, shutdownTimeoutMs);
         } catch (LibvirtException e) {
           LOG.warn("libvirt socket present but qemu:///system refused ({}): using the test driver", e.getMessage());
         }
       }
     }
-    return new LibvirtHypervisor(new Connect(uri), uri, virtType, stateDir, shutdownTimeoutMs);
+    return new LibvirtHypervisor(new Connect(uri), uri, virtType, probeMemory, instancesDir, baseDir, shutdownTimeoutMs);
   }
 
   public String uri() {
