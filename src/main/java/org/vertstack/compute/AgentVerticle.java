@@ -1,6 +1,7 @@
 package org.vertstack.compute;
 
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceBinder;
@@ -12,6 +13,7 @@ import org.vertstack.compute.hypervisor.LibvirtHypervisor;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The compute agent of one node (role {@code compute}). It opens the hypervisor, registers the
@@ -33,6 +35,11 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
   private String hostname;
   private volatile String hostId;
   private ServiceBinder binder;
+  private WorkerExecutor hypervisorPool;
+  /** Vert.x's own worker pool size; libvirt's connection is shared and thread-safe. */
+  private static final int HYPERVISOR_THREADS = 20;
+  /** Longer than any one libvirt or disk operation should take; past it Vert.x logs a blocked thread. */
+  private static final long HYPERVISOR_CALL_MINUTES = 30;
 
   @Override
   public Future<?> start() {
@@ -42,10 +49,13 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
     uploads = new SnapshotUpload(vertx, settings.publicUrl());
     snapshotDir = settings.snapshotDir();
     controller = ComputeHosts.createProxy(vertx);
+    // libvirt calls legitimately block for long (libvirtd starting a TCG domain on a loaded host took
+    // over 60 s, a snapshot copies a whole disk): their own pool, where that is not a blocked thread
+    hypervisorPool = vertx.createSharedWorkerExecutor("compute-hypervisor", HYPERVISOR_THREADS, HYPERVISOR_CALL_MINUTES, TimeUnit.MINUTES);
     binder = new ServiceBinder(vertx).setAddress(ADDRESS_PREFIX + hostname);
     binder.register(ComputeAgent.class, this);
     // Opening qemu:///system can take seconds (libvirtd probes QEMU once): do not hold up start-up.
-    vertx.executeBlocking(() -> LibvirtHypervisor.open(settings.libvirtUri(),
+    hypervisorPool.executeBlocking(() -> LibvirtHypervisor.open(settings.libvirtUri(),
         settings.virtType(), settings.kvmProbeMemory(), settings.instancesDir(), settings.baseDir(), settings.shutdownTimeoutMs()))
       .onSuccess(h -> {
         hypervisor = h;
@@ -67,10 +77,11 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
   public Future<?> stop() {
     Hypervisor h = hypervisor;
     // the agent's consumer goes with the verticle's undeployment
-    return h == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+    Future<?> closed = h == null ? Future.succeededFuture() : hypervisorPool.executeBlocking(() -> {
       h.close();
       return null;
     });
+    return closed.eventually(() -> hypervisorPool.close());
   }
 
   /** Reports inventory and domains; retried until the controller answers (it may start later). */
@@ -151,7 +162,7 @@ public final class AgentVerticle extends VerticleBase implements ComputeAgent {
   }
 
   private <T> Future<T> blocking(Callable<T> work) {
-    return vertx.executeBlocking(work, false);
+    return hypervisorPool.executeBlocking(work, false);
   }
 
   private Future<Hypervisor> ready() {
